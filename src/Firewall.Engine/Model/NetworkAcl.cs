@@ -1,0 +1,54 @@
+using Firewall.Engine.Addressing;
+
+namespace Firewall.Engine.Model;
+
+/// <summary>
+/// A network ACL. Each list holds the rules of one direction sorted by rule number; the implicit
+/// <c>*</c> deny is not in the lists (the evaluator applies it when nothing matches).
+/// </summary>
+public sealed record NetworkAcl(string Name, IReadOnlyList<NaclRule> Inbound, IReadOnlyList<NaclRule> Outbound, string? Description = null)
+{
+    /// <summary>The name AWS gives a subnet's ACL when none is set.</summary>
+    public const string DefaultName = "default";
+
+    public IReadOnlyList<NaclRule> Rules(Direction direction) => direction == Direction.Inbound ? Inbound : Outbound;
+
+    /// <summary>The AWS default NACL: rule 100 allows all IPv4 and rule 101 all IPv6, both directions.</summary>
+    public static NetworkAcl CreateDefault()
+    {
+        NaclRule Rule(Direction d, int n, Cidr c) => new(DefaultName, d, n, NaclAction.Allow, RuleProtocol.All, PortRange.All, IcmpMatch.Any, c);
+        return new NetworkAcl(
+            DefaultName,
+            [Rule(Direction.Inbound, 100, Cidr.AllV4), Rule(Direction.Inbound, 101, Cidr.AllV6)],
+            [Rule(Direction.Outbound, 100, Cidr.AllV4), Rule(Direction.Outbound, 101, Cidr.AllV6)],
+            "AWS default network ACL");
+    }
+
+    public static string StarReference(string acl, Direction direction) => $"nacl:{acl}:{DirectionText.Name(direction)}:*";
+}
+
+public enum NaclAction : byte
+{
+    Deny,
+    Allow,
+}
+
+/// <summary>
+/// A numbered NACL rule. The CIDR is the far end: the source for inbound, the destination for outbound.
+/// <see cref="Ports"/> applies only to tcp/udp; <see cref="Icmp"/> only to icmp/icmpv6.
+/// </summary>
+public sealed record NaclRule(
+    string Acl,
+    Direction Direction,
+    int Number,
+    NaclAction Action,
+    RuleProtocol Protocol,
+    PortRange Ports,
+    IcmpMatch Icmp,
+    Cidr Cidr,
+    string? Description = null)
+{
+    public SourceLocation Location { get; init; } = SourceLocation.None;
+
+    public string Reference => $"nacl:{Acl}:{DirectionText.Name(Direction)}:{Number}";
+}

@@ -1,0 +1,51 @@
+using Firewall.Engine.Addressing;
+
+namespace Firewall.Engine.Model;
+
+public sealed record SecurityGroup(string Name, IReadOnlyList<SgRule> Inbound, IReadOnlyList<SgRule> Outbound, string? Description = null)
+{
+    public IReadOnlyList<SgRule> Rules(Direction direction) => direction == Direction.Inbound ? Inbound : Outbound;
+}
+
+public enum PeerKind : byte
+{
+    Cidr,
+    Group,
+    PrefixList,
+}
+
+/// <summary>The far end of a security-group rule: a CIDR, <c>sg:NAME</c> or <c>pl:NAME</c>.</summary>
+public readonly record struct SgPeer(PeerKind Kind, Cidr Cidr, string? Name)
+{
+    public static SgPeer ForCidr(Cidr cidr) => new(PeerKind.Cidr, cidr, null);
+
+    public static SgPeer ForGroup(string name) => new(PeerKind.Group, default, name);
+
+    public static SgPeer ForPrefixList(string name) => new(PeerKind.PrefixList, default, name);
+
+    public override string ToString() => Kind switch
+    {
+        PeerKind.Cidr => Cidr.ToString(),
+        PeerKind.Group => $"sg:{Name}",
+        _ => $"pl:{Name}",
+    };
+}
+
+/// <summary>
+/// A security-group rule. <see cref="Reference"/> is its stable name, <c>sg:GROUP:DIRECTION:N</c> with N the
+/// rule's <c>id</c> or its 1-based position in the list (SPEC §3 "Rule references").
+/// </summary>
+public sealed record SgRule(
+    string Group,
+    Direction Direction,
+    string Id,
+    RuleProtocol Protocol,
+    PortRange Ports,
+    IcmpMatch Icmp,
+    SgPeer Peer,
+    string? Description = null)
+{
+    public SourceLocation Location { get; init; } = SourceLocation.None;
+
+    public string Reference => $"sg:{Group}:{DirectionText.Name(Direction)}:{Id}";
+}
