@@ -1,0 +1,775 @@
+using System.Runtime.CompilerServices;
+using Firewall.Engine.Addressing;
+using Firewall.Engine.Compilation;
+using Firewall.Engine.Model;
+using Firewall.Engine.Packets;
+using Firewall.Engine.Tracking;
+
+namespace Firewall.Engine.Evaluation;
+
+/// <summary>
+/// Evaluates packets, in capture order, against a compiled ruleset: the path of SPEC §2 (sg-outbound →
+/// nacl-outbound → nacl-inbound → sg-inbound), stateless NACLs, stateful security groups with a tracking
+/// table per interface driven by capture timestamps, and the stateless comparison. One evaluator owns
+/// its tables and flows; it does no I/O and, once its tables have grown, allocates nothing per packet.
+/// </summary>
+public sealed class Evaluator
+{
+    private const long NsPerSecond = 1_000_000_000L;
+
+    private readonly CompiledRuleset _rules;
+    private readonly EvaluationOptions _options;
+    private readonly TrackingSettings _timeouts;
+    private readonly TrackingTable[] _tables;
+    private readonly Dictionary<FragmentKey, FragmentVerdict> _fragments = new();
+    private readonly HashSet<long> _flowRuleOverflow = new();
+
+    public Evaluator(CompiledRuleset rules, EvaluationOptions? options = null)
+    {
+        _rules = rules;
+        _options = options ?? EvaluationOptions.Default;
+        _timeouts = rules.Tracking;
+        _tables = rules.Interfaces.Select(i => new TrackingTable(i.MaxTracked)).ToArray();
+        Counters = new Counters(rules.Rules.Count);
+    }
+
+    public CompiledRuleset Rules => _rules;
+
+    public EvaluationOptions Options => _options;
+
+    public FlowTable Flows { get; } = new();
+
+    public Counters Counters { get; }
+
+    /// <summary>The tracking table of each interface, in ruleset order.</summary>
+    public IReadOnlyList<TrackingTable> Tables => _tables;
+
+    public void Evaluate(in PacketInfo p, ref PacketResult r)
+    {
+        r.Frame = p.Frame;
+        r.Flags = PacketResultFlags.None;
+        r.Reason = DenyReason.None;
+        r.FlowId = -1;
+        r.IsReply = false;
+        r.HopCount = 0;
+        Counters.Frames++;
+
+        if (!p.Decoded)
+        {
+            Finish(ref r, Verdict.Undecodable, RuleTable.Skip);
+            Counters.Undecodable++;
+            Counters.DecodeErrors[(int)p.Error]++;
+            return;
+        }
+        if (!p.IsIp || !PlanPath(in p, ref r))
+        {
+            Finish(ref r, Verdict.Skip, RuleTable.Skip);
+            Counters.Skipped++;
+            Counters.RulePackets[RuleTable.Skip]++;
+            return;
+        }
+        var service = _rules.Bypass.Classify(in p);
+        if (service != Bypass.Service.None)
+        {
+            r.HopCount = 0;
+            r.Flags |= PacketResultFlags.NotFiltered;
+            Finish(ref r, Verdict.Allow, _rules.BypassIds[(int)service]);
+            Counters.NotFiltered++;
+            Counters.RulePackets[r.RuleId]++;
+            return;
+        }
+
+        var now = p.TimestampNs;
+        if (p.IsLaterFragment && FollowFirstFragment(in p, ref r, now))
+        {
+            return;
+        }
+
+        var flowId = FindFlow(in p, out var isReply);
+        r.FlowId = flowId;
+        r.IsReply = isReply;
+        ref var flow = ref Flows[flowId];
+        flow.LastTimeNs = now;
+
+        var planned = r.HopCount;
+        var usedState = EvaluateHops(in p, ref r, ref flow, now, stateful: true);
+        if (usedState)
+        {
+            var saved = r.Hops; // the stateless pass must not disturb the reported trace
+            var savedCount = r.HopCount;
+            r.HopCount = planned;
+            EvaluateHops(in p, ref r, ref flow, now, stateful: false);
+            r.Hops = saved;
+            r.HopCount = savedCount;
+        }
+        else
+        {
+            r.StatelessVerdict = r.Verdict;
+            r.StatelessRuleId = r.RuleId;
+        }
+
+        Account(in p, ref r, ref flow, flowId);
+        if (p.Has(PacketFlags.Fragment) && !p.IsLaterFragment)
+        {
+            RememberFirstFragment(in p, ref r, now);
+        }
+    }
+
+    private static void Finish(ref PacketResult r, Verdict verdict, int ruleId)
+    {
+        r.Verdict = verdict;
+        r.RuleId = ruleId;
+        r.StatelessVerdict = verdict;
+        r.StatelessRuleId = ruleId;
+    }
+
+    /// <summary>Fills the hop plan (kinds and targets); false when the packet meets no hop (out of scope).</summary>
+    private bool PlanPath(in PacketInfo p, ref PacketResult r)
+    {
+        var map = _rules.Addresses;
+        var srcIf = map.InterfaceOf(p.Src);
+        var dstIf = map.InterfaceOf(p.Dst);
+        var srcSubnet = map.SubnetOf(p.Src);
+        var dstSubnet = map.SubnetOf(p.Dst);
+        var n = 0;
+        if (srcIf >= 0 && _rules.Interfaces[srcIf].HasGroups)
+        {
+            r.Hops[n++] = new HopTrace { Kind = HopKind.SgOutbound, Target = srcIf };
+        }
+        // AWS evaluates NACLs where traffic enters and leaves a subnet, not within it ("Network ACLs").
+        if (srcSubnet >= 0 && srcSubnet != dstSubnet)
+        {
+            r.Hops[n++] = new HopTrace { Kind = HopKind.NaclOutbound, Target = _rules.SubnetAcl[srcSubnet] };
+        }
+        if (dstSubnet >= 0 && srcSubnet != dstSubnet)
+        {
+            r.Hops[n++] = new HopTrace { Kind = HopKind.NaclInbound, Target = _rules.SubnetAcl[dstSubnet] };
+        }
+        if (dstIf >= 0 && _rules.Interfaces[dstIf].HasGroups)
+        {
+            r.Hops[n++] = new HopTrace { Kind = HopKind.SgInbound, Target = dstIf };
+        }
+        r.HopCount = n;
+        return n > 0;
+    }
+
+    private int FindFlow(in PacketInfo p, out bool isReply)
+    {
+        FlowKey key;
+        bool swapped;
+        var echo = p.Has(PacketFlags.IcmpEcho);
+        if (p.Has(PacketFlags.Ports))
+        {
+            key = FlowKey.Canonical(p.Src, p.SrcPort, p.Dst, p.DstPort, p.Protocol, out swapped);
+        }
+        else if (echo)
+        {
+            key = FlowKey.Canonical(p.Src, p.IcmpId, p.Dst, p.IcmpId, p.Protocol, out swapped);
+        }
+        else if (p.Has(PacketFlags.Icmp))
+        {
+            // Other ICMP messages (errors, router/neighbour discovery...) form flows of their own per type/code.
+            var tc = (ushort)(p.IcmpType << 8 | p.IcmpCode);
+            key = FlowKey.Canonical(p.Src, tc, p.Dst, tc, p.Protocol, out swapped);
+        }
+        else
+        {
+            key = FlowKey.Canonical(p.Src, 0, p.Dst, 0, p.Protocol, out swapped);
+        }
+
+        var id = Flows.FindOrAdd(in key, out var created);
+        ref var flow = ref Flows[id];
+        var senderIsA = !swapped;
+        if (created)
+        {
+            flow.FirstFrame = p.Frame;
+            flow.FirstTimeNs = p.TimestampNs;
+            flow.ClientIsA = senderIsA;
+            if (p.Protocol == IpProtocol.Tcp && p.Has(PacketFlags.Tcp))
+            {
+                var kind = TcpStateMachine.Classify(p.TcpFlags);
+                if (kind == TcpPacketKind.SynAck)
+                {
+                    flow.ClientIsA = !senderIsA;
+                    flow.Flags |= FlowFlags.Inferred;
+                }
+                else if (kind != TcpPacketKind.Syn)
+                {
+                    flow.ClientIsA = SenderIsClientByPort(p.SrcPort, p.DstPort) == senderIsA;
+                    flow.Flags |= FlowFlags.Inferred;
+                }
+            }
+            else if (echo && IcmpKind.IsEchoReply(p.Protocol, p.IcmpType))
+            {
+                flow.ClientIsA = !senderIsA;
+                flow.Flags |= FlowFlags.Inferred;
+            }
+        }
+        isReply = senderIsA != flow.ClientIsA;
+        return id;
+    }
+
+    /// <summary>SPEC §2.7: the well-known (lower) port is the server's; on a tie the sender is taken as client.</summary>
+    private static bool SenderIsClientByPort(ushort srcPort, ushort dstPort) => srcPort >= dstPort;
+
+    /// <summary>
+    /// Runs the planned hops. Stateful: consults and updates tracking tables. Stateless: every SG hop by
+    /// rules, nothing updated. Returns true when the stateful pass used tracking state anywhere (so the
+    /// stateless pass may differ).
+    /// </summary>
+    private bool EvaluateHops(in PacketInfo p, ref PacketResult r, ref FlowRecord flow, long now, bool stateful)
+    {
+        var usedState = false;
+        var laterFragment = p.IsLaterFragment;
+        for (var h = 0; h < r.HopCount; h++)
+        {
+            ref var hop = ref r.Hops[h];
+            bool allowed;
+            switch (hop.Kind)
+            {
+                case HopKind.NaclOutbound:
+                    allowed = EvaluateNacl(in p, ref hop, Direction.Outbound, laterFragment, ref r, stateful);
+                    break;
+                case HopKind.NaclInbound:
+                    allowed = EvaluateNacl(in p, ref hop, Direction.Inbound, laterFragment, ref r, stateful);
+                    break;
+                default:
+                    var direction = hop.Kind == HopKind.SgInbound ? Direction.Inbound : Direction.Outbound;
+                    if (stateful)
+                    {
+                        allowed = EvaluateSgStateful(in p, ref hop, direction, laterFragment, ref r, ref flow, now);
+                        usedState |= hop.Basis != HopBasis.Rule;
+                    }
+                    else
+                    {
+                        allowed = EvaluateSgByRules(in p, ref hop, direction, laterFragment, ref r, stateful: false);
+                    }
+                    break;
+            }
+            if (!allowed)
+            {
+                if (stateful)
+                {
+                    r.Verdict = Verdict.Deny;
+                    r.RuleId = hop.RuleId;
+                    r.HopCount = h + 1; // later hops neither see nor track it
+                }
+                else
+                {
+                    r.StatelessVerdict = Verdict.Deny;
+                    r.StatelessRuleId = hop.RuleId;
+                }
+                return usedState;
+            }
+        }
+        if (stateful)
+        {
+            r.Verdict = Verdict.Allow;
+            r.RuleId = r.Hops[r.HopCount - 1].RuleId;
+        }
+        else
+        {
+            r.StatelessVerdict = Verdict.Allow;
+            r.StatelessRuleId = r.Hops[r.HopCount - 1].RuleId;
+        }
+        return usedState;
+    }
+
+    private bool EvaluateNacl(in PacketInfo p, ref HopTrace hop, Direction direction, bool laterFragment, ref PacketResult r, bool stateful)
+    {
+        var acl = _rules.Acls[hop.Target];
+        var list = acl.Lists[CompiledNacl.Slot(direction, p.Src.IsV6)];
+        var far = direction == Direction.Inbound ? p.Src : p.Dst;
+        hop.Basis = HopBasis.Rule;
+        foreach (ref readonly var rule in list.AsSpan())
+        {
+            if (rule.Cidr.Contains(far) && MatchesProtocolFields(in p, rule.Protocol, rule.Ports, rule.Icmp, laterFragment))
+            {
+                hop.Allowed = rule.Allow;
+                hop.RuleId = rule.RuleId;
+                if (!rule.Allow && stateful)
+                {
+                    r.Reason = DenyReason.NaclRule;
+                }
+                return rule.Allow;
+            }
+        }
+        hop.Allowed = false;
+        hop.RuleId = acl.StarIds[(int)direction];
+        if (stateful)
+        {
+            r.Reason = DenyReason.NaclDefault;
+        }
+        return false;
+    }
+
+    /// <summary>
+    /// Protocol, destination port and ICMP type/code of a rule. A later fragment carries no transport
+    /// header, so it matches only rules that name no ports and no ICMP type (SPEC §2 "Fragments").
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static bool MatchesProtocolFields(in PacketInfo p, short protocol, PortRange ports, IcmpMatch icmp, bool laterFragment)
+    {
+        if (protocol >= 0 && protocol != p.Protocol)
+        {
+            return false;
+        }
+        if (laterFragment)
+        {
+            return ports.IsAll && icmp.IsAny;
+        }
+        if (!ports.IsAll && (!p.Has(PacketFlags.Ports) || !ports.Contains(p.DstPort)))
+        {
+            return false;
+        }
+        if (!icmp.IsAny && (!p.Has(PacketFlags.Icmp) || !icmp.Matches(p.IcmpType, p.IcmpCode)))
+        {
+            return false;
+        }
+        return true;
+    }
+
+    /// <summary>
+    /// The first rule of the union that matches (groups in interface order, rules in file order), or -1.
+    /// <paramref name="matchesAllPeer"/> tells whether some matching rule names 0.0.0.0/0 or ::/0.
+    /// </summary>
+    private int MatchSgRules(in PacketInfo p, CompiledSgRuleSet set, Direction direction, bool laterFragment, bool wantAllPeer, out bool matchesAllPeer)
+    {
+        var far = direction == Direction.Inbound ? p.Src : p.Dst;
+        var bucket = set.ByProtocol[p.Protocol];
+        var first = -1;
+        matchesAllPeer = false;
+        foreach (var index in bucket)
+        {
+            ref readonly var rule = ref set.Rules[index];
+            if (first >= 0 && !rule.PeerIsAll)
+            {
+                continue;
+            }
+            if (!MatchesProtocolFields(in p, rule.Protocol, rule.Ports, rule.Icmp, laterFragment))
+            {
+                continue;
+            }
+            var peers = set.Peers.AsSpan(rule.PeerStart, rule.PeerCount);
+            var hit = false;
+            foreach (ref readonly var cidr in peers)
+            {
+                if (cidr.Contains(far))
+                {
+                    hit = true;
+                    break;
+                }
+            }
+            if (!hit)
+            {
+                continue;
+            }
+            if (first < 0)
+            {
+                first = index;
+            }
+            if (rule.PeerIsAll)
+            {
+                matchesAllPeer = true;
+                break;
+            }
+            if (!wantAllPeer)
+            {
+                break;
+            }
+        }
+        return first;
+    }
+
+    private bool EvaluateSgByRules(in PacketInfo p, ref HopTrace hop, Direction direction, bool laterFragment, ref PacketResult r, bool stateful)
+    {
+        var nic = _rules.Interfaces[hop.Target];
+        var set = nic.Rules[CompiledNacl.Slot(direction, p.Src.IsV6)];
+        var match = MatchSgRules(in p, set, direction, laterFragment, wantAllPeer: false, out _);
+        hop.Basis = HopBasis.Rule;
+        if (match < 0)
+        {
+            hop.Allowed = false;
+            hop.RuleId = nic.NoMatchIds[(int)direction];
+            if (stateful)
+            {
+                r.Reason = DenyReason.SgNoMatch;
+            }
+            return false;
+        }
+        hop.Allowed = true;
+        hop.RuleId = set.Rules[match].RuleId;
+        return true;
+    }
+
+    private bool EvaluateSgStateful(in PacketInfo p, ref HopTrace hop, Direction direction, bool laterFragment, ref PacketResult r, ref FlowRecord flow, long now)
+    {
+        var nic = _rules.Interfaces[hop.Target];
+        var table = _tables[hop.Target];
+        var outbound = direction == Direction.Outbound;
+        var local = outbound ? p.Src : p.Dst;
+        var remote = outbound ? p.Dst : p.Src;
+        var kind = TrackKind.Of(in p);
+
+        if (kind != TrackKind.None)
+        {
+            var key = TrackKind.Key(in p, kind, local, remote, outbound);
+            var slot = table.Find(in key, now);
+            if (slot >= 0)
+            {
+                ref var entry = ref table[slot];
+                var original = outbound == entry.Has(EntryFlags.OriginLocal);
+                if (kind != TrackKind.IcmpEcho || IcmpKind.IsEchoRequest(p.Protocol, p.IcmpType) == original)
+                {
+                    if (entry.Has(EntryFlags.Untracked))
+                    {
+                        // AWS §2.2: an untracked flow's packets are judged by the rules of their own direction.
+                        r.Flags |= PacketResultFlags.Untracked;
+                        if (!EvaluateSgByRules(in p, ref hop, direction, laterFragment, ref r, stateful: true))
+                        {
+                            return false;
+                        }
+                        Refresh(table, slot, in p, kind, original, now, ref flow);
+                        return true;
+                    }
+                    hop.Allowed = true;
+                    hop.Basis = HopBasis.Tracked;
+                    hop.RuleId = nic.TrackedId;
+                    flow.Flags |= FlowFlags.UsedTracking;
+                    Refresh(table, slot, in p, kind, original, now, ref flow);
+                    return true;
+                }
+            }
+        }
+        else if (_options.RelatedIcmp && p.IsIcmpError && p.Has(PacketFlags.InnerPorts) && QuotesTrackedFlow(in p, table, local, now))
+        {
+            hop.Allowed = true;
+            hop.Basis = HopBasis.Related;
+            hop.RuleId = nic.TrackedId;
+            flow.Flags |= FlowFlags.UsedTracking;
+            return true;
+        }
+
+        var tcpKind = p.Protocol == IpProtocol.Tcp && p.Has(PacketFlags.Tcp) ? TcpStateMachine.Classify(p.TcpFlags) : TcpPacketKind.None;
+        if (_options.MidstreamStrict && kind == TrackKind.Tcp && tcpKind != TcpPacketKind.Syn)
+        {
+            hop.Allowed = false;
+            hop.Basis = HopBasis.Midstream;
+            hop.RuleId = nic.MidstreamId;
+            r.Reason = DenyReason.Midstream;
+            return false;
+        }
+
+        var set = nic.Rules[CompiledNacl.Slot(direction, p.Src.IsV6)];
+        var other = nic.Rules[CompiledNacl.Slot(outbound ? Direction.Inbound : Direction.Outbound, p.Src.IsV6)];
+        var couldBeUntracked = (kind == TrackKind.Tcp || kind == TrackKind.Udp) && other.OpenToAll[p.Protocol];
+        var match = MatchSgRules(in p, set, direction, laterFragment, couldBeUntracked, out var allPeer);
+        hop.Basis = HopBasis.Rule;
+        if (match < 0)
+        {
+            hop.Allowed = false;
+            hop.RuleId = nic.NoMatchIds[(int)direction];
+            r.Reason = DenyReason.SgNoMatch;
+            return false;
+        }
+
+        var untracked = couldBeUntracked && allPeer;
+        if (kind != TrackKind.None && CreatesEntry(kind, tcpKind, in p))
+        {
+            if (!untracked && table.IsFull(now))
+            {
+                // AWS: once the connection-tracking allowance is used up, packets of new flows are dropped.
+                hop.Allowed = false;
+                hop.Basis = HopBasis.TableFull;
+                hop.RuleId = nic.TableFullId;
+                r.Reason = DenyReason.TableFull;
+                return false;
+            }
+            var key = TrackKind.Key(in p, kind, local, remote, outbound);
+            var originIsSender = kind != TrackKind.Tcp || tcpKind == TcpPacketKind.Syn
+                || (tcpKind != TcpPacketKind.SynAck && SenderIsClientByPort(p.SrcPort, p.DstPort));
+            var originLocal = originIsSender == outbound;
+            var flags = (originLocal ? EntryFlags.OriginLocal : EntryFlags.None)
+                | (untracked ? EntryFlags.Untracked : EntryFlags.None);
+            if (kind == TrackKind.Tcp && tcpKind != TcpPacketKind.Syn)
+            {
+                flags |= EntryFlags.Inferred;
+                r.Flags |= PacketResultFlags.Inferred;
+            }
+            var slot = table.Insert(in key, now, flags);
+            ref var entry = ref table[slot];
+            entry.FlowId = r.FlowId;
+            entry.State = kind != TrackKind.Tcp ? TcpState.None
+                : tcpKind switch
+                {
+                    TcpPacketKind.Syn => TcpState.SynSent,
+                    TcpPacketKind.SynAck => TcpState.SynRecv,
+                    TcpPacketKind.Fin => TcpState.FinWait,
+                    _ => TcpState.Established,
+                };
+            entry.Deadline = now + Timeout(ref entry, kind) * NsPerSecond;
+            if (kind == TrackKind.Tcp)
+            {
+                flow.TcpState = entry.State;
+            }
+            flow.Flags |= untracked ? FlowFlags.Untracked : FlowFlags.Tracked;
+        }
+        if (untracked)
+        {
+            r.Flags |= PacketResultFlags.Untracked;
+        }
+        hop.Allowed = true;
+        hop.RuleId = set.Rules[match].RuleId;
+        return true;
+    }
+
+    /// <summary>Which packets open an entry when the rules allow them.</summary>
+    private static bool CreatesEntry(TrackKind.Value kind, TcpPacketKind tcpKind, in PacketInfo p) => kind switch
+    {
+        // An RST or a flagless segment never opens a connection (netfilter: NONE + RST/none is invalid).
+        TrackKind.Tcp => tcpKind is TcpPacketKind.Syn or TcpPacketKind.SynAck or TcpPacketKind.Ack or TcpPacketKind.Fin,
+        // An echo reply with no entry is answered to nobody; only requests open echo entries.
+        TrackKind.IcmpEcho => IcmpKind.IsEchoRequest(p.Protocol, p.IcmpType),
+        _ => true,
+    };
+
+    private void Refresh(TrackingTable table, int slot, in PacketInfo p, TrackKind.Value kind, bool original, long now, ref FlowRecord flow)
+    {
+        ref var entry = ref table[slot];
+        switch (kind)
+        {
+            case TrackKind.Tcp:
+            {
+                var tcpKind = TcpStateMachine.Classify(p.TcpFlags);
+                var next = TcpStateMachine.Next(!original, tcpKind, entry.State);
+                if (next is TcpState.Invalid or TcpState.Ignore)
+                {
+                    break; // accepted as tracked; state and timer untouched (netfilter IV/IG cells)
+                }
+                if (next == TcpState.Reopen)
+                {
+                    var senderLocal = original == entry.Has(EntryFlags.OriginLocal);
+                    entry.Flags = EntryFlags.Used | (entry.Flags & EntryFlags.Untracked) | (senderLocal ? EntryFlags.OriginLocal : EntryFlags.None);
+                    entry.State = TcpState.SynSent;
+                    entry.Deadline = now + _timeouts.TcpSynSent * NsPerSecond;
+                    flow.TcpState = entry.State;
+                    break;
+                }
+                var seenReply = entry.Has(EntryFlags.SeenReply);
+                if (!original)
+                {
+                    entry.Flags |= EntryFlags.SeenReply;
+                }
+                if (tcpKind == TcpPacketKind.Rst && !seenReply && original)
+                {
+                    // netfilter: an RST on an entry that never saw a reply deletes it at once.
+                    flow.TcpState = TcpState.Close;
+                    table.RemoveAt(slot);
+                    return;
+                }
+                var refresh = !(entry.State == TcpState.SynSent && next == TcpState.SynSent && original && !seenReply);
+                entry.State = next;
+                flow.TcpState = next;
+                if (refresh)
+                {
+                    entry.Deadline = now + TcpStateMachine.Timeout(next, _timeouts) * NsPerSecond;
+                }
+                break;
+            }
+            case TrackKind.Udp:
+                if (!original)
+                {
+                    entry.Flags |= EntryFlags.SeenReply;
+                }
+                else if (entry.Has(EntryFlags.SeenReply))
+                {
+                    entry.Flags |= EntryFlags.Stream;
+                }
+                entry.Deadline = now + Timeout(ref entry, kind) * NsPerSecond;
+                break;
+            default:
+                if (!original)
+                {
+                    entry.Flags |= EntryFlags.SeenReply;
+                }
+                entry.Deadline = now + Timeout(ref entry, kind) * NsPerSecond;
+                break;
+        }
+    }
+
+    private long Timeout(ref TrackEntry entry, TrackKind.Value kind) => kind switch
+    {
+        TrackKind.Tcp => TcpStateMachine.Timeout(entry.State, _timeouts),
+        TrackKind.Udp => entry.Has(EntryFlags.Stream) ? _timeouts.UdpStream : _timeouts.Udp,
+        TrackKind.IcmpEcho => _timeouts.Icmp,
+        _ => _timeouts.Other,
+    };
+
+    /// <summary>netfilter RELATED: the error quotes a packet of a flow tracked at this interface.</summary>
+    private static bool QuotesTrackedFlow(in PacketInfo p, TrackingTable table, IpAddr local, long now)
+    {
+        if (p.InnerProtocol is not (IpProtocol.Tcp or IpProtocol.Udp))
+        {
+            return false;
+        }
+        FlowKey key;
+        if (p.InnerSrc == local)
+        {
+            key = new FlowKey(local, p.InnerSrcPort, p.InnerDst, p.InnerDstPort, p.InnerProtocol);
+        }
+        else if (p.InnerDst == local)
+        {
+            key = new FlowKey(local, p.InnerDstPort, p.InnerSrc, p.InnerSrcPort, p.InnerProtocol);
+        }
+        else
+        {
+            return false;
+        }
+        var slot = table.Find(in key, now);
+        return slot >= 0 && !table[slot].Has(EntryFlags.Untracked);
+    }
+
+    private void Account(in PacketInfo p, ref PacketResult r, ref FlowRecord flow, int flowId)
+    {
+        var allowed = r.Verdict == Verdict.Allow;
+        if (allowed)
+        {
+            Counters.Allowed++;
+        }
+        else
+        {
+            Counters.Denied++;
+            Counters.DenyReasons[(int)r.Reason]++;
+            if (flow.DeniedBy < 0)
+            {
+                flow.DeniedBy = r.RuleId;
+                flow.DeniedFrame = p.Frame;
+                flow.DeniedPacketWasReply = r.IsReply;
+            }
+        }
+        var statelessAllowed = r.StatelessVerdict == Verdict.Allow;
+        if (!statelessAllowed && flow.StatelessDeniedBy < 0)
+        {
+            flow.StatelessDeniedBy = r.StatelessRuleId;
+        }
+        if (r.IsReply)
+        {
+            if (allowed) flow.ReplyAllowed++; else flow.ReplyDenied++;
+            if (statelessAllowed) flow.StatelessReplyAllowed++; else flow.StatelessReplyDenied++;
+            flow.ReplyBytes += p.IpLength;
+        }
+        else
+        {
+            if (allowed) flow.RequestAllowed++; else flow.RequestDenied++;
+            if (statelessAllowed) flow.StatelessRequestAllowed++; else flow.StatelessRequestDenied++;
+            flow.RequestBytes += p.IpLength;
+        }
+        for (var h = 0; h < r.HopCount; h++)
+        {
+            var ruleId = r.Hops[h].RuleId;
+            Counters.RulePackets[ruleId]++;
+            if (AddFlowRule(ref flow, flowId, ruleId))
+            {
+                Counters.RuleFlows[ruleId]++;
+            }
+        }
+    }
+
+    /// <summary>Records that the flow met a reference; true the first time.</summary>
+    private bool AddFlowRule(ref FlowRecord flow, int flowId, int ruleId)
+    {
+        var n = flow.RuleCount;
+        for (var i = 0; i < n; i++)
+        {
+            if (flow.Rules[i] == ruleId)
+            {
+                return false;
+            }
+        }
+        if (n < FlowRecord.InlineRules)
+        {
+            flow.Rules[n] = ruleId;
+            flow.RuleCount++;
+            return true;
+        }
+        return _flowRuleOverflow.Add((long)flowId << 32 | (uint)ruleId);
+    }
+
+    private readonly record struct FragmentKey(IpAddr Src, IpAddr Dst, byte Protocol, uint Id);
+
+    private struct FragmentVerdict
+    {
+        public long Deadline;
+        public int FlowId;
+        public bool IsReply;
+        public Verdict Verdict;
+        public int RuleId;
+        public DenyReason Reason;
+        public Verdict StatelessVerdict;
+        public int StatelessRuleId;
+        public int HopCount;
+        public HopTraces Hops;
+    }
+
+    private void RememberFirstFragment(in PacketInfo p, ref PacketResult r, long now)
+    {
+        if (_fragments.Count >= _options.MaxFragmentsRemembered)
+        {
+            PruneFragments(now);
+        }
+        _fragments[new FragmentKey(p.Src, p.Dst, p.Protocol, p.FragId)] = new FragmentVerdict
+        {
+            Deadline = now + _options.FragmentTimeout * NsPerSecond,
+            FlowId = r.FlowId,
+            IsReply = r.IsReply,
+            Verdict = r.Verdict,
+            RuleId = r.RuleId,
+            Reason = r.Reason,
+            StatelessVerdict = r.StatelessVerdict,
+            StatelessRuleId = r.StatelessRuleId,
+            HopCount = r.HopCount,
+            Hops = r.Hops,
+        };
+    }
+
+    private void PruneFragments(long now)
+    {
+        foreach (var (key, value) in _fragments)
+        {
+            if (value.Deadline - now <= 0)
+            {
+                _fragments.Remove(key);
+            }
+        }
+        if (_fragments.Count >= _options.MaxFragmentsRemembered)
+        {
+            _fragments.Clear(); // bounded memory wins over remembering: later fragments fall back to port-less rules
+        }
+    }
+
+    /// <summary>SPEC §2 "Fragments": a later fragment takes its first fragment's verdict when that was seen.</summary>
+    private bool FollowFirstFragment(in PacketInfo p, ref PacketResult r, long now)
+    {
+        if (!_fragments.TryGetValue(new FragmentKey(p.Src, p.Dst, p.Protocol, p.FragId), out var first) || first.Deadline - now <= 0)
+        {
+            r.Flags |= PacketResultFlags.FragmentWithoutFirst;
+            Counters.FragmentsWithoutFirst++;
+            return false;
+        }
+        r.Flags |= PacketResultFlags.FragmentFollowed;
+        Counters.FragmentsFollowed++;
+        r.FlowId = first.FlowId;
+        r.IsReply = first.IsReply;
+        r.Verdict = first.Verdict;
+        r.RuleId = first.RuleId;
+        r.Reason = first.Reason;
+        r.StatelessVerdict = first.StatelessVerdict;
+        r.StatelessRuleId = first.StatelessRuleId;
+        r.HopCount = first.HopCount;
+        r.Hops = first.Hops;
+        ref var flow = ref Flows[first.FlowId];
+        flow.LastTimeNs = now;
+        Account(in p, ref r, ref flow, first.FlowId);
+        return true;
+    }
+}

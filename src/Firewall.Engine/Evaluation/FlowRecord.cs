@@ -1,0 +1,115 @@
+using System.Runtime.CompilerServices;
+using Firewall.Engine.Addressing;
+using Firewall.Engine.Tracking;
+
+namespace Firewall.Engine.Evaluation;
+
+public enum FlowOutcome : byte
+{
+    /// <summary>Every packet allowed.</summary>
+    Allowed,
+
+    /// <summary>Every request-direction packet denied.</summary>
+    RequestDenied,
+
+    /// <summary>Every request allowed, at least one reply denied.</summary>
+    ReplyDenied,
+
+    /// <summary>Some request-direction packets allowed and some denied.</summary>
+    PartiallyDenied,
+}
+
+[Flags]
+public enum FlowFlags : byte
+{
+    None = 0,
+
+    /// <summary>The client/server orientation was inferred from a mid-stream packet.</summary>
+    Inferred = 1 << 0,
+
+    /// <summary>At least one SG hop left this flow untracked (AWS §2.2).</summary>
+    Untracked = 1 << 1,
+
+    /// <summary>At least one SG hop tracked this flow.</summary>
+    Tracked = 1 << 2,
+
+    /// <summary>A packet of this flow was admitted by a tracking entry.</summary>
+    UsedTracking = 1 << 3,
+}
+
+[InlineArray(FlowRecord.InlineRules)]
+public struct FlowRuleSet
+{
+    private int _first;
+}
+
+/// <summary>
+/// One flow: a conversation keyed by protocol and both endpoints (ICMP echo by identifier), first packet
+/// = request. Counters per direction for the stateful evaluation and for the stateless comparison.
+/// </summary>
+public struct FlowRecord
+{
+    public const int InlineRules = 10;
+
+    /// <summary>Canonical key (smaller endpoint in A).</summary>
+    public FlowKey Key;
+
+    /// <summary>The client (request sender) is the key's A endpoint.</summary>
+    public bool ClientIsA;
+
+    public long FirstFrame;
+    public long FirstTimeNs;
+    public long LastTimeNs;
+
+    public int RequestAllowed;
+    public int RequestDenied;
+    public int ReplyAllowed;
+    public int ReplyDenied;
+    public long RequestBytes;
+    public long ReplyBytes;
+
+    public int StatelessRequestAllowed;
+    public int StatelessRequestDenied;
+    public int StatelessReplyAllowed;
+    public int StatelessReplyDenied;
+
+    /// <summary>Reference id of the first packet that was denied, or -1.</summary>
+    public int DeniedBy;
+    public long DeniedFrame;
+    public bool DeniedPacketWasReply;
+
+    public int StatelessDeniedBy;
+
+    /// <summary>The most recent TCP tracking state seen for this flow.</summary>
+    public TcpState TcpState;
+
+    public FlowFlags Flags;
+
+    /// <summary>The distinct references this flow's packets met, for per-rule flow counts.</summary>
+    public FlowRuleSet Rules;
+    public byte RuleCount;
+
+    public readonly IpAddr Client => ClientIsA ? Key.A : Key.B;
+    public readonly IpAddr Server => ClientIsA ? Key.B : Key.A;
+    public readonly ushort ClientPort => ClientIsA ? Key.APort : Key.BPort;
+    public readonly ushort ServerPort => ClientIsA ? Key.BPort : Key.APort;
+
+    public readonly FlowOutcome Outcome => Classify(RequestAllowed, RequestDenied, ReplyDenied);
+
+    public readonly FlowOutcome StatelessOutcome => Classify(StatelessRequestAllowed, StatelessRequestDenied, StatelessReplyDenied);
+
+    public readonly bool Has(FlowFlags flag) => (Flags & flag) != 0;
+
+    public static FlowOutcome Classify(int requestAllowed, int requestDenied, int replyDenied) =>
+        requestDenied > 0
+            ? requestAllowed == 0 ? FlowOutcome.RequestDenied : FlowOutcome.PartiallyDenied
+            : replyDenied > 0 ? FlowOutcome.ReplyDenied : FlowOutcome.Allowed;
+
+    public static string Name(FlowOutcome outcome) => outcome switch
+    {
+        FlowOutcome.Allowed => "allowed",
+        FlowOutcome.RequestDenied => "request-denied",
+        FlowOutcome.ReplyDenied => "reply-denied",
+        _ => "partially-denied",
+    };
+}

@@ -1,0 +1,207 @@
+using System.Runtime.CompilerServices;
+
+namespace Firewall.Engine.Tracking;
+
+[Flags]
+public enum EntryFlags : byte
+{
+    None = 0,
+    Used = 1 << 0,
+
+    /// <summary>The entry's originator (its request side) is the interface's own side, slot A of the key.</summary>
+    OriginLocal = 1 << 1,
+
+    /// <summary>Created from a packet that did not open the connection; the direction was inferred.</summary>
+    Inferred = 1 << 2,
+
+    SeenReply = 1 << 3,
+
+    /// <summary>UDP: after a reply the initiator sent again ("more than one request/response transaction").</summary>
+    Stream = 1 << 4,
+
+    /// <summary>AWS leaves the flow untracked (§2.2): the entry only remembers orientation, every packet meets the rules.</summary>
+    Untracked = 1 << 5,
+}
+
+/// <summary>One connection-tracking entry, stored inline in the table: no per-entry object.</summary>
+public struct TrackEntry
+{
+    public FlowKey Key;
+
+    /// <summary>Capture time (ns) at or after which the entry is gone (Linux: expired when deadline − now ≤ 0).</summary>
+    public long Deadline;
+
+    /// <summary>The engine's flow this entry belongs to.</summary>
+    public int FlowId;
+
+    public TcpState State;
+    public EntryFlags Flags;
+
+    public readonly bool Has(EntryFlags flag) => (Flags & flag) != 0;
+}
+
+/// <summary>
+/// A connection-tracking table for one interface: open addressing with linear probing over a struct
+/// array, precomputed hashes, backward-shift deletion (no tombstones). Expired entries vanish when a
+/// lookup meets them and are reclaimed by a clock hand that visits a few slots per insertion, so
+/// expiry never scans the whole table on the packet path.
+/// </summary>
+public sealed class TrackingTable
+{
+    private const int SweepPerInsert = 4;
+    private const int SweepWhenFull = 1024;
+
+    private TrackEntry[] _slots;
+    private int _mask;
+    private int _count;
+    private int _clock;
+
+    public TrackingTable(int maxTracked, int initialCapacity = 64)
+    {
+        MaxTracked = maxTracked;
+        var capacity = (int)Math.Max(16, System.Numerics.BitOperations.RoundUpToPowerOf2((uint)Math.Max(1, initialCapacity)));
+        _slots = new TrackEntry[capacity];
+        _mask = capacity - 1;
+    }
+
+    /// <summary>Entries that count against <see cref="MaxTracked"/> (untracked ones do not).</summary>
+    public int TrackedCount { get; private set; }
+
+    /// <summary>All entries, untracked ones included, expired ones not yet reclaimed included.</summary>
+    public int Count => _count;
+
+    public int MaxTracked { get; }
+
+    public int Capacity => _slots.Length;
+
+    public long BytesAllocated => (long)_slots.Length * Unsafe.SizeOf<TrackEntry>();
+
+    public ref TrackEntry this[int slot] => ref _slots[slot];
+
+    /// <summary>The slot of a live entry with <paramref name="key"/>, or -1. An expired entry found on the way is removed.</summary>
+    public int Find(in FlowKey key, long now)
+    {
+        var i = key.Hash & _mask;
+        while (true)
+        {
+            ref var e = ref _slots[i];
+            if ((e.Flags & EntryFlags.Used) == 0)
+            {
+                return -1;
+            }
+            if (e.Key.Hash == key.Hash && e.Key.Equals(key))
+            {
+                if (e.Deadline - now <= 0)
+                {
+                    RemoveAt(i);
+                    return -1;
+                }
+                return i;
+            }
+            i = (i + 1) & _mask;
+        }
+    }
+
+    /// <summary>True when a new tracked entry would exceed the bound, after reclaiming what has expired nearby.</summary>
+    public bool IsFull(long now)
+    {
+        if (TrackedCount < MaxTracked)
+        {
+            return false;
+        }
+        Sweep(now, Math.Min(_slots.Length, SweepWhenFull));
+        if (TrackedCount >= MaxTracked && _slots.Length <= SweepWhenFull * 4)
+        {
+            Sweep(now, _slots.Length); // small tables: be exact
+        }
+        return TrackedCount >= MaxTracked;
+    }
+
+    /// <summary>Inserts a new entry (the key must not be present) and returns its slot.</summary>
+    public int Insert(in FlowKey key, long now, EntryFlags flags)
+    {
+        Sweep(now, SweepPerInsert);
+        if ((_count + 1) * 4 > _slots.Length * 3)
+        {
+            Grow();
+        }
+        var i = key.Hash & _mask;
+        while ((_slots[i].Flags & EntryFlags.Used) != 0)
+        {
+            i = (i + 1) & _mask;
+        }
+        _slots[i] = new TrackEntry { Key = key, Flags = flags | EntryFlags.Used };
+        _count++;
+        if ((flags & EntryFlags.Untracked) == 0)
+        {
+            TrackedCount++;
+        }
+        return i;
+    }
+
+    public void RemoveAt(int slot)
+    {
+        if ((_slots[slot].Flags & EntryFlags.Untracked) == 0)
+        {
+            TrackedCount--;
+        }
+        _count--;
+        // Backward-shift deletion: pull later members of the probe run into the hole.
+        var hole = slot;
+        var j = slot;
+        while (true)
+        {
+            j = (j + 1) & _mask;
+            ref var e = ref _slots[j];
+            if ((e.Flags & EntryFlags.Used) == 0)
+            {
+                break;
+            }
+            var home = e.Key.Hash & _mask;
+            var stays = hole <= j ? hole < home && home <= j : hole < home || home <= j;
+            if (stays)
+            {
+                continue;
+            }
+            _slots[hole] = e;
+            hole = j;
+        }
+        _slots[hole] = default;
+    }
+
+    /// <summary>Visits up to <paramref name="budget"/> slots from the clock hand and removes expired entries.</summary>
+    public void Sweep(long now, int budget)
+    {
+        for (var n = 0; n < budget; n++)
+        {
+            ref var e = ref _slots[_clock];
+            if ((e.Flags & EntryFlags.Used) != 0 && e.Deadline - now <= 0)
+            {
+                RemoveAt(_clock); // another entry may have shifted into this slot: look at it again
+                continue;
+            }
+            _clock = (_clock + 1) & _mask;
+        }
+    }
+
+    private void Grow()
+    {
+        var old = _slots;
+        _slots = new TrackEntry[old.Length * 2];
+        _mask = _slots.Length - 1;
+        _clock = 0;
+        foreach (ref readonly var e in old.AsSpan())
+        {
+            if ((e.Flags & EntryFlags.Used) == 0)
+            {
+                continue;
+            }
+            var i = e.Key.Hash & _mask;
+            while ((_slots[i].Flags & EntryFlags.Used) != 0)
+            {
+                i = (i + 1) & _mask;
+            }
+            _slots[i] = e;
+        }
+    }
+}
