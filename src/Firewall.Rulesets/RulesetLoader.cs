@@ -1,0 +1,75 @@
+using Firewall.Engine.Model;
+using Firewall.Rulesets.Documents;
+using Firewall.Rulesets.Validation;
+using Firewall.Rulesets.Yaml;
+
+namespace Firewall.Rulesets;
+
+/// <summary>The outcome of loading a ruleset: the ruleset when the file had no error, and every diagnostic.</summary>
+public sealed record RulesetLoadResult(Ruleset? Ruleset, IReadOnlyList<Diagnostic> Diagnostics)
+{
+    public bool Succeeded => Ruleset is not null;
+}
+
+/// <summary>
+/// Loads a ruleset file (SPEC §3) strictly: YAML text → positioned tree (<see cref="YamlTreeReader"/>) →
+/// <see cref="RulesetDocument"/> → validated <see cref="Ruleset"/>. Never throws for any file content; an
+/// unreadable file is one diagnostic at line 0.
+/// </summary>
+public static class RulesetLoader
+{
+    public static RulesetLoadResult LoadFile(string path, YamlLimits? limits = null)
+    {
+        limits ??= YamlLimits.Default;
+        string text;
+        try
+        {
+            var info = new FileInfo(path);
+            if (!info.Exists)
+            {
+                return FileError(path, "cannot read the ruleset: no such file");
+            }
+            // UTF-8 takes at least one byte per character, so a file this large cannot be within the bound.
+            if (info.Length > 4L * limits.MaxDocumentChars)
+            {
+                return FileError(path, $"the file is {info.Length} bytes, more than a ruleset may be ({limits.MaxDocumentChars} characters)");
+            }
+            text = File.ReadAllText(path);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException or System.Security.SecurityException)
+        {
+            return FileError(path, $"cannot read the ruleset: {ex.Message}");
+        }
+        return LoadText(text, path, limits);
+    }
+
+    /// <param name="fileName">Used in diagnostics and as <see cref="Ruleset.SourcePath"/>; its stem names a ruleset without <c>name</c>.</param>
+    public static RulesetLoadResult LoadText(string text, string fileName, YamlLimits? limits = null)
+    {
+        var bag = new DiagnosticBag(fileName);
+        var root = YamlTreeReader.Read(text, bag, limits);
+        if (root is null)
+        {
+            if (!bag.HasErrors)
+            {
+                bag.Add(1, 1, "the file is empty: expected a ruleset starting with 'version: 1'");
+            }
+            return new RulesetLoadResult(null, bag.ToSortedList());
+        }
+        if (RulesetDocumentReader.Read(root, bag) is not { } document)
+        {
+            return new RulesetLoadResult(null, bag.ToSortedList());
+        }
+        var ruleset = RulesetValidator.Validate(document, fileName, DefaultName(fileName), bag);
+        return new RulesetLoadResult(bag.HasErrors ? null : ruleset, bag.ToSortedList());
+    }
+
+    private static string DefaultName(string fileName)
+    {
+        var stem = Path.GetFileNameWithoutExtension(fileName);
+        return string.IsNullOrEmpty(stem) ? "ruleset" : stem;
+    }
+
+    private static RulesetLoadResult FileError(string path, string message) =>
+        new(null, [new Diagnostic(path, 0, 0, message)]);
+}

@@ -1,0 +1,161 @@
+using System.Globalization;
+using Firewall.Engine.Addressing;
+using Firewall.Engine.Model;
+using Firewall.Rulesets.Yaml;
+
+namespace Firewall.Rulesets.Validation;
+
+/// <summary>
+/// Turns scalar text into values, reporting "key: expected …, found …" at the value when it cannot.
+/// Numbers are plain decimal only: YAML's 0x/0o/underscore forms are refused so that nothing is guessed.
+/// </summary>
+internal static class ValueParser
+{
+    public const string ProtocolExpected = "all, -1, tcp, udp, icmp, icmpv6 or a protocol number 0-255";
+
+    public static bool TryInteger(ScalarField field, long min, long max, string expected, DiagnosticBag bag, out int value)
+    {
+        value = 0;
+        var text = field.Text;
+        if (text.Length is > 0 and <= 11
+            && long.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var number)
+            && text[0] != '+'
+            && number >= min && number <= max)
+        {
+            value = (int)number;
+            return true;
+        }
+        bag.Add(field.Value, $"{field.Key.Value}: expected {expected}, found '{ScalarNode.Shorten(text)}'");
+        return false;
+    }
+
+    public static RuleProtocol? Protocol(ScalarField field, DiagnosticBag bag)
+    {
+        switch (field.Text)
+        {
+            case "all" or "-1":
+                return RuleProtocol.All;
+            case "tcp":
+                return new RuleProtocol(IpProtocol.Tcp);
+            case "udp":
+                return new RuleProtocol(IpProtocol.Udp);
+            case "icmp":
+                return new RuleProtocol(IpProtocol.Icmp);
+            case "icmpv6":
+                return new RuleProtocol(IpProtocol.IcmpV6);
+        }
+        if (IsDigits(field.Text) && field.Text.Length <= 3 && int.Parse(field.Text, CultureInfo.InvariantCulture) is var n and <= 255)
+        {
+            return new RuleProtocol((short)n);
+        }
+        bag.Add(field.Value, $"protocol: expected {ProtocolExpected}, found '{ScalarNode.Shorten(field.Text)}'");
+        return null;
+    }
+
+    /// <summary>"443" or "1024-65535": the destination port range (AWS FromPort/ToPort, PortRange).</summary>
+    public static PortRange? Ports(ScalarField field, DiagnosticBag bag)
+    {
+        var text = field.Text.AsSpan();
+        var dash = text.IndexOf('-');
+        var fromText = dash < 0 ? text : text[..dash];
+        var toText = dash < 0 ? text : text[(dash + 1)..];
+        if (!TryPort(fromText, out var from) || !TryPort(toText, out var to))
+        {
+            bag.Add(field.Value, $"ports: expected a port 0-65535 or a range a-b such as 1024-65535, found '{ScalarNode.Shorten(field.Text)}'");
+            return null;
+        }
+        if (from > to)
+        {
+            bag.Add(field.Value, $"ports: the range {from}-{to} ends before it starts; write {to}-{from}");
+            return null;
+        }
+        return new PortRange((ushort)from, (ushort)to);
+    }
+
+    private static bool TryPort(ReadOnlySpan<char> text, out int port)
+    {
+        port = 0;
+        return IsDigits(text) && text.Length <= 5
+            && int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out port) && port <= 65535;
+    }
+
+    private static bool IsDigits(ReadOnlySpan<char> text)
+    {
+        if (text.IsEmpty)
+        {
+            return false;
+        }
+        foreach (var c in text)
+        {
+            if (c is < '0' or > '9')
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /// <summary>
+    /// A CIDR in canonical form. A bare address and a CIDR with host bits set are refused with the text that
+    /// was probably meant: AWS wants /32 or /128 for a host (VPC "Security group rules") and stores a NACL
+    /// CIDR canonicalised (CreateNetworkAclEntry), which would silently widen a mistyped one.
+    /// </summary>
+    public static Cidr? Cidr(ScalarField field, string expected, DiagnosticBag bag)
+    {
+        var text = field.Text;
+        switch (Engine.Addressing.Cidr.TryParse(text, out var cidr))
+        {
+            case Engine.Addressing.Cidr.ParseStatus.Ok:
+                return cidr;
+            case Engine.Addressing.Cidr.ParseStatus.HostBitsSet:
+                bag.Add(field.Value, $"{text} has host bits set; did you mean {cidr}?");
+                return null;
+        }
+        if (IpAddr.TryParse(text, out var address))
+        {
+            bag.Add(field.Value, $"{field.Key.Value}: expected {expected}, found the address {text}; a single host is written {text}/{address.BitLength}");
+            return null;
+        }
+        bag.Add(field.Value, $"{field.Key.Value}: expected {expected}, found '{ScalarNode.Shorten(text)}'");
+        return null;
+    }
+
+    /// <summary>An IPv4 or IPv6 address, as in an interface's <c>addresses</c>.</summary>
+    public static IpAddr? Address(ScalarNode node, DiagnosticBag bag)
+    {
+        if (IpAddr.TryParse(node.Value, out var address))
+        {
+            return address;
+        }
+        var slash = node.Value.IndexOf('/');
+        if (slash > 0 && IpAddr.TryParse(node.Value.AsSpan(0, slash), out _))
+        {
+            bag.Add(node, $"addresses: expected an address, found the CIDR {node.Value}; write the address without a prefix length");
+            return null;
+        }
+        bag.Add(node, $"addresses: expected an IPv4 or IPv6 address, found '{ScalarNode.Shorten(node.Value)}'");
+        return null;
+    }
+
+    /// <summary>
+    /// Names and rule ids become parts of references such as <c>sg:web-sg:inbound:ssh</c> (SPEC §3), so they
+    /// are restricted to characters that cannot be confused with the separators.
+    /// </summary>
+    public static bool IsSimpleName(string text)
+    {
+        if (text.Length is 0 or > 128)
+        {
+            return false;
+        }
+        foreach (var c in text)
+        {
+            if (!(char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.'))
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    public const string SimpleNameRule = "letters, digits, '-', '_' and '.'";
+}
