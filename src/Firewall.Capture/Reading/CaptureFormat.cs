@@ -1,0 +1,10 @@
+namespace Firewall.Capture.Reading;
+
+public enum CaptureFormat
+{
+    /// <summary>Classic libpcap format (microsecond or nanosecond, either byte order).</summary>
+    Pcap,
+
+    /// <summary>pcapng (draft-ietf-opsawg-pcapng).</summary>
+    Pcapng,
+}
