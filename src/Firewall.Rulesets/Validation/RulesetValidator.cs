@@ -290,16 +290,17 @@ public sealed class RulesetValidator
         }
 
         short type = -1, code = -1;
+        var icmpFieldsApply = protocol is not { } rp || rp.Value is IpProtocol.Icmp or IpProtocol.IcmpV6;
         foreach (var (field, isType) in new[] { (typeField, true), (codeField, false) })
         {
             if (field is null)
             {
                 continue;
             }
-            if (protocol is { } p && !(p.Value is IpProtocol.Icmp or IpProtocol.IcmpV6))
+            if (!icmpFieldsApply)
             {
                 ok = false;
-                _bag.Add(field.Key, $"{field.Key.Value} applies only to icmp and icmpv6 rules; this rule's protocol is {p}");
+                _bag.Add(field.Key, $"{field.Key.Value} applies only to icmp and icmpv6 rules; this rule's protocol is {protocol}");
             }
             else if (ValueParser.TryInteger(field, 0, 255, isType ? "an ICMP type 0-255" : "an ICMP code 0-255", _bag, out var value))
             {
@@ -317,7 +318,7 @@ public sealed class RulesetValidator
                 ok = false;
             }
         }
-        if (codeField is not null && typeField is null && node.Find("icmp_type") is null)
+        if (icmpFieldsApply && codeField is not null && typeField is null && node.Find("icmp_type") is null)
         {
             // EC2 API IpPermission: "If you specify all ICMP types, you must specify all ICMP codes."
             ok = false;
