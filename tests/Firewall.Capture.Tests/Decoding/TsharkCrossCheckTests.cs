@@ -1,0 +1,307 @@
+using System.Diagnostics;
+using System.Globalization;
+using Firewall.Capture.Decoding;
+using Firewall.Capture.Reading;
+using Firewall.Capture.Tests.Builders;
+using Firewall.Engine.Addressing;
+using Firewall.Engine.Packets;
+using Xunit.Abstractions;
+
+namespace Firewall.Capture.Tests.Decoding;
+
+/// <summary>
+/// Decodes every committed capture (and a synthetic one of awkward frames) and compares each frame, field
+/// by field, with what tshark dissects from the same file. The field conventions that differ (units, QinQ,
+/// ICMP quotes as second occurrences ...) are mapped here and documented in docs/decode-fields.md.
+/// </summary>
+public class TsharkCrossCheckTests(ITestOutputHelper output)
+{
+    private const string Synthetic = "synthetic:edge-cases";
+
+    private static readonly string[] Fields =
+    [
+        "frame.number", "frame.time_epoch", "frame.protocols",
+        "ip.src", "ip.dst", "ip.proto", "ip.id", "ip.frag_offset", "ip.flags.mf",
+        "ipv6.src", "ipv6.dst", "ipv6.nxt",
+        "ipv6.hopopts.nxt", "ipv6.dstopts.nxt", "ipv6.routing.nxt", "ah.next_header",
+        "ipv6.fraghdr.nxt", "ipv6.fraghdr.offset", "ipv6.fraghdr.more", "ipv6.fraghdr.ident",
+        "tcp.srcport", "tcp.dstport", "tcp.flags", "udp.srcport", "udp.dstport",
+        "icmp.type", "icmp.code", "icmp.ident", "icmpv6.type", "icmpv6.code", "icmpv6.echo.identifier",
+        "vlan.id", "ieee8021ad.id",
+    ];
+
+    private static readonly Dictionary<string, string> ExtensionNext = new()
+    {
+        ["ipv6.hopopts"] = "ipv6.hopopts.nxt",
+        ["ipv6.dstopts"] = "ipv6.dstopts.nxt",
+        ["ipv6.routing"] = "ipv6.routing.nxt",
+        ["ipv6.fraghdr"] = "ipv6.fraghdr.nxt",
+        ["ah"] = "ah.next_header",
+    };
+
+    public static TheoryData<string> Captures()
+    {
+        var data = new TheoryData<string> { Synthetic };
+        foreach (var capture in RepoPaths.CommittedCaptures())
+        {
+            data.Add(capture);
+        }
+        return data;
+    }
+
+    [SkippableTheory]
+    [MemberData(nameof(Captures))]
+    public void Every_frame_matches_tshark(string capture)
+    {
+        Skip.IfNot(RepoPaths.OnPath("tshark"), "tshark is not on PATH; install Wireshark's tshark to cross-check the decoder");
+        var path = capture == Synthetic ? WriteSynthetic() : Path.Combine(RepoPaths.Root, capture);
+        var tshark = RunTshark(path);
+        var mismatches = new List<string>();
+        var frames = 0;
+        foreach (var decapsulate in new[] { false, true })
+        {
+            using var reader = CaptureReader.Open(path);
+            var options = new DecoderOptions { DecapsulateVxlan = decapsulate };
+            var info = new PacketInfo();
+            var undecodable = 0;
+            while (reader.TryReadNext(out var record))
+            {
+                PacketDecoder.Decode(record, options, ref info);
+                if (!tshark.TryGetValue(info.Frame, out var row))
+                {
+                    mismatches.Add($"frame {info.Frame}: tshark has no such frame");
+                    continue;
+                }
+                if (info.Error != DecodeError.None)
+                {
+                    undecodable++;
+                    output.WriteLine($"{capture} frame {info.Frame}: undecodable ({DecodeErrorText.Name(info.Error)}), tshark: {row.Get("frame.protocols", 0)}");
+                    continue;
+                }
+                Compare(row, info, decapsulate, mismatches);
+                frames++;
+            }
+            foreach (var warning in reader.Warnings)
+            {
+                output.WriteLine($"{capture}: warning: {warning}");
+            }
+            if (capture == Synthetic)
+            {
+                Assert.Empty(reader.Warnings);
+            }
+            output.WriteLine($"{capture} (decap {decapsulate}): {reader.FramesRead} frames, {undecodable} undecodable, tshark {tshark.Count} frames");
+            Assert.Equal(tshark.Count, reader.FramesRead);
+        }
+        foreach (var m in mismatches.Take(50))
+        {
+            output.WriteLine(m);
+        }
+        Assert.True(mismatches.Count == 0, $"{mismatches.Count} field mismatches with tshark in {capture}; first: {mismatches.FirstOrDefault()}");
+        Assert.True(frames > 0);
+    }
+
+    private static string WriteSynthetic()
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"fw-edge-{Environment.ProcessId}.pcapng");
+        File.WriteAllBytes(path, EdgeCaseCapture.Build());
+        return path;
+    }
+
+    private static void Compare(TsharkRow row, in PacketInfo info, bool decapsulate, List<string> mismatches)
+    {
+        var frame = info.Frame;
+        void Check(string what, string? expected, string? actual)
+        {
+            if (expected != actual)
+            {
+                mismatches.Add($"frame {frame} (decap {decapsulate}) {what}: tshark '{expected}', ours '{actual}'");
+            }
+        }
+
+        Check("time", row.Get("frame.time_epoch", 0), FormatEpoch(info.TimestampNs));
+
+        var tokens = row.Protocols;
+        var start = 0;
+        if (decapsulate && Array.IndexOf(tokens, "vxlan") is >= 0 and var vx)
+        {
+            start = vx + 1;
+        }
+        var ipAt = Array.FindIndex(tokens, start, t => t is "ip" or "ipv6");
+        var vlanAt = Array.FindIndex(tokens, start, t => t is "vlan" or "ieee8021ad");
+        string? vlan = null;
+        if (vlanAt >= 0 && (ipAt < 0 || vlanAt < ipAt))
+        {
+            vlan = row.Get(tokens[vlanAt] == "vlan" ? "vlan.id" : "ieee8021ad.id", row.Ordinal(vlanAt));
+        }
+        Check("vlan", vlan, info.Has(PacketFlags.Vlan) ? info.Vlan.ToString() : null);
+        Check("decapsulated", (decapsulate && start > 0).ToString(), info.Has(PacketFlags.Decapsulated).ToString());
+
+        if (ipAt < 0)
+        {
+            Check("ip version", "0", info.IpVersion.ToString());
+            return;
+        }
+        var (src, dst, proto, afterIp) = IpLayer(row, ipAt);
+        Check("ip version", tokens[ipAt] == "ip" ? "4" : "6", info.IpVersion.ToString());
+        Check("src", src, info.Src.IsV6 == (tokens[ipAt] == "ipv6") ? Text(info.Src) : "family differs");
+        Check("dst", dst, Text(info.Dst));
+        Check("proto", proto, info.Protocol.ToString());
+
+        if (tokens[ipAt] == "ip")
+        {
+            var ord = row.Ordinal(ipAt);
+            Check("frag_offset", Times8(row.Get("ip.frag_offset", ord)), info.FragOffset.ToString());
+            Check("more_fragments", row.Get("ip.flags.mf", ord), info.Has(PacketFlags.MoreFragments) ? "1" : "0");
+            Check("frag_id", Number(row.Get("ip.id", ord)), info.FragId.ToString());
+        }
+        else
+        {
+            var fragAt = Array.FindIndex(tokens, ipAt, t => t == "ipv6.fraghdr");
+            if (fragAt >= 0 && fragAt <= afterIp)
+            {
+                var ord = row.Ordinal(fragAt);
+                Check("frag_offset", Times8(row.Get("ipv6.fraghdr.offset", ord)), info.FragOffset.ToString());
+                Check("more_fragments", row.Get("ipv6.fraghdr.more", ord), info.Has(PacketFlags.MoreFragments) ? "1" : "0");
+                Check("frag_id", Number(row.Get("ipv6.fraghdr.ident", ord)), info.FragId.ToString());
+            }
+            else
+            {
+                Check("fragment", "False", info.Has(PacketFlags.Fragment).ToString());
+            }
+        }
+
+        var transport = afterIp < tokens.Length ? tokens[afterIp] : "";
+        if (info.IsLaterFragment)
+        {
+            // tshark shows a later fragment's bytes as "data", as we do (no transport header).
+            Check("later fragment transport", "data-or-nothing", transport is "data" or "" ? "data-or-nothing" : transport);
+            return;
+        }
+        var tOrd = afterIp < tokens.Length ? row.Ordinal(afterIp) : 0;
+        switch (transport)
+        {
+            case "tcp":
+                Check("sport", row.Get("tcp.srcport", tOrd), info.SrcPort.ToString());
+                Check("dport", row.Get("tcp.dstport", tOrd), info.DstPort.ToString());
+                Check("tcp_flags", (Number(row.Get("tcp.flags", tOrd)) is { } f ? (long.Parse(f) & 0xff).ToString() : null), info.TcpFlags.ToString());
+                break;
+            case "udp":
+                Check("sport", row.Get("udp.srcport", tOrd), info.SrcPort.ToString());
+                Check("dport", row.Get("udp.dstport", tOrd), info.DstPort.ToString());
+                break;
+            case "icmp" or "icmpv6":
+            {
+                var p = transport;
+                Check("icmp_type", row.Get($"{p}.type", tOrd), info.IcmpType.ToString());
+                Check("icmp_code", row.Get($"{p}.code", tOrd), info.IcmpCode.ToString());
+                var id = Number(row.Get(p == "icmp" ? "icmp.ident" : "icmpv6.echo.identifier", tOrd));
+                Check("icmp_id", id, info.Has(PacketFlags.IcmpEcho) ? info.IcmpId.ToString() : null);
+                var innerAt = afterIp + 1 < tokens.Length && tokens[afterIp + 1] is "ip" or "ipv6" ? afterIp + 1 : -1;
+                if (innerAt < 0)
+                {
+                    Check("inner header", "False", info.Has(PacketFlags.InnerHeader).ToString());
+                    break;
+                }
+                var (isrc, idst, iproto, afterInner) = IpLayer(row, innerAt);
+                Check("inner_src", isrc, Text(info.InnerSrc));
+                Check("inner_dst", idst, Text(info.InnerDst));
+                Check("inner_proto", iproto, info.InnerProtocol.ToString());
+                var innerTransport = afterInner < tokens.Length ? tokens[afterInner] : "";
+                if (innerTransport is "tcp" or "udp")
+                {
+                    var o = row.Ordinal(afterInner);
+                    Check("inner_sport", row.Get($"{innerTransport}.srcport", o), info.Has(PacketFlags.InnerPorts) ? info.InnerSrcPort.ToString() : null);
+                    Check("inner_dport", row.Get($"{innerTransport}.dstport", o), info.Has(PacketFlags.InnerPorts) ? info.InnerDstPort.ToString() : null);
+                }
+                break;
+            }
+            default:
+                Check("ports", "False", info.Has(PacketFlags.Ports).ToString());
+                break;
+        }
+    }
+
+    /// <summary>Addresses and final protocol of the IP layer at token <paramref name="at"/>, and the index of the token after its extension headers.</summary>
+    private static (string? Src, string? Dst, string? Proto, int After) IpLayer(TsharkRow row, int at)
+    {
+        var tokens = row.Protocols;
+        var ord = row.Ordinal(at);
+        if (tokens[at] == "ip")
+        {
+            return (row.Get("ip.src", ord), row.Get("ip.dst", ord), row.Get("ip.proto", ord), at + 1);
+        }
+        var proto = row.Get("ipv6.nxt", ord);
+        var i = at + 1;
+        for (; i < tokens.Length && ExtensionNext.TryGetValue(tokens[i], out var field); i++)
+        {
+            proto = row.Get(field, row.Ordinal(i));
+        }
+        return (row.Get("ipv6.src", ord), row.Get("ipv6.dst", ord), proto, i);
+    }
+
+    private static string Text(IpAddr address) => address.IsV6 ? address.ToIPAddress().ToString() : address.ToString();
+
+    private static string FormatEpoch(long ns) =>
+        $"{Math.DivRem(ns, 1_000_000_000, out var frac)}.{frac:D9}";
+
+    private static string? Times8(string? units) => units is null ? null : (long.Parse(units, CultureInfo.InvariantCulture) * 8).ToString();
+
+    private static string? Number(string? text) =>
+        text is null ? null
+        : text.StartsWith("0x", StringComparison.Ordinal) ? long.Parse(text[2..], NumberStyles.HexNumber).ToString()
+        : text;
+
+    private static Dictionary<long, TsharkRow> RunTshark(string path)
+    {
+        var psi = new ProcessStartInfo("tshark")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (var arg in new[]
+                 {
+                     "-r", path, "-n", "-T", "fields", "-E", "separator=/t", "-E", "occurrence=a", "-E", "aggregator=|",
+                     // Per-frame fields: no reassembly, so every fragment and segment stands alone as in our decoder.
+                     "-o", "ip.defragment:FALSE", "-o", "ipv6.defragment:FALSE", "-o", "tcp.desegment_tcp_streams:FALSE",
+                 })
+        {
+            psi.ArgumentList.Add(arg);
+        }
+        foreach (var field in Fields)
+        {
+            psi.ArgumentList.Add("-e");
+            psi.ArgumentList.Add(field);
+        }
+        using var process = Process.Start(psi)!;
+        var stderr = process.StandardError.ReadToEndAsync();
+        var rows = new Dictionary<long, TsharkRow>();
+        while (process.StandardOutput.ReadLine() is { } line)
+        {
+            var row = new TsharkRow(line.Split('\t'));
+            rows[long.Parse(row.Get("frame.number", 0)!)] = row;
+        }
+        process.WaitForExit();
+        Assert.True(process.ExitCode == 0 || rows.Count > 0, $"tshark failed: {stderr.Result}");
+        return rows;
+    }
+
+    private sealed class TsharkRow(string[] values)
+    {
+        public string[] Protocols { get; } = values[Array.IndexOf(Fields, "frame.protocols")].Split(':');
+
+        public string? Get(string field, int occurrence)
+        {
+            var i = Array.IndexOf(Fields, field);
+            if (i < 0 || i >= values.Length || values[i].Length == 0)
+            {
+                return null;
+            }
+            var parts = values[i].Split('|');
+            return occurrence < parts.Length ? parts[occurrence] : null;
+        }
+
+        /// <summary>How many earlier tokens have the same protocol name: the occurrence index of its fields.</summary>
+        public int Ordinal(int tokenIndex) => Protocols.Take(tokenIndex).Count(t => t == Protocols[tokenIndex]);
+    }
+}
