@@ -1,0 +1,241 @@
+using System.Text.Json;
+using Firewall.Engine.Addressing;
+using Firewall.Engine.Compilation;
+using Firewall.Engine.Evaluation;
+using Firewall.Engine.Packets;
+using Firewall.Reporting.Formatting;
+using Firewall.Reporting.Summaries;
+
+namespace Firewall.Reporting.Json;
+
+/// <summary>
+/// The JSON shape of packets, flows and summary parts, shared by the JSON document and JSON Lines
+/// writers. Field names are the stable ones of docs/output-fields.md; fields that do not apply are null,
+/// never absent, so every record of a kind has the same keys.
+/// </summary>
+internal sealed class JsonRecords
+{
+    private static readonly string[] VerdictNames = Enum.GetValues<Verdict>().Select(ResultText.Name).ToArray();
+    private static readonly string[] HopNames = Enum.GetValues<HopKind>().Select(ResultText.Name).ToArray();
+    private static readonly string[] BasisNames = Enum.GetValues<HopBasis>().Select(ResultText.Name).ToArray();
+    private static readonly string[] ReasonNames = Enum.GetValues<DenyReason>().Select(ResultText.Name).ToArray();
+    private static readonly string[] ErrorNames = Enum.GetValues<DecodeError>().Select(DecodeErrorText.Name).ToArray();
+
+    private readonly JsonEncodedText[] _references;
+    private readonly string[] _notes = new string[FieldText.MaxNotes];
+
+    public JsonRecords(CompiledRuleset rules)
+    {
+        _references = rules.Rules.References.Select(r => JsonEncodedText.Encode(r)).ToArray();
+    }
+
+    private static readonly JsonEncodedText TypeKey = JsonEncodedText.Encode("type");
+    private static readonly JsonEncodedText PacketType = JsonEncodedText.Encode("packet");
+    private static readonly JsonEncodedText FlowType = JsonEncodedText.Encode("flow");
+
+    /// <param name="typed">Write <c>"type": "packet"</c> first (JSON Lines, where records of several kinds mix).</param>
+    public void WritePacket(Utf8JsonWriter w, in PacketInfo p, in PacketResult r, bool typed = false)
+    {
+        Span<char> text = stackalloc char[FieldText.MaxTimeChars + FieldText.MaxAddressChars];
+        w.WriteStartObject();
+        if (typed) w.WriteString(TypeKey, PacketType);
+        w.WriteNumber("frame", p.Frame);
+        if (FieldText.TryFormatTime(p.TimestampNs, text, out var n)) w.WriteString("time", text[..n]);
+        else w.WriteNumber("time", p.TimestampNs);
+        if (p.IsIp)
+        {
+            w.WriteString("proto", IpProtocol.Name(p.Protocol));
+            WriteAddress(w, "src", p.Src, text);
+            WritePort(w, "sport", p.Has(PacketFlags.Ports), p.SrcPort);
+            WriteAddress(w, "dst", p.Dst, text);
+            WritePort(w, "dport", p.Has(PacketFlags.Ports), p.DstPort);
+        }
+        else
+        {
+            w.WriteNull("proto");
+            w.WriteNull("src");
+            w.WriteNull("sport");
+            w.WriteNull("dst");
+            w.WriteNull("dport");
+        }
+        var icmp = p.IsIp && p.Has(PacketFlags.Icmp);
+        WritePort(w, "icmp_type", icmp, p.IcmpType);
+        WritePort(w, "icmp_code", icmp, p.IcmpCode);
+        if (p.IsIp && p.Has(PacketFlags.Tcp)) w.WriteString("tcp_flags", FieldText.TcpFlagText[p.TcpFlags]);
+        else w.WriteNull("tcp_flags");
+        w.WriteNumber("length", p.OriginalLength);
+        if (r.FlowId >= 0)
+        {
+            w.WriteNumber("flow", r.FlowId);
+            w.WriteString("direction", FieldText.Direction(r.IsReply));
+        }
+        else
+        {
+            w.WriteNull("flow");
+            w.WriteNull("direction");
+        }
+        w.WriteString("verdict", VerdictNames[(int)r.Verdict]);
+        WriteRule(w, "rule", r.Verdict == Verdict.Undecodable ? -1 : r.RuleId);
+        if (r.Verdict == Verdict.Deny) w.WriteString("reason", ReasonNames[(int)r.Reason]);
+        else w.WriteNull("reason");
+        w.WriteStartArray("hops");
+        for (var h = 0; h < r.HopCount; h++)
+        {
+            var hop = r.Hops[h];
+            w.WriteStartObject();
+            w.WriteString("kind", HopNames[(int)hop.Kind]);
+            w.WriteString("rule", _references[hop.RuleId]);
+            w.WriteString("result", hop.Allowed ? "allow" : "deny");
+            w.WriteString("basis", BasisNames[(int)hop.Basis]);
+            w.WriteEndObject();
+        }
+        w.WriteEndArray();
+        w.WriteString("stateless_verdict", VerdictNames[(int)r.StatelessVerdict]);
+        WriteRule(w, "stateless_rule", r.StatelessVerdict == Verdict.Undecodable ? -1 : r.StatelessRuleId);
+        w.WriteStartArray("notes");
+        var count = FieldText.Notes(in p, in r, _notes);
+        for (var i = 0; i < count; i++) w.WriteStringValue(_notes[i]);
+        w.WriteEndArray();
+        if (p.Decoded) w.WriteNull("error");
+        else w.WriteString("error", ErrorNames[(int)p.Error]);
+        w.WriteEndObject();
+    }
+
+    public void WriteFlow(Utf8JsonWriter w, int id, in FlowRecord f, bool typed = false)
+    {
+        Span<char> text = stackalloc char[FieldText.MaxTimeChars + FieldText.MaxAddressChars];
+        var ports = FieldText.FlowHasPorts(in f);
+        w.WriteStartObject();
+        if (typed) w.WriteString(TypeKey, FlowType);
+        w.WriteNumber("flow", id);
+        w.WriteString("proto", IpProtocol.Name(f.Key.Protocol));
+        WriteAddress(w, "client", f.Client, text);
+        WritePort(w, "client_port", ports, f.ClientPort);
+        WriteAddress(w, "server", f.Server, text);
+        WritePort(w, "server_port", ports, f.ServerPort);
+        w.WriteNumber("first_frame", f.FirstFrame);
+        WriteTime(w, "first_time", f.FirstTimeNs, text);
+        WriteTime(w, "last_time", f.LastTimeNs, text);
+        w.WriteStartObject("packets");
+        w.WriteStartObject("request");
+        w.WriteNumber("allowed", f.RequestAllowed);
+        w.WriteNumber("denied", f.RequestDenied);
+        w.WriteEndObject();
+        w.WriteStartObject("reply");
+        w.WriteNumber("allowed", f.ReplyAllowed);
+        w.WriteNumber("denied", f.ReplyDenied);
+        w.WriteEndObject();
+        w.WriteEndObject();
+        w.WriteStartObject("bytes");
+        w.WriteNumber("request", f.RequestBytes);
+        w.WriteNumber("reply", f.ReplyBytes);
+        w.WriteEndObject();
+        w.WriteString("outcome", FlowRecord.Name(f.Outcome));
+        WriteRule(w, "denied_by", f.DeniedBy);
+        if (f.DeniedBy >= 0) w.WriteNumber("denied_frame", f.DeniedFrame);
+        else w.WriteNull("denied_frame");
+        w.WriteString("stateless_outcome", FlowRecord.Name(f.StatelessOutcome));
+        WriteRule(w, "stateless_denied_by", f.StatelessDeniedBy);
+        if (FieldText.TcpState(in f) is { } state) w.WriteString("tcp_state", state);
+        else w.WriteNull("tcp_state");
+        w.WriteBoolean("inferred", f.Has(FlowFlags.Inferred));
+        w.WriteString("tracking", FieldText.Tracking(in f));
+        w.WriteEndObject();
+    }
+
+    public static void WriteTotals(Utf8JsonWriter w, RunSummary s)
+    {
+        w.WriteNumber("packets", s.Packets);
+        w.WriteNumber("allowed", s.Allowed);
+        w.WriteNumber("denied", s.Denied);
+        w.WriteNumber("skipped", s.Skipped);
+        w.WriteNumber("not_filtered", s.NotFiltered);
+        w.WriteNumber("undecodable", s.Undecodable);
+        w.WriteNumber("fragments_followed", s.FragmentsFollowed);
+        w.WriteNumber("fragments_without_first", s.FragmentsWithoutFirst);
+    }
+
+    public static void WriteFlowTotals(Utf8JsonWriter w, RunSummary s)
+    {
+        w.WriteNumber("total", s.Flows);
+        foreach (var outcome in Enum.GetValues<FlowOutcome>())
+        {
+            w.WriteNumber(FlowRecord.Name(outcome), s.FlowsByOutcome[(int)outcome]);
+        }
+        w.WriteNumber("stateful_only", s.StatefulOnlyFlows);
+        w.WriteNumber("inferred", s.InferredFlows);
+        w.WriteNumber("untracked", s.UntrackedFlows);
+    }
+
+    public static void WriteRuleCount(Utf8JsonWriter w, RuleCount c, bool withHit)
+    {
+        w.WriteStartObject();
+        w.WriteString("rule", c.Rule.Reference);
+        w.WriteString("description", c.Rule.Description);
+        w.WriteNumber("packets", c.Packets);
+        w.WriteNumber("flows", c.Flows);
+        if (withHit) w.WriteBoolean("hit", c.Packets > 0);
+        w.WriteEndObject();
+    }
+
+    public static void WriteNamedCount(Utf8JsonWriter w, string nameKey, NamedCount c)
+    {
+        w.WriteStartObject();
+        w.WriteString(nameKey, c.Name);
+        w.WriteNumber("packets", c.Count);
+        w.WriteEndObject();
+    }
+
+    public static void WriteAssumption(Utf8JsonWriter w, Assumption a)
+    {
+        w.WriteStartObject();
+        w.WriteString("name", a.Name);
+        w.WriteString("value", a.Value);
+        w.WriteString("source", a.Source);
+        w.WriteString("note", a.Note);
+        w.WriteEndObject();
+    }
+
+    public static void WriteInput(Utf8JsonWriter w, RunReport report)
+    {
+        var input = report.Input;
+        var options = report.Evaluator.Options;
+        w.WriteString("file", input.CaptureName);
+        if (input.CaptureFormat is { } format) w.WriteString("format", format);
+        else w.WriteNull("format");
+        w.WriteBoolean("compressed", input.CaptureCompressed);
+        w.WriteString("ruleset_file", input.RulesetPath);
+        w.WriteString("ruleset", report.Rules.Model.Name);
+        w.WriteString("midstream", options.MidstreamStrict ? "strict" : "pickup");
+        w.WriteBoolean("related_icmp", options.RelatedIcmp);
+        if (input.DecapsulateVxlan) w.WriteString("decap", "vxlan");
+        else w.WriteNull("decap");
+        w.WriteStartArray("warnings");
+        foreach (var warning in input.CaptureWarnings) w.WriteStringValue(warning);
+        w.WriteEndArray();
+    }
+
+    private void WriteRule(Utf8JsonWriter w, string name, int id)
+    {
+        if (id >= 0) w.WriteString(name, _references[id]);
+        else w.WriteNull(name);
+    }
+
+    private static void WriteAddress(Utf8JsonWriter w, string name, IpAddr address, Span<char> buffer)
+    {
+        if (address.TryFormat(buffer, out var n)) w.WriteString(name, buffer[..n]);
+        else w.WriteString(name, address.ToString());
+    }
+
+    private static void WritePort(Utf8JsonWriter w, string name, bool present, int value)
+    {
+        if (present) w.WriteNumber(name, value);
+        else w.WriteNull(name);
+    }
+
+    private static void WriteTime(Utf8JsonWriter w, string name, long ns, Span<char> buffer)
+    {
+        if (FieldText.TryFormatTime(ns, buffer, out var n)) w.WriteString(name, buffer[..n]);
+        else w.WriteNumber(name, ns);
+    }
+}

@@ -1,0 +1,116 @@
+using System.Text.Json;
+using Firewall.Engine.Compilation;
+using Firewall.Engine.Evaluation;
+using Firewall.Engine.Packets;
+using Firewall.Reporting.Summaries;
+
+namespace Firewall.Reporting.Json;
+
+/// <summary>
+/// One JSON document: <c>packets</c> (with --packets, streamed as the run goes), <c>flows</c> (with --flows),
+/// then <c>summary</c>. The summary comes last because it is only known at the end, and packets are
+/// never held in memory.
+/// </summary>
+public sealed class JsonReportWriter : IReportWriter
+{
+    private readonly JsonOutput _out;
+    private readonly JsonRecords _records;
+    private readonly ReportContent _content;
+    private bool _started;
+
+    public JsonReportWriter(Stream output, ReportContent content, CompiledRuleset rules)
+    {
+        _out = new JsonOutput(output, indented: true);
+        _records = new JsonRecords(rules);
+        _content = content;
+    }
+
+    private void Start()
+    {
+        if (_started)
+        {
+            return;
+        }
+        _started = true;
+        _out.Writer.WriteStartObject();
+        if (_content.Packets)
+        {
+            _out.Writer.WriteStartArray("packets");
+        }
+    }
+
+    public void WritePacket(in PacketInfo packet, in PacketResult result)
+    {
+        Start();
+        _records.WritePacket(_out.Writer, in packet, in result);
+        _out.DrainIfLarge();
+    }
+
+    public void Complete(RunReport report)
+    {
+        Start();
+        var w = _out.Writer;
+        if (_content.Packets)
+        {
+            w.WriteEndArray();
+        }
+        if (_content.Flows)
+        {
+            w.WriteStartArray("flows");
+            var flows = report.Flows.Records;
+            for (var i = 0; i < flows.Length; i++)
+            {
+                _records.WriteFlow(w, i, in flows[i]);
+                _out.DrainIfLarge();
+            }
+            w.WriteEndArray();
+        }
+        w.WritePropertyName("summary");
+        WriteSummary(w, report);
+        w.WriteEndObject();
+        _out.WriteNewline();
+        _out.Drain();
+    }
+
+    internal static void WriteSummary(Utf8JsonWriter w, RunReport report)
+    {
+        var s = RunSummary.Of(report);
+        w.WriteStartObject();
+        w.WriteStartObject("input");
+        JsonRecords.WriteInput(w, report);
+        w.WriteEndObject();
+        w.WriteStartObject("totals");
+        JsonRecords.WriteTotals(w, s);
+        w.WriteEndObject();
+        w.WriteStartArray("not_filtered");
+        foreach (var c in s.NotFilteredBy) JsonRecords.WriteRuleCount(w, c, withHit: false);
+        w.WriteEndArray();
+        w.WriteStartArray("undecodable");
+        foreach (var c in s.UndecodableBy) JsonRecords.WriteNamedCount(w, "error", c);
+        w.WriteEndArray();
+        w.WriteStartArray("deny_reasons");
+        foreach (var c in s.DeniedBy) JsonRecords.WriteNamedCount(w, "reason", c);
+        w.WriteEndArray();
+        w.WriteStartObject("flow_totals");
+        JsonRecords.WriteFlowTotals(w, s);
+        w.WriteEndObject();
+        w.WriteStartArray("denying_rules");
+        foreach (var c in s.DenyingRules) JsonRecords.WriteRuleCount(w, c, withHit: false);
+        w.WriteEndArray();
+        w.WriteStartArray("reply_drops");
+        foreach (var c in s.ReplyDrops) JsonRecords.WriteRuleCount(w, c, withHit: false);
+        w.WriteEndArray();
+        w.WriteStartArray("rules");
+        foreach (var c in s.RuleHits) JsonRecords.WriteRuleCount(w, c, withHit: true);
+        w.WriteEndArray();
+        w.WriteStartArray("other_references");
+        foreach (var c in s.EngineHits) JsonRecords.WriteRuleCount(w, c, withHit: false);
+        w.WriteEndArray();
+        w.WriteStartArray("assumptions");
+        foreach (var a in Assumptions.For(report.Rules, report.Evaluator.Options)) JsonRecords.WriteAssumption(w, a);
+        w.WriteEndArray();
+        w.WriteEndObject();
+    }
+
+    public void Dispose() => _out.Dispose();
+}

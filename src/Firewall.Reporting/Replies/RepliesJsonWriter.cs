@@ -1,0 +1,81 @@
+using System.Text.Json;
+using Firewall.Engine.Addressing;
+using Firewall.Engine.Model;
+using Firewall.Reporting.Json;
+
+namespace Firewall.Reporting.Replies;
+
+/// <summary>The <c>firewall replies</c> report as one JSON document (docs/output-fields.md, "replies").</summary>
+public static class RepliesJsonWriter
+{
+    public static void Write(Stream output, RunReport report, ReplyDropReport analysis)
+    {
+        using var json = new JsonOutput(output, indented: true);
+        var w = json.Writer;
+        w.WriteStartObject();
+        w.WriteStartObject("input");
+        JsonRecords.WriteInput(w, report);
+        w.WriteEndObject();
+        w.WriteNumber("flows", analysis.Flows);
+        w.WriteNumber("nacl_reply_denied_flows", analysis.NaclReplyDeniedFlows);
+        w.WriteNumber("other_reply_denied_flows", analysis.OtherReplyDeniedFlows);
+        w.WriteStartArray("groups");
+        foreach (var g in analysis.Groups)
+        {
+            w.WriteStartObject();
+            w.WriteString("rule", g.Rule.Reference);
+            w.WriteString("acl", g.Position.Acl.Name);
+            w.WriteString("direction", DirectionText.Name(g.Position.Direction));
+            if (g.Position.Number is { } number) w.WriteNumber("rule_number", number);
+            else w.WriteNull("rule_number");
+            w.WriteNumber("flows", g.Flows);
+            w.WriteNumber("requests_allowed", g.RequestsAllowed);
+            w.WriteNumber("replies_dropped", g.RepliesDropped);
+            w.WriteNumber("stateful_only_flows", g.StatefulOnlyFlows);
+            w.WriteStartArray("stateless_denied_by");
+            foreach (var r in g.StatelessDeniedBy) w.WriteStringValue(r);
+            w.WriteEndArray();
+            w.WriteStartArray("examples");
+            foreach (var e in g.Examples)
+            {
+                w.WriteStartObject();
+                w.WriteNumber("flow", e.Flow);
+                w.WriteNumber("first_frame", e.FirstFrame);
+                w.WriteString("proto", IpProtocol.Name(e.Protocol));
+                w.WriteString("client", e.Client.ToString());
+                if (e.HasPorts) w.WriteNumber("client_port", e.ClientPort); else w.WriteNull("client_port");
+                w.WriteString("server", e.Server.ToString());
+                if (e.HasPorts) w.WriteNumber("server_port", e.ServerPort); else w.WriteNull("server_port");
+                w.WriteNumber("replies_dropped", e.RepliesDropped);
+                w.WriteEndObject();
+            }
+            w.WriteEndArray();
+            w.WriteStartArray("fixes");
+            foreach (var fix in g.Fixes)
+            {
+                w.WriteStartObject();
+                w.WriteString("acl", fix.Acl);
+                w.WriteString("direction", DirectionText.Name(fix.Direction));
+                if (fix.RuleNumber is { } n) w.WriteNumber("rule", n); else w.WriteNull("rule");
+                w.WriteString("proto", IpProtocol.Name(fix.Protocol));
+                w.WriteString("family", fix.IsV6 ? "ipv6" : "ipv4");
+                w.WriteNumber("flows", fix.Flows);
+                if (fix.PortsSeen is { } seen) w.WriteString("ports_seen", seen.ToString()); else w.WriteNull("ports_seen");
+                w.WriteNumber("distinct_ports", fix.DistinctPorts);
+                w.WriteString("likely_client", fix.PortsSeen is null ? null : ReplyDropAnalysis.Name(fix.Client));
+                if (fix.DocumentedPorts is { } doc) w.WriteString("documented_ports", doc.ToString()); else w.WriteNull("documented_ports");
+                if (fix.Icmp is { } icmp) w.WriteNumber("icmp_type", icmp.Type); else w.WriteNull("icmp_type");
+                w.WriteString("peers", fix.Peers.ToString());
+                w.WriteNumber("peer_count", fix.PeerCount);
+                w.WriteString("yaml", fix.Yaml);
+                w.WriteString("yaml_documented", fix.YamlDocumented);
+                w.WriteEndObject();
+            }
+            w.WriteEndArray();
+            w.WriteEndObject();
+        }
+        w.WriteEndArray();
+        w.WriteEndObject();
+        json.WriteNewline();
+    }
+}

@@ -1,0 +1,47 @@
+using Firewall.Engine.Compilation;
+using Firewall.Engine.Evaluation;
+using Firewall.Engine.Packets;
+using Firewall.Reporting.Csv;
+using Firewall.Reporting.Json;
+using Firewall.Reporting.Text;
+
+namespace Firewall.Reporting;
+
+public enum ReportFormat
+{
+    Text,
+    Json,
+    Jsonl,
+    Csv,
+}
+
+/// <summary>
+/// Writes a run as it happens: <see cref="WritePacket"/> for each evaluated packet (only when packets
+/// were asked for), then <see cref="Complete"/> once with the finished run. Writers own nothing but
+/// their buffers; the caller owns the stream.
+/// </summary>
+public interface IReportWriter : IDisposable
+{
+    void WritePacket(in PacketInfo packet, in PacketResult result);
+
+    void Complete(RunReport report);
+}
+
+public static class ReportWriters
+{
+    /// <summary>The writer for a format. CSV holds one table: exactly one of packets or flows.</summary>
+    public static IReportWriter Create(ReportFormat format, Stream output, ReportContent content, CompiledRuleset rules) => format switch
+    {
+        ReportFormat.Text => new TextReportWriter(output, content, rules),
+        ReportFormat.Json => new JsonReportWriter(output, content, rules),
+        ReportFormat.Jsonl => new JsonLinesReportWriter(output, content, rules),
+        ReportFormat.Csv => new CsvReportWriter(output, content, rules),
+        _ => throw new ArgumentOutOfRangeException(nameof(format), format, null),
+    };
+
+    /// <summary>Why a format cannot hold this content, or null when it can.</summary>
+    public static string? Refuse(ReportFormat format, ReportContent content) =>
+        format == ReportFormat.Csv && content.Packets == content.Flows
+            ? "--format csv writes one table: add exactly one of --packets or --flows"
+            : null;
+}

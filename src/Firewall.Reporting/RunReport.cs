@@ -1,0 +1,52 @@
+using Firewall.Engine.Compilation;
+using Firewall.Engine.Evaluation;
+using Firewall.Reporting.Summaries;
+
+namespace Firewall.Reporting;
+
+/// <summary>What a run read, as the user named it: shown in every report's header.</summary>
+public sealed record RunInput
+{
+    /// <summary>The capture as given on the command line ("-" for standard input).</summary>
+    public required string CaptureName { get; init; }
+
+    /// <summary>"pcap" or "pcapng"; null when unknown.</summary>
+    public string? CaptureFormat { get; init; }
+
+    public bool CaptureCompressed { get; init; }
+
+    /// <summary>The ruleset file as given on the command line.</summary>
+    public required string RulesetPath { get; init; }
+
+    /// <summary>VXLAN frames were unwrapped (<c>--decap vxlan</c>).</summary>
+    public bool DecapsulateVxlan { get; init; }
+
+    /// <summary>Damage the capture reader found (a truncated end, corrupt lengths), in the reader's words.</summary>
+    public IReadOnlyList<string> CaptureWarnings { get; init; } = [];
+}
+
+/// <summary>The finished state of a run: the evaluator (counters, flows) and what was read. Every writer reads only this.</summary>
+public sealed class RunReport
+{
+    public RunReport(Evaluator evaluator, RunInput input)
+    {
+        Evaluator = evaluator;
+        Input = input;
+        Catalog = RuleCatalog.For(evaluator.Rules);
+    }
+
+    public Evaluator Evaluator { get; }
+
+    public RunInput Input { get; }
+
+    public CompiledRuleset Rules => Evaluator.Rules;
+
+    public Counters Counters => Evaluator.Counters;
+
+    public FlowTable Flows => Evaluator.Flows;
+
+    public RuleCatalog Catalog { get; }
+}
+
+/// <summary>What the caller asked a report to include besides the summary.</summary>
+public readonly record struct ReportContent(bool Packets, bool Flows);
