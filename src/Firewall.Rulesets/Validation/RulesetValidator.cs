@@ -437,10 +437,18 @@ public sealed class RulesetValidator
             : null;
     }
 
-    private static string Known(string kind, IEnumerable<string> names)
+    private readonly Dictionary<string, string> _known = [];
+
+    /// <summary>"defined security groups: a, b" for messages; built once per kind, since a hostile file can hold many bad references.</summary>
+    private string Known(string kind, IEnumerable<string> names)
     {
-        var list = names.Order(StringComparer.Ordinal).Take(20).Select(n => ScalarNode.Shorten(n)).ToList();
-        return list.Count == 0 ? $"the file defines no {kind}" : $"defined {kind}: {string.Join(", ", list)}";
+        if (!_known.TryGetValue(kind, out var text))
+        {
+            var list = names.Order(StringComparer.Ordinal).Take(20).Select(n => ScalarNode.Shorten(n)).ToList();
+            text = list.Count == 0 ? $"the file defines no {kind}" : $"defined {kind}: {string.Join(", ", list)}{(names.Count() > 20 ? ", ..." : "")}";
+            _known.Add(kind, text);
+        }
+        return text;
     }
 
     // ---- subnets ----
@@ -562,6 +570,7 @@ public sealed class RulesetValidator
     {
         var interfaces = new List<NetworkInterface>();
         var owners = new Dictionary<IpAddr, (InterfaceDocument Interface, ScalarNode Node)>();
+        var subnetsByName = subnets.ToDictionary(s => s.Name, StringComparer.Ordinal);
         foreach (var doc in docs)
         {
             var ok = true;
@@ -570,7 +579,7 @@ public sealed class RulesetValidator
             Subnet? subnet = null;
             if (doc.Subnet is { } subnetField)
             {
-                subnet = subnets.FirstOrDefault(s => s.Name == subnetField.Text);
+                subnet = subnetsByName.GetValueOrDefault(subnetField.Text);
                 if (subnet is null)
                 {
                     ok = false;
@@ -617,6 +626,7 @@ public sealed class RulesetValidator
             }
 
             var groups = new List<string>();
+            var listed = new HashSet<string>(StringComparer.Ordinal);
             foreach (var groupNode in doc.SecurityGroups)
             {
                 var group = groupNode.Value;
@@ -625,7 +635,7 @@ public sealed class RulesetValidator
                     ok = false;
                     _bag.Add(groupNode, $"security_groups: unknown security group '{ScalarNode.Shorten(group)}'; {Known("security groups", _groupNames)}");
                 }
-                else if (groups.Contains(group))
+                else if (!listed.Add(group))
                 {
                     ok = false;
                     _bag.Add(groupNode, $"security group '{group}' is listed twice for interface '{name}'");
