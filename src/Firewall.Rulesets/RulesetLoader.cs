@@ -29,7 +29,8 @@ public static class RulesetLoader
             {
                 return FileError(path, "cannot read the ruleset: no such file");
             }
-            // UTF-8 takes at least one byte per character, so a file this large cannot be within the bound.
+            // No encoding File.ReadAllText reads spends more than 4 bytes on a character, so a file of more
+            // than 4 bytes per allowed character is over the bound: refuse it without reading it.
             if (info.Length > 4L * limits.MaxDocumentChars)
             {
                 return FileError(path, $"the file is {info.Length} bytes, more than a ruleset may be ({limits.MaxDocumentChars} characters)");

@@ -61,7 +61,7 @@ public static class RulesetDocumentReader
 
     private static SubnetDocument? ReadSubnet(ScalarNode name, YamlNode node, DiagnosticBag bag)
     {
-        if (StrictMapping.Open(node, $"subnet '{name.Value}'", SubnetKeys, bag) is not { } m)
+        if (StrictMapping.Open(node, $"subnet '{ScalarNode.Shorten(name.Value)}'", SubnetKeys, bag) is not { } m)
         {
             return null;
         }
@@ -71,7 +71,7 @@ public static class RulesetDocumentReader
 
     private static InterfaceDocument? ReadInterface(ScalarNode name, YamlNode node, DiagnosticBag bag)
     {
-        if (StrictMapping.Open(node, $"interface '{name.Value}'", InterfaceKeys, bag) is not { } m)
+        if (StrictMapping.Open(node, $"interface '{ScalarNode.Shorten(name.Value)}'", InterfaceKeys, bag) is not { } m)
         {
             return null;
         }
@@ -89,7 +89,7 @@ public static class RulesetDocumentReader
 
     private static SecurityGroupDocument? ReadGroup(ScalarNode name, YamlNode node, DiagnosticBag bag)
     {
-        if (StrictMapping.Open(node, $"security group '{name.Value}'", GroupKeys, bag, nullIsEmpty: true) is not { } m)
+        if (StrictMapping.Open(node, $"security group '{ScalarNode.Shorten(name.Value)}'", GroupKeys, bag, nullIsEmpty: true) is not { } m)
         {
             return null;
         }
@@ -134,7 +134,7 @@ public static class RulesetDocumentReader
 
     private static NetworkAclDocument? ReadAcl(ScalarNode name, YamlNode node, DiagnosticBag bag)
     {
-        if (StrictMapping.Open(node, $"network ACL '{name.Value}'", AclKeys, bag, nullIsEmpty: true) is not { } m)
+        if (StrictMapping.Open(node, $"network ACL '{ScalarNode.Shorten(name.Value)}'", AclKeys, bag, nullIsEmpty: true) is not { } m)
         {
             return null;
         }
@@ -197,7 +197,7 @@ public static class RulesetDocumentReader
         }
         if (node is not SequenceNode list)
         {
-            bag.Add(node, $"prefix list '{name.Value}': expected a list of CIDRs, found {node.Describe()}");
+            bag.Add(node, $"prefix list '{ScalarNode.Shorten(name.Value)}': expected a list of CIDRs, found {node.Describe()}");
             return null;
         }
         var cidrs = new List<ScalarNode>();
@@ -209,7 +209,7 @@ public static class RulesetDocumentReader
             }
             else
             {
-                bag.Add(item, $"prefix list '{name.Value}': expected a CIDR, found {item.Describe()}");
+                bag.Add(item, $"prefix list '{ScalarNode.Shorten(name.Value)}': expected a CIDR, found {item.Describe()}");
             }
         }
         return new PrefixListDocument(name, cidrs);
