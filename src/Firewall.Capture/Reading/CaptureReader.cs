@@ -94,8 +94,9 @@ public sealed partial class CaptureReader : IDisposable
         }
         try
         {
-            source.Ensure(4);
-            if (source.StreamError is { } streamError)
+            // Damage further into a gzip stream is found here already (the first fill reads ahead); it is
+            // reported as a warning where reading reaches it, unless it leaves no magic to look at.
+            if (!source.Ensure(4) && source.StreamError is { } streamError)
             {
                 throw new CaptureFormatException(displayName, $"gzip-compressed input: {streamError}");
             }

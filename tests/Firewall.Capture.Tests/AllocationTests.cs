@@ -1,0 +1,93 @@
+using Firewall.Capture.Decoding;
+using Firewall.Capture.Reading;
+using Firewall.Capture.Tests.Builders;
+using Firewall.Engine.Packets;
+using Xunit.Abstractions;
+
+namespace Firewall.Capture.Tests;
+
+/// <summary>The hot path (read record → decode) allocates nothing per packet in steady state.</summary>
+public class AllocationTests(ITestOutputHelper output)
+{
+    private const int Packets = 120_000;
+    private const int WarmUp = 5_000;
+
+    /// <summary>Real frames to repeat: every committed capture's frames, and the synthetic edge cases.</summary>
+    private static List<(ushort LinkType, byte[] Data)> SourceFrames()
+    {
+        var frames = new List<(ushort, byte[])>();
+        var captures = RepoPaths.CommittedCaptures().Select(c => File.ReadAllBytes(Path.Combine(RepoPaths.Root, c)))
+            .Prepend(EdgeCaseCapture.Build());
+        foreach (var capture in captures)
+        {
+            using var reader = CaptureReader.Open(new MemoryStream(capture), "source");
+            while (reader.TryReadNext(out var r) && frames.Count < 50_000)
+            {
+                frames.Add((r.LinkType, r.Data.ToArray()));
+            }
+        }
+        return frames;
+    }
+
+    public static TheoryData<string> Formats() => new() { "pcap", "pcapng", "pcapng-gzip" };
+
+    [Theory]
+    [MemberData(nameof(Formats))]
+    public void Read_and_decode_allocate_nothing_per_packet(string format)
+    {
+        var frames = SourceFrames();
+        byte[] capture;
+        if (format == "pcap")
+        {
+            // One link type per pcap: keep the Ethernet frames.
+            var ethernet = frames.Where(f => f.LinkType == LinkTypes.Ethernet).ToList();
+            var c = CaptureBytes.Pcap(nanoseconds: true);
+            for (var i = 0; i < Packets; i++)
+            {
+                c.Record((uint)(1_767_261_600 + i / 1000), (uint)i, ethernet[i % ethernet.Count].Data);
+            }
+            capture = c.ToArray();
+        }
+        else
+        {
+            ushort[] linkTypes = [.. frames.Select(f => f.LinkType).Distinct()];
+            var c = CaptureBytes.Pcapng();
+            foreach (var lt in linkTypes)
+            {
+                c.Interface(lt, tsresol: 9);
+            }
+            for (var i = 0; i < Packets; i++)
+            {
+                var (lt, data) = frames[i % frames.Count];
+                c.Enhanced((uint)Array.IndexOf(linkTypes, lt), 1_767_261_600_000_000_000UL + (ulong)i, data);
+            }
+            capture = c.ToArray();
+            if (format == "pcapng-gzip")
+            {
+                capture = CaptureBytes.Gzip(capture);
+            }
+        }
+
+        using var reader = new PacketReader(CaptureReader.Open(new MemoryStream(capture, writable: false), format),
+            new DecoderOptions { DecapsulateVxlan = true });
+        var info = new PacketInfo();
+        for (var i = 0; i < WarmUp; i++)
+        {
+            Assert.True(reader.TryReadNext(ref info));
+        }
+        long checksum = 0;
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        var measured = 0;
+        while (reader.TryReadNext(ref info))
+        {
+            checksum += info.SrcPort + info.Protocol;
+            measured++;
+        }
+        var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        output.WriteLine($"{format}: {measured} packets after warm-up, {allocated} bytes allocated, {reader.Counts.Undecodable} undecodable, checksum {checksum}");
+        Assert.Equal(Packets - WarmUp, measured);
+        Assert.Equal(Packets, reader.Counts.Frames);
+        Assert.Empty(reader.Capture.Warnings);
+        Assert.True(allocated == 0, $"{allocated} bytes allocated over {measured} packets");
+    }
+}
