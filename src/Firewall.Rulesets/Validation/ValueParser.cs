@@ -103,6 +103,12 @@ internal static class ValueParser
     public static Cidr? Cidr(ScalarField field, string expected, DiagnosticBag bag)
     {
         var text = field.Text;
+        var slash = text.IndexOf('/');
+        if (slash >= 0 && (!IsPlainAddressText(text.AsSpan(0, slash)) || !IsPlainDecimal(text.AsSpan(slash + 1))))
+        {
+            bag.Add(field.Value, $"{field.Key.Value}: expected {expected}, found '{ScalarNode.Shorten(text)}'{PlainHint(text.AsSpan(0, slash))}");
+            return null;
+        }
         switch (Engine.Addressing.Cidr.TryParse(text, out var cidr))
         {
             case Engine.Addressing.Cidr.ParseStatus.Ok:
@@ -111,7 +117,7 @@ internal static class ValueParser
                 bag.Add(field.Value, $"{text} has host bits set; did you mean {cidr}?");
                 return null;
         }
-        if (IpAddr.TryParse(text, out var address))
+        if (IsPlainAddressText(text) && IpAddr.TryParse(text, out var address))
         {
             bag.Add(field.Value, $"{field.Key.Value}: expected {expected}, found the address {text}; a single host is written {text}/{address.BitLength}");
             return null;
@@ -123,18 +129,63 @@ internal static class ValueParser
     /// <summary>An IPv4 or IPv6 address, as in an interface's <c>addresses</c>.</summary>
     public static IpAddr? Address(ScalarNode node, DiagnosticBag bag)
     {
-        if (IpAddr.TryParse(node.Value, out var address))
+        if (IsPlainAddressText(node.Value) && IpAddr.TryParse(node.Value, out var address))
         {
             return address;
         }
         var slash = node.Value.IndexOf('/');
-        if (slash > 0 && IpAddr.TryParse(node.Value.AsSpan(0, slash), out _))
+        if (slash > 0 && IsPlainAddressText(node.Value.AsSpan(0, slash)) && IpAddr.TryParse(node.Value.AsSpan(0, slash), out _))
         {
             bag.Add(node, $"addresses: expected an address, found the CIDR {node.Value}; write the address without a prefix length");
             return null;
         }
-        bag.Add(node, $"addresses: expected an IPv4 or IPv6 address, found '{ScalarNode.Shorten(node.Value)}'");
+        var end = slash < 0 ? node.Value.Length : slash;
+        bag.Add(node, $"addresses: expected an IPv4 or IPv6 address, found '{ScalarNode.Shorten(node.Value)}'{PlainHint(node.Value.AsSpan(0, end))}");
         return null;
+    }
+
+    /// <summary>
+    /// IPv6 text is left to the address parser. IPv4 must be four decimal numbers 0-255 without leading
+    /// zeros: the platform parser follows inet_aton and reads <c>010.0.0.1</c> as octal (8.0.0.1) and
+    /// <c>0x0a.0.0.1</c> as hex, and tools disagree on such forms, so they are refused rather than guessed.
+    /// </summary>
+    public static bool IsPlainAddressText(ReadOnlySpan<char> text)
+    {
+        if (text.Contains(':'))
+        {
+            return true;
+        }
+        var parts = 0;
+        foreach (var range in text.Split('.'))
+        {
+            var part = text[range];
+            if (++parts > 4 || !IsPlainDecimal(part) || part.Length > 3 || int.Parse(part, CultureInfo.InvariantCulture) > 255)
+            {
+                return false;
+            }
+        }
+        return parts == 4;
+    }
+
+    /// <summary>Decimal digits with no sign and no leading zero ("0" itself is fine).</summary>
+    private static bool IsPlainDecimal(ReadOnlySpan<char> text) => IsDigits(text) && (text.Length == 1 || text[0] != '0');
+
+    private static string PlainHint(ReadOnlySpan<char> address) =>
+        !address.Contains(':') && HasOctalOrHexPart(address)
+            ? " (write IPv4 as four decimal numbers 0-255 without leading zeros; 010 would be read as octal)"
+            : "";
+
+    private static bool HasOctalOrHexPart(ReadOnlySpan<char> address)
+    {
+        foreach (var range in address.Split('.'))
+        {
+            var part = address[range];
+            if (part.Length > 1 && part[0] == '0')
+            {
+                return true;
+            }
+        }
+        return false;
     }
 
     /// <summary>

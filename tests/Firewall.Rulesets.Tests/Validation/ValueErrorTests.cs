@@ -239,3 +239,35 @@ public class ValueErrorTests
         $"version: 1\ninterfaces:\n  i:\n    addresses: [10.0.0.5]\n    max_tracked: {value}\n",
         $"5:18: max_tracked: expected a positive whole number (the most flows the interface tracks), found '{value}'");
 }
+
+/// <summary>
+/// IPv4 text the platform parser would read as octal or hex (inet_aton rules) is refused: "010.0.0.1"
+/// must not silently become 8.0.0.1.
+/// </summary>
+public class AmbiguousAddressTextTests
+{
+    private const string Hint = " (write IPv4 as four decimal numbers 0-255 without leading zeros; 010 would be read as octal)";
+
+    [Theory]
+    [InlineData("010.0.0.1")]
+    [InlineData("10.0.0.010")]
+    [InlineData("0x0a.0.0.1")]
+    public void AddressWithLeadingZerosOrHex(string address) => Single(
+        $"version: 1\ninterfaces:\n  i:\n    addresses: [{address}]\n",
+        $"4:17: addresses: expected an IPv4 or IPv6 address, found '{address}'{Hint}");
+
+    [Theory]
+    [InlineData("010.0.0.0/8", Hint)]
+    [InlineData("10.0.0.0/08", "")]
+    [InlineData("10.0.0.0/+8", "")]
+    public void CidrWithLeadingZeros(string cidr, string hint) => Single(
+        $"version: 1\nprefix_lists:\n  p: [{cidr}]\n",
+        $"3:7: p: expected a CIDR, found '{cidr}'{hint}");
+
+    [Fact]
+    public void ZeroOctetsAndIpv4MappedIpv6AreFine()
+    {
+        var r = Loads("version: 1\nprefix_lists:\n  p: [0.0.0.0/0, 10.0.0.0/8, \"::ffff:10.0.0.0/104\"]\n");
+        Assert.Equal(3, r.PrefixLists[0].Cidrs.Count);
+    }
+}
