@@ -32,13 +32,12 @@ public sealed class RulesetValidator
         _allSubnetNames = document.Subnets.Select(s => s.Name.Value).ToHashSet(StringComparer.Ordinal);
     }
 
+    /// <summary>The ruleset, or null when the bag holds any error (from this step or an earlier one).</summary>
     /// <param name="defaultName">The ruleset's name when the file gives none (the file name without extension).</param>
     public static Ruleset? Validate(RulesetDocument document, string file, string defaultName, DiagnosticBag bag)
     {
-        var errorsBefore = bag.Count;
-        var validator = new RulesetValidator(document, file, bag);
-        var ruleset = validator.Build(document, defaultName);
-        return bag.HasErrors || bag.Count > errorsBefore ? null : ruleset;
+        var ruleset = new RulesetValidator(document, file, bag).Build(document, defaultName);
+        return bag.HasErrors ? null : ruleset;
     }
 
     private Ruleset Build(RulesetDocument doc, string defaultName)
