@@ -86,7 +86,7 @@ public readonly struct Cidr : IEquatable<Cidr>
             return ParseStatus.Malformed;
         }
         var prefixText = text[(slash + 1)..];
-        if (prefixText.Length > 3 || !int.TryParse(prefixText, System.Globalization.NumberStyles.None, null, out var prefix)
+        if (prefixText.Length > 3 || (prefixText.Length > 1 && prefixText[0] == '0') || !int.TryParse(prefixText, System.Globalization.NumberStyles.None, null, out var prefix)
             || prefix > address.BitLength)
         {
             return ParseStatus.Malformed;

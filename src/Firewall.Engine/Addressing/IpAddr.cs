@@ -60,7 +60,7 @@ public readonly struct IpAddr : IEquatable<IpAddr>, IComparable<IpAddr>
         // IPAddress accepts forms such as "10" or "1.2.3" and scope ids; we accept only canonical notations.
         if (ip.AddressFamily == AddressFamily.InterNetwork)
         {
-            if (text.Count('.') != 3 || text.Contains(':'))
+            if (!IsDottedDecimal(text))
             {
                 return false;
             }
@@ -73,6 +73,31 @@ public readonly struct IpAddr : IEquatable<IpAddr>, IComparable<IpAddr>
         ip.TryWriteBytes(bytes, out var written);
         address = FromBytes(bytes[..written]);
         return true;
+    }
+
+    /// <summary>
+    /// Four decimal octets without leading zeros: IPAddress also takes "10", "1.2.3", octal "010.0.0.1"
+    /// and hex "0x0a.0.0.1", each of which means something else to someone; a ruleset must not guess.
+    /// </summary>
+    private static bool IsDottedDecimal(ReadOnlySpan<char> text)
+    {
+        var parts = 0;
+        foreach (var range in text.Split('.'))
+        {
+            var part = text[range];
+            if (++parts > 4 || part.IsEmpty || part.Length > 3 || (part.Length > 1 && part[0] == '0'))
+            {
+                return false;
+            }
+            foreach (var c in part)
+            {
+                if (c is < '0' or > '9')
+                {
+                    return false;
+                }
+            }
+        }
+        return parts == 4;
     }
 
     public static IpAddr Parse(string text) =>
