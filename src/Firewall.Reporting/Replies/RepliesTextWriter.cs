@@ -38,7 +38,7 @@ public static class RepliesTextWriter
                 ? $"{g.Rule.Reference}  ({where}: no rule matched, the implicit deny)\n"
                 : $"{g.Rule.Reference}  ({where}: {g.Rule.Description})\n");
             var facts = new TextTable(false, false);
-            facts.Add("flows", $"{g.Flows}: requests allowed ({g.RequestsAllowed} packets), {Count(g.RepliesDropped, "reply", "replies")} dropped");
+            facts.Add("flows", $"{g.Flows}: requests allowed ({Count(g.RequestsAllowed, "packet")}), {Count(g.RepliesDropped, "reply", "replies")} dropped");
             foreach (var fix in g.Fixes)
             {
                 var family = fix.IsV6 ? "IPv6" : "IPv4";
@@ -55,12 +55,12 @@ public static class RepliesTextWriter
             }
             if (g.StatefulOnlyFlows > 0)
             {
-                facts.Add("stateful", $"{g.StatefulOnlyFlows} of these flows pass the security group only because it is stateful: "
-                    + $"without tracking, {string.Join(", ", g.StatelessDeniedBy)} would drop their replies too");
+                facts.Add("stateful", $"{g.StatefulOnlyFlows} of {g.Flows} pass{(g.StatefulOnlyFlows == 1 ? "es" : "")} the security group only because it is stateful: "
+                    + $"without tracking, {string.Join(", ", g.StatelessDeniedBy)} would drop their replies as well");
             }
             else
             {
-                facts.Add("stateful", "no flow here depends on security-group tracking: the NACL is the only thing dropping these replies");
+                facts.Add("stateful", "the security groups on the path would pass these replies even without tracking: the NACL alone drops them");
             }
             facts.WriteTo(o, "  ");
             o.Write("  examples\n");

@@ -175,8 +175,9 @@ public static class ReplyDropAnalysis
                 fixes.Add(Fix(position, part.Key.Protocol, part.Key.IsV6, part.Select(m => m.Flow).ToList(), Taken(position)));
             }
             var statelessBy = members
-                .Where(m => m.Flow.StatelessDeniedBy >= 0 && catalog[m.Flow.StatelessDeniedBy].Kind == RuleKind.SgNoMatch)
-                .GroupBy(m => catalog[m.Flow.StatelessDeniedBy].Reference)
+                .Select(m => StatelessReplyCheck.DeniedBy(rules, in m.Flow))
+                .OfType<string>()
+                .GroupBy(reference => reference)
                 .OrderByDescending(g => g.Count()).ThenBy(g => g.Key, StringComparer.Ordinal)
                 .ToList();
             groups.Add(new ReplyDropGroup

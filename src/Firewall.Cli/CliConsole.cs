@@ -1,0 +1,38 @@
+namespace Firewall.Cli;
+
+/// <summary>
+/// The process's standard streams, passed in so that the whole CLI runs in-process in tests with
+/// captured output. Standard output is a byte stream: reports are written as UTF-8 without a text layer.
+/// </summary>
+public sealed class CliConsole
+{
+    public required Stream Out { get; init; }
+
+    public required TextWriter Error { get; init; }
+
+    /// <summary>Opens standard input (for a capture named "-").</summary>
+    public required Func<Stream> OpenInput { get; init; }
+
+    /// <summary>Progress is shown only when standard error is a terminal.</summary>
+    public bool ErrorIsTerminal { get; init; }
+
+    public static CliConsole FromSystem() => new()
+    {
+        Out = Console.OpenStandardOutput(),
+        Error = Console.Error,
+        OpenInput = Console.OpenStandardInput,
+        ErrorIsTerminal = !Console.IsErrorRedirected,
+    };
+}
+
+/// <summary>SPEC §5 exit codes.</summary>
+public static class ExitCodes
+{
+    public const int Ok = 0;
+
+    /// <summary>A --fail-on condition was met.</summary>
+    public const int ConditionMet = 1;
+
+    /// <summary>Bad usage or bad input: nothing or not everything was evaluated.</summary>
+    public const int BadInput = 2;
+}

@@ -1,0 +1,68 @@
+using System.CommandLine;
+using Firewall.Engine.Evaluation;
+
+namespace Firewall.Cli.Commands;
+
+/// <summary>Options shared by the commands that evaluate a capture.</summary>
+internal sealed class CommonOptions
+{
+    public Argument<string> Capture { get; } = new("CAPTURE")
+    {
+        Description = "pcap or pcapng file, optionally gzip-compressed; '-' reads standard input as a stream",
+    };
+
+    public Option<string> Ruleset { get; } = new("--ruleset", "-r")
+    {
+        Description = "the ruleset file (YAML, see docs/ruleset-format.md)",
+        Required = true,
+    };
+
+    public Option<string> Midstream { get; } = new("--midstream")
+    {
+        Description = "a non-SYN TCP packet of no tracked connection: 'pickup' judges it by rules and infers the direction, 'strict' denies it",
+        DefaultValueFactory = _ => "pickup",
+    };
+
+    public Option<bool> RelatedIcmp { get; } = new("--related-icmp")
+    {
+        Description = "admit ICMP errors that quote a tracked flow (netfilter RELATED); AWS requires explicit rules",
+    };
+
+    public Option<string?> Decap { get; } = new("--decap")
+    {
+        Description = "unwrap encapsulated traffic first: 'vxlan' (UDP 4789, as AWS Traffic Mirroring delivers it)",
+    };
+
+    public Option<bool> Quiet { get; } = new("--quiet", "-q")
+    {
+        Description = "no progress on standard error",
+    };
+
+    public Option<string?> Output { get; } = new("--output", "-o")
+    {
+        Description = "write the report to FILE instead of standard output",
+    };
+
+    public CommonOptions()
+    {
+        Midstream.AcceptOnlyFromAmong("pickup", "strict");
+        Decap.AcceptOnlyFromAmong("vxlan");
+    }
+
+    public void AddTo(Command command)
+    {
+        command.Arguments.Add(Capture);
+        command.Options.Add(Ruleset);
+        command.Options.Add(Midstream);
+        command.Options.Add(RelatedIcmp);
+        command.Options.Add(Decap);
+        command.Options.Add(Quiet);
+        command.Options.Add(Output);
+    }
+
+    public EvaluationOptions Evaluation(ParseResult parse) => new()
+    {
+        MidstreamStrict = parse.GetValue(Midstream) == "strict",
+        RelatedIcmp = parse.GetValue(RelatedIcmp),
+    };
+}

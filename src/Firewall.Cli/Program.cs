@@ -1,0 +1,3 @@
+using Firewall.Cli;
+
+return FirewallCli.Run(args, CliConsole.FromSystem());

@@ -1,0 +1,63 @@
+using Firewall.Capture;
+using Firewall.Capture.Reading;
+using Firewall.Engine.Compilation;
+using Firewall.Engine.Evaluation;
+using Firewall.Engine.Packets;
+using Firewall.Reporting;
+
+namespace Firewall.Cli.Running;
+
+/// <summary>
+/// The hot loop: read → decode → evaluate → (optionally) write each packet. One <see cref="PacketInfo"/>
+/// and one <see cref="PacketResult"/> are reused for the whole capture; nothing here allocates per packet.
+/// </summary>
+internal static class CaptureRun
+{
+    /// <returns>The finished run, or null when reading failed part-way (the message has been printed).</returns>
+    public static RunReport? Evaluate(
+        PacketReader reader,
+        CompiledRuleset rules,
+        EvaluationOptions options,
+        string captureName,
+        string rulesetPath,
+        IReportWriter? packetWriter,
+        Progress progress,
+        TextWriter error)
+    {
+        var evaluator = new Evaluator(rules, options);
+        var info = new PacketInfo();
+        var result = new PacketResult();
+        while (true)
+        {
+            bool more;
+            try
+            {
+                more = reader.TryReadNext(ref info);
+            }
+            catch (IOException ex)
+            {
+                progress.Done();
+                error.WriteLine($"firewall: {captureName}: reading stopped after frame {reader.Capture.FramesRead}: {ex.Message}");
+                return null;
+            }
+            if (!more)
+            {
+                break;
+            }
+            evaluator.Evaluate(in info, ref result);
+            packetWriter?.WritePacket(in info, in result);
+            progress.Tick(evaluator.Counters.Frames, evaluator.Flows.Count);
+        }
+        progress.Done();
+        var capture = reader.Capture;
+        return new RunReport(evaluator, new RunInput
+        {
+            CaptureName = captureName,
+            CaptureFormat = capture.Format == CaptureFormat.Pcap ? "pcap" : "pcapng",
+            CaptureCompressed = capture.IsCompressed,
+            RulesetPath = rulesetPath,
+            DecapsulateVxlan = reader.Options.DecapsulateVxlan,
+            CaptureWarnings = capture.Warnings.Select(w => w.ToString()).ToList(),
+        });
+    }
+}

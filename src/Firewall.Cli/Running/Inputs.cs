@@ -1,0 +1,101 @@
+using Firewall.Capture;
+using Firewall.Capture.Decoding;
+using Firewall.Capture.Reading;
+using Firewall.Engine.Compilation;
+using Firewall.Rulesets;
+
+namespace Firewall.Cli.Running;
+
+/// <summary>
+/// Opens what a command reads and writes, turning every way it can be wrong into one message for a
+/// person (<c>firewall: what: why</c>, or the loader's <c>file:line:col: message</c> lines). Each method
+/// returns null and has printed the message when the input is unusable.
+/// </summary>
+internal static class Inputs
+{
+    public static CompiledRuleset? LoadRuleset(string path, TextWriter error)
+    {
+        var result = RulesetLoader.LoadFile(path);
+        foreach (var d in result.Diagnostics)
+        {
+            error.WriteLine(d.Line > 0 ? d.ToString() : $"{d.File}: {d.Message}");
+        }
+        if (result.Ruleset is not { } ruleset)
+        {
+            var n = result.Diagnostics.Count;
+            error.WriteLine($"firewall: {path}: the ruleset has {(n == 1 ? "an error" : $"{n} errors")}; nothing was evaluated");
+            return null;
+        }
+        return RulesetCompiler.Compile(ruleset);
+    }
+
+    public static PacketReader? OpenCapture(string path, bool decapsulateVxlan, CliConsole console)
+    {
+        var options = new DecoderOptions { DecapsulateVxlan = decapsulateVxlan };
+        try
+        {
+            if (path == "-")
+            {
+                return new PacketReader(CaptureReader.Open(console.OpenInput(), "-"), options);
+            }
+            if (Directory.Exists(path))
+            {
+                return Fail(console, $"{path}: is a directory, not a capture file");
+            }
+            if (!File.Exists(path))
+            {
+                return Fail(console, $"{path}: no such capture file");
+            }
+            return new PacketReader(CaptureReader.Open(path), options);
+        }
+        catch (CaptureFormatException ex)
+        {
+            return Fail(console, $"{ex.DisplayName}: {ex.Problem}");
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or System.Security.SecurityException)
+        {
+            return Fail(console, $"{path}: cannot read the capture: {ex.Message}");
+        }
+    }
+
+    /// <summary>The report's destination: standard output, or a file created (truncated) only now that the inputs are known to be good.</summary>
+    public static Stream? OpenOutput(string? path, CliConsole console)
+    {
+        if (path is null || path == "-")
+        {
+            return new NonClosingStream(console.Out);
+        }
+        try
+        {
+            return new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.Read, 64 * 1024);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException or System.Security.SecurityException)
+        {
+            console.Error.WriteLine($"firewall: {path}: cannot write the output: {ex.Message}");
+            return null;
+        }
+    }
+
+    private static PacketReader? Fail(CliConsole console, string message)
+    {
+        console.Error.WriteLine($"firewall: {message}");
+        return null;
+    }
+}
+
+/// <summary>Standard output shared by the process: writers may dispose their stream, which must not close it.</summary>
+internal sealed class NonClosingStream(Stream inner) : Stream
+{
+    public override bool CanRead => false;
+    public override bool CanSeek => false;
+    public override bool CanWrite => true;
+    public override long Length => throw new NotSupportedException();
+    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+    public override void Flush() => inner.Flush();
+    public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+    public override void SetLength(long value) => throw new NotSupportedException();
+    public override void Write(byte[] buffer, int offset, int count) => inner.Write(buffer, offset, count);
+    public override void Write(ReadOnlySpan<byte> buffer) => inner.Write(buffer);
+    protected override void Dispose(bool disposing) => inner.Flush();
+}
