@@ -44,7 +44,7 @@ public static class Assumptions
             options.RelatedIcmp
                 ? new("icmp-errors", "related", "option", "ICMP errors quoting a tracked flow are admitted (netfilter RELATED), which AWS does not document")
                 : new("icmp-errors", "rules", "aws", "ICMP errors need rules of their own; the flow they quote does not admit them (AWS Path MTU Discovery advice)"),
-            new("fragments", $"first-fragment verdict for {options.FragmentTimeout}s", "firewall",
+            new("fragments", $"follow-first ({options.FragmentTimeout}s)", "firewall",
                 "AWS documents nothing: a later fragment takes its first fragment's verdict; without it, it matches only rules naming no ports and no ICMP type"),
             new("tracking-table-size", MaxTracked(rules), "firewall",
                 "entries per interface: its max_tracked, else a bound that protects this process (AWS publishes allowances per instance type, not per interface)"),

@@ -87,7 +87,7 @@ public sealed class RuleCatalog
                 var star = compiledAcl.StarIds[(int)direction];
                 if (seen.Add(star))
                 {
-                    ordered.Add(new RuleEntry(star, table.Reference(star), RuleKind.NaclDefault, "deny all traffic no rule matched")
+                    ordered.Add(new RuleEntry(star, table.Reference(star), RuleKind.NaclDefault, "deny all: no numbered rule matched")
                     {
                         Denies = true,
                         Nacl = new NaclPosition(acl, direction, null),
