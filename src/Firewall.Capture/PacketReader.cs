@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Firewall.Capture.Decoding;
 using Firewall.Capture.Reading;
 using Firewall.Engine.Packets;
@@ -17,6 +18,7 @@ public sealed class PacketReader(CaptureReader capture, DecoderOptions options) 
     public DecodeCounts Counts { get; } = new();
 
     /// <summary>Decodes the next frame into <paramref name="info"/>; false at the end of the capture.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public bool TryReadNext(ref PacketInfo info)
     {
         if (!Capture.TryReadNext(out var record))

@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Runtime.CompilerServices;
 using Firewall.Capture.Reading;
 using Firewall.Engine.Addressing;
 using Firewall.Engine.Packets;
@@ -11,6 +12,9 @@ namespace Firewall.Capture.Decoding;
 /// frame it cannot decode gets exactly one <see cref="DecodeError"/> and keeps the fields read before it.
 /// Every read is bounded by the captured bytes; lengths stated in headers are checked against the frame's
 /// length on the wire, so snaplen truncation and malformation are told apart.
+/// The per-packet methods here, in the reader and in the writers are marked AggressiveOptimization: a
+/// replay of a million packets is over before tiered compilation would promote them from tier 0, which
+/// measured 2.2 times slower for a whole read+decode run.
 /// </summary>
 public static class PacketDecoder
 {
@@ -38,6 +42,7 @@ public static class PacketDecoder
     /// <summary>
     /// Decodes a capture record; frame number, timestamp and lengths come from the record.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Decode(in CaptureRecord record, in DecoderOptions options, ref PacketInfo info)
     {
         info.Frame = record.Frame;
@@ -51,6 +56,7 @@ public static class PacketDecoder
     /// <see cref="PacketInfo.Frame"/>, <see cref="PacketInfo.TimestampNs"/> and
     /// <see cref="PacketInfo.OriginalLength"/> (the wire length; 0 means "as captured") and resets the rest.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Decode(ReadOnlySpan<byte> frame, ushort linkType, in DecoderOptions options, ref PacketInfo info)
     {
         var frameNumber = info.Frame;
@@ -69,6 +75,7 @@ public static class PacketDecoder
         info.Error = DecodeLink(frame, wire, linkType, options.DecapsulateVxlan, ref info);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static DecodeError DecodeLink(ReadOnlySpan<byte> frame, int wire, ushort linkType, bool decapsulate, ref PacketInfo info)
     {
         switch (linkType)
@@ -127,12 +134,14 @@ public static class PacketDecoder
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static DecodeError DecodeEthernet(ReadOnlySpan<byte> frame, int wire, bool decapsulate, ref PacketInfo info) =>
         frame.Length < EthernetHeaderLength
             ? DecodeError.TruncatedLinkHeader
             : DecodeEtherType(BinaryPrimitives.ReadUInt16BigEndian(frame[12..]), frame[EthernetHeaderLength..],
                 wire - EthernetHeaderLength, decapsulate, ref info);
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static DecodeError DecodeEtherType(ushort type, ReadOnlySpan<byte> rest, int wire, bool decapsulate, ref PacketInfo info)
     {
         var tags = 0;
@@ -166,6 +175,7 @@ public static class PacketDecoder
     }
 
     /// <param name="expectedVersion">4 or 6 when the link layer said which; 0 when the version nibble decides (RAW).</param>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static DecodeError DecodeIp(ReadOnlySpan<byte> packet, int wire, int expectedVersion, bool decapsulate, ref PacketInfo info)
     {
         if (packet.IsEmpty)
@@ -180,6 +190,7 @@ public static class PacketDecoder
         return version == 4 ? DecodeIpv4(packet, wire, decapsulate, ref info) : DecodeIpv6(packet, wire, decapsulate, ref info);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static DecodeError DecodeIpv4(ReadOnlySpan<byte> packet, int wire, bool decapsulate, ref PacketInfo info)
     {
         if (packet.Length < Ipv4MinimumHeaderLength)
@@ -235,6 +246,7 @@ public static class PacketDecoder
         return DecodeTransport(present[headerLength..], totalLength - headerLength, decapsulate, ref info);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static DecodeError DecodeIpv6(ReadOnlySpan<byte> packet, int wire, bool decapsulate, ref PacketInfo info)
     {
         if (packet.Length < Ipv6HeaderLength)
@@ -285,6 +297,7 @@ public static class PacketDecoder
     /// its length on the wire: a header past the captured bytes but inside the packet is truncation, past
     /// the packet it is malformation. Stops after a fragment header with a non-zero offset.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static DecodeError WalkExtensionHeaders(ReadOnlySpan<byte> packet, int ipLength, ref byte next, ref int offset, out Ipv6Fragment fragment)
     {
         fragment = default;
@@ -334,6 +347,7 @@ public static class PacketDecoder
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static DecodeError DecodeTransport(ReadOnlySpan<byte> payload, int payloadWire, bool decapsulate, ref PacketInfo info)
     {
         switch (info.Protocol)
@@ -407,6 +421,7 @@ public static class PacketDecoder
     /// The packet quoted by an ICMP error (RFC 792: IP header + 8 bytes; RFC 4443 §2.4: as much as fits).
     /// Quotes are routinely cut short, so a missing part is no error: the Inner* fields are set as far as present.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void DecodeQuoted(ReadOnlySpan<byte> quoted, ref PacketInfo info)
     {
         var version = quoted[0] >> 4;
@@ -462,6 +477,7 @@ public static class PacketDecoder
     /// RFC 7348 §5: UDP payload = 8-byte VXLAN header + inner Ethernet frame. The inner frame replaces the
     /// outer packet in <paramref name="info"/>; frame number, timestamp and lengths stay the outer record's.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static DecodeError DecodeVxlan(ReadOnlySpan<byte> udp, int udpWire, ref PacketInfo info)
     {
         const int needed = UdpHeaderLength + VxlanHeaderLength + EthernetHeaderLength;

@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.IO.Compression;
+using System.Runtime.CompilerServices;
 
 namespace Firewall.Capture.Reading;
 
@@ -40,6 +41,7 @@ internal sealed class ByteSource : IDisposable
     public string? StreamError { get; private set; }
 
     /// <summary>Makes at least <paramref name="count"/> bytes available; false when the input ends first.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public bool Ensure(int count)
     {
         if (_end - _start >= count)
@@ -74,6 +76,7 @@ internal sealed class ByteSource : IDisposable
     }
 
     /// <summary>Discards <paramref name="count"/> bytes; false when the input ends first (all of it is then consumed).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public bool Skip(long count)
     {
         while (true)

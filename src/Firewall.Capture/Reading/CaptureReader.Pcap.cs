@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Runtime.CompilerServices;
 
 namespace Firewall.Capture.Reading;
 
@@ -41,6 +42,7 @@ public sealed partial class CaptureReader
         _source.Advance(PcapFileHeaderLength);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private bool TryReadPcapRecord(out CaptureRecord record)
     {
         record = default;

@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Runtime.CompilerServices;
 
 namespace Firewall.Capture.Reading;
 
@@ -43,6 +44,7 @@ public sealed partial class CaptureReader
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private bool TryReadPcapngPacket(out CaptureRecord record)
     {
         record = default;
@@ -228,6 +230,7 @@ public sealed partial class CaptureReader
         return SkipBlock(offset, length);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private bool TryReadPacketBlock(uint type, long offset, uint length, out CaptureRecord record)
     {
         record = default;
@@ -296,6 +299,7 @@ public sealed partial class CaptureReader
         return true;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private bool FinishPendingBlock()
     {
         if (_pendingSkip == 0)

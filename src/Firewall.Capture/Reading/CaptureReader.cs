@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Runtime.CompilerServices;
 using System.Text;
 
 namespace Firewall.Capture.Reading;
@@ -24,8 +25,8 @@ public sealed partial class CaptureReader : IDisposable
     public const long MaxBlockLength = 256L * 1024 * 1024;
 
     /// <summary>
-    /// How much of a Section Header or Interface Description Block is examined for options; the rest of
-    /// a larger block (only long comments make one) is skipped.
+    /// How much of an Interface Description Block is examined for options; the rest of a larger block
+    /// (only long comments make one) is skipped.
     /// </summary>
     public const int MaxMetadataLength = 1024 * 1024;
 
@@ -129,6 +130,7 @@ public sealed partial class CaptureReader : IDisposable
     /// Reads the next packet record. False at the end of input, including an end forced by damage (see
     /// <see cref="Warnings"/>). The record's data is valid until the next call.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public bool TryReadNext(out CaptureRecord record)
     {
         record = default;

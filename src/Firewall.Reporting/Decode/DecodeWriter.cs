@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Firewall.Engine.Addressing;
 using Firewall.Engine.Packets;
 
@@ -65,6 +66,7 @@ public sealed class DecodeWriter
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Write(in PacketInfo p)
     {
         if (_buffer.Length - _length < MaxRowLength)
