@@ -165,7 +165,7 @@ public static class ReplyDropAnalysis
         }
 
         var groups = new List<ReplyDropGroup>();
-        foreach (var (ruleId, members) in byRule.OrderByDescending(kv => kv.Value.Count).ThenBy(kv => catalog[kv.Key].Reference, StringComparer.Ordinal))
+        foreach (var (ruleId, members) in byRule.OrderByDescending(kv => kv.Value.Count).ThenBy(kv => kv.Key))
         {
             var entry = catalog[ruleId];
             var position = entry.Nacl!;
@@ -297,7 +297,7 @@ public static class ReplyDropAnalysis
         if (denyingNumber is not { } limit)
         {
             var highest = taken.Count == 0 ? 0 : taken.Max();
-            var above = (highest / 10 + 1) * 10;
+            var above = taken.Count == 0 ? 100 : (highest / 10 + 1) * 10; // AWS consoles start at 100
             if (above <= Max)
             {
                 return above;

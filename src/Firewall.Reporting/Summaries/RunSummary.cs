@@ -112,11 +112,11 @@ public sealed class RunSummary
             DenyingRules = catalog.RulesetRules.Concat(catalog.EngineReferences)
                 .Where(e => e.Denies && c.RulePackets[e.Id] > 0)
                 .Select(e => Count(e, c))
-                .OrderByDescending(r => r.Packets).ThenBy(r => r.Rule.Reference, StringComparer.Ordinal)
+                .OrderByDescending(r => r.Packets).ThenBy(r => r.Rule.Id)
                 .ToList(),
             ReplyDrops = replyDrops
                 .Select(kv => new RuleCount(catalog[kv.Key], kv.Value.Packets, kv.Value.Flows))
-                .OrderByDescending(r => r.Flows).ThenBy(r => r.Rule.Reference, StringComparer.Ordinal)
+                .OrderByDescending(r => r.Flows).ThenBy(r => r.Rule.Id)
                 .ToList(),
             RuleHits = catalog.RulesetRules.Select(e => Count(e, c)).ToList(),
             EngineHits = catalog.EngineReferences
