@@ -1,0 +1,268 @@
+using System.Diagnostics;
+using Firewall.Capture;
+using Firewall.Capture.Decoding;
+using Firewall.Capture.Reading;
+using Firewall.Engine.Addressing;
+using Firewall.Engine.Compilation;
+using Firewall.Engine.Evaluation;
+using Firewall.Engine.Packets;
+using Firewall.Flows.Definitions;
+using Firewall.Flows.Synthesis;
+using Firewall.Reporting.Explain;
+using Firewall.Reporting.Testing;
+using Firewall.Rulesets.Yaml;
+
+namespace Firewall.Flows.Testing;
+
+/// <summary>The outcome of <c>firewall test</c>: results per file, and the input errors that stopped files from running.</summary>
+public sealed record TestRun(IReadOnlyList<TestSuiteResult> Suites, IReadOnlyList<Diagnostic> Errors)
+{
+    /// <summary>SPEC §5: 2 for bad input, 1 for a failed test, 0 when everything passed.</summary>
+    public int ExitCode => Errors.Count > 0 ? 2 : Suites.Any(s => s.Failures > 0) ? 1 : 0;
+}
+
+/// <summary>
+/// Runs regression test files (SPEC §7). A flow case is synthesized and evaluated alone in a fresh
+/// evaluator; a capture case replays the capture in a fresh evaluator and counts flows and packets.
+/// </summary>
+public static class TestRunner
+{
+    public static TestRun RunFiles(IEnumerable<string> paths)
+    {
+        var suites = new List<TestSuiteResult>();
+        var errors = new List<Diagnostic>();
+        foreach (var path in paths)
+        {
+            var loaded = TestFileLoader.LoadFile(path);
+            if (!loaded.Succeeded)
+            {
+                errors.AddRange(loaded.Diagnostics);
+                continue;
+            }
+            suites.Add(Run(loaded.File!, errors));
+        }
+        return new TestRun(suites, errors);
+    }
+
+    public static TestSuiteResult Run(TestFile file, List<Diagnostic> errors)
+    {
+        var clock = Stopwatch.StartNew();
+        var compiled = RulesetCompiler.Compile(file.Ruleset);
+        var results = new List<TestCaseResult>();
+        foreach (var c in file.Cases)
+        {
+            var caseClock = Stopwatch.StartNew();
+            var (failure, details) = c switch
+            {
+                FlowTestCase f => RunFlow(f, compiled),
+                CaptureTestCase k => RunCapture(k, compiled, errors),
+                _ => throw new InvalidOperationException("unknown test case kind"),
+            };
+            results.Add(new TestCaseResult(
+                c.Name,
+                c.Location.ToString(),
+                failure is null ? TestStatus.Passed : TestStatus.Failed,
+                failure ?? "",
+                failure is null ? [] : details,
+                caseClock.Elapsed));
+        }
+        return new TestSuiteResult(file.Path, Path.GetFileNameWithoutExtension(file.Path), results, clock.Elapsed);
+    }
+
+    /// <summary>One evaluated packet of a flow case, kept for the report.</summary>
+    private readonly record struct Evaluated(PacketInfo Packet, PacketResult Result);
+
+    private static (string? Failure, IReadOnlyList<string> Details) RunFlow(FlowTestCase c, CompiledRuleset compiled)
+    {
+        var evaluator = new Evaluator(compiled);
+        var file = new FlowsFile("", FlowTiming.DefaultStartNs, compiled.Model, [c.Flow]);
+        var packets = new List<Evaluated>();
+        var result = default(PacketResult);
+        foreach (var p in FlowSynthesizer.Packets(file))
+        {
+            evaluator.Evaluate(in p, ref result);
+            packets.Add(new Evaluated(p, result));
+        }
+        var rules = compiled.Rules;
+        // The flow under test is the first packet's; an ICMP error's quoted flow never enters the table.
+        var first = packets[0];
+        var requests = packets.Where(e => e.Packet.Src == first.Packet.Src && e.Packet.Dst == first.Packet.Dst).ToList();
+        var replies = packets.Where(e => e.Packet.Src == first.Packet.Dst && e.Packet.Dst == first.Packet.Src).ToList();
+
+        var gotRequest = Summarize(requests);
+        var gotReply = replies.Count == 0 ? "none" : Summarize(replies);
+        var denied = packets.FirstOrDefault(e => e.Result.Verdict == Verdict.Deny);
+        var anyDenied = packets.Any(e => e.Result.Verdict == Verdict.Deny);
+        var deciding = anyDenied ? denied : first;
+        var decidingRef = rules.Reference(deciding.Result.RuleId);
+        var deciderWasReply = anyDenied && replies.Any(r => r.Packet.Frame == denied.Packet.Frame);
+
+        FlowOutcome? stateless = first.Result.FlowId >= 0
+            ? evaluator.Flows[first.Result.FlowId].StatelessOutcome
+            : first.Result.Verdict == Verdict.Allow ? FlowOutcome.Allowed : null;
+
+        var problems = new List<string>();
+        var expected = new List<string>();
+        if (c.Request != Expectation.Unspecified)
+        {
+            expected.Add($"request {Name(c.Request)}");
+            if (gotRequest != Name(c.Request))
+            {
+                problems.Add("request");
+            }
+        }
+        if (c.Reply != Expectation.Unspecified)
+        {
+            expected.Add($"reply {Name(c.Reply)}");
+            if (gotReply != Name(c.Reply))
+            {
+                problems.Add("reply");
+            }
+        }
+        if (c.By is { } by)
+        {
+            expected.Add($"by {by}");
+            var matches = anyDenied
+                ? by == decidingRef
+                : by == decidingRef || Enumerable.Range(0, first.Result.HopCount).Any(h => rules.Reference(first.Result.Hops[h].RuleId) == by);
+            if (!matches)
+            {
+                problems.Add("by");
+            }
+        }
+        if (c.Stateless is { } wantStateless)
+        {
+            expected.Add($"stateless {FlowRecord.Name(wantStateless)}");
+            if (stateless != wantStateless)
+            {
+                problems.Add("stateless");
+            }
+        }
+        if (problems.Count == 0)
+        {
+            return (null, []);
+        }
+
+        var got = $"request {gotRequest}, reply {gotReply}, stateless {(stateless is { } s ? FlowRecord.Name(s) : "none")}";
+        var decision = anyDenied
+            ? $"{(deciderWasReply ? "reply" : "request")} denied by {decidingRef} ({HopTraceText.Format(denied.Result, rules)})"
+            : $"request allowed by {decidingRef} ({HopTraceText.Format(first.Result, rules)})";
+        var message = $"expected {string.Join(", ", expected)}; got {got}; {decision}";
+        var details = new List<string> { $"flow: {c.Flow.Flow.Text} ({ExchangeText.Name(c.Flow.Exchange)})" };
+        foreach (var e in packets)
+        {
+            details.Add($"frame {e.Packet.Frame} {(e.Result.IsReply ? "reply  " : "request")} {Describe(e.Packet)}: " +
+                $"{ResultText.Name(e.Result.Verdict)} by {rules.Reference(e.Result.RuleId)} [{HopTraceText.Format(e.Result, rules)}]" +
+                (e.Result.StatelessVerdict != e.Result.Verdict || e.Result.StatelessRuleId != e.Result.RuleId
+                    ? $"; stateless: {ResultText.Name(e.Result.StatelessVerdict)} by {rules.Reference(e.Result.StatelessRuleId)}"
+                    : ""));
+        }
+        return (message, details);
+    }
+
+    private static string Summarize(List<Evaluated> packets)
+    {
+        if (packets.Any(e => e.Result.Verdict == Verdict.Deny))
+        {
+            return "deny";
+        }
+        if (packets.All(e => e.Result.Verdict == Verdict.Allow))
+        {
+            return "allow";
+        }
+        return "skip"; // out of scope: no hop on the path
+    }
+
+    private static string Name(Expectation e) => e == Expectation.Allow ? "allow" : "deny";
+
+    /// <summary>A packet as tcpdump would summarize it: protocol, endpoints, flags or ICMP type.</summary>
+    public static string Describe(in PacketInfo p)
+    {
+        var ports = p.Has(PacketFlags.Ports);
+        string End(IpAddr a, ushort port) => ports ? (a.IsV6 ? $"[{a}]:{port}" : $"{a}:{port}") : a.ToString();
+        var what = p.Protocol switch
+        {
+            IpProtocol.Tcp => $"[{TcpFlag.Format(p.TcpFlags)}]",
+            IpProtocol.Icmp or IpProtocol.IcmpV6 => $"type {p.IcmpType} code {p.IcmpCode}",
+            _ => $"length {p.PayloadLength}",
+        };
+        return $"{IpProtocol.Name(p.Protocol)} {End(p.Src, p.SrcPort)} -> {End(p.Dst, p.DstPort)} {what}";
+    }
+
+    private static (string? Failure, IReadOnlyList<string> Details) RunCapture(CaptureTestCase c, CompiledRuleset compiled, List<Diagnostic> errors)
+    {
+        var evaluator = new Evaluator(compiled);
+        PacketReader reader;
+        try
+        {
+            reader = new PacketReader(CaptureReader.Open(c.CapturePath), new DecoderOptions());
+        }
+        catch (Exception ex) when (ex is CaptureFormatException or IOException or UnauthorizedAccessException)
+        {
+            errors.Add(new Diagnostic(c.Location.File, c.Location.Line, c.Location.Column, $"capture {c.CapturePath}: {ex.Message}"));
+            return ($"cannot read the capture: {ex.Message}", []);
+        }
+        using (reader)
+        {
+            var info = default(PacketInfo);
+            var result = default(PacketResult);
+            try
+            {
+                while (reader.TryReadNext(ref info))
+                {
+                    evaluator.Evaluate(in info, ref result);
+                }
+            }
+            catch (IOException ex)
+            {
+                errors.Add(new Diagnostic(c.Location.File, c.Location.Line, c.Location.Column, $"capture {c.CapturePath}: {ex.Message}"));
+                return ($"cannot read the capture: {ex.Message}", []);
+            }
+        }
+        var flowCounts = new Dictionary<FlowOutcome, long>();
+        foreach (ref readonly var flow in evaluator.Flows.Records)
+        {
+            flowCounts[flow.Outcome] = flowCounts.GetValueOrDefault(flow.Outcome) + 1;
+        }
+        var counters = evaluator.Counters;
+        var packetCounts = new Dictionary<string, long>
+        {
+            ["allowed"] = counters.Allowed,
+            ["denied"] = counters.Denied,
+            ["skipped"] = counters.Skipped,
+            ["not-filtered"] = counters.NotFiltered,
+            ["undecodable"] = counters.Undecodable,
+        };
+        var mismatches = new List<string>();
+        foreach (var (outcome, want) in c.Flows)
+        {
+            var got = flowCounts.GetValueOrDefault(outcome);
+            if (got != want)
+            {
+                mismatches.Add($"{FlowRecord.Name(outcome)} flows: expected {want}, got {got}");
+            }
+        }
+        foreach (var (verdict, want) in c.Packets)
+        {
+            if (packetCounts[verdict] != want)
+            {
+                mismatches.Add($"{verdict} packets: expected {want}, got {packetCounts[verdict]}");
+            }
+        }
+        if (mismatches.Count == 0)
+        {
+            return (null, []);
+        }
+        var details = new List<string>
+        {
+            "flows: " + string.Join(", ", Enum.GetValues<FlowOutcome>().Select(o => $"{FlowRecord.Name(o)} {flowCounts.GetValueOrDefault(o)}")),
+            "packets: " + string.Join(", ", packetCounts.Select(kv => $"{kv.Key} {kv.Value}")),
+        };
+        // The rules that denied flows, most frequent first: where to look when a count moved.
+        foreach (var group in evaluator.Flows.Records.ToArray().Where(f => f.DeniedBy >= 0).GroupBy(f => f.DeniedBy).OrderByDescending(g => g.Count()))
+        {
+            details.Add($"denied by {compiled.Rules.Reference(group.Key)}: {group.Count()} flow(s), first at frame {group.First().DeniedFrame}");
+        }
+        return (string.Join("; ", mismatches), details);
+    }
+}
