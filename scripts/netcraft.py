@@ -11,6 +11,10 @@ Needs python3-scapy (Debian) and root; run only inside the script's own network 
   vlan-client IFACE MY_IP PEER_IP VLAN [OUTER_VLAN]
       ARP for PEER_IP, then 3 pings and 2 UDP echo datagrams inside the tag stack (802.1Q VLAN, or
       802.1ad OUTER_VLAN carrying 802.1Q VLAN: QinQ, IEEE 802.1ad).
+  dns-responder ADDRESS SECONDS
+      A minimal authoritative DNS server on ADDRESS:53 (UDP) for SECONDS: every A query is answered
+      with 192.0.2.80, every AAAA query with 2001:db8:ffff::80, anything else with NOTIMP (RFC 1035).
+      Lets dig run against a host in a namespace without a DNS server package.
   ipv6-ext SRC DST
       IPv6 packets with extension headers (RFC 8200 section 4) that the kernel answers:
       hop-by-hop + echo, destination options + echo, hop-by-hop + destination options + segment routing
@@ -18,11 +22,12 @@ Needs python3-scapy (Debian) and root; run only inside the script's own network 
       fragment (RFC 6946) + echo, and a UDP datagram behind destination options to a closed port.
 """
 
+import socket
 import sys
 import time
 
 from scapy.all import (  # noqa: E402  (scapy is slow to import; keep the names explicit)
-    ARP, Dot1AD, Dot1Q, Ether, ICMP, ICMPv6EchoRequest, IP, IPv6, IPv6ExtHdrDestOpt,
+    ARP, DNS, DNSRR, Dot1AD, Dot1Q, Ether, ICMP, ICMPv6EchoRequest, IP, IPv6, IPv6ExtHdrDestOpt,
     IPv6ExtHdrFragment, IPv6ExtHdrHopByHop, IPv6ExtHdrSegmentRouting, PadN, Raw, UDP, conf,
     get_if_hwaddr, sendp, send, sniff, srp1,
 )
@@ -94,6 +99,33 @@ def vlan_client(iface, my_ip, peer_ip, vlan, outer=None):
         time.sleep(0.1)
 
 
+def dns_responder(address, seconds):
+    sock = socket.socket(socket.AF_INET6 if ":" in address else socket.AF_INET, socket.SOCK_DGRAM)
+    sock.bind((address, 53))
+    deadline = time.monotonic() + seconds
+    while (left := deadline - time.monotonic()) > 0:
+        sock.settimeout(left)
+        try:
+            data, peer = sock.recvfrom(4096)
+        except socket.timeout:
+            break
+        try:
+            q = DNS(data)
+        except Exception:  # scapy raises assorted errors on junk; a server drops junk silently
+            continue
+        if q.qr != 0 or q.qd is None:
+            continue
+        qtype, name = q.qd.qtype, q.qd.qname
+        if qtype == 1:
+            an, rcode = DNSRR(rrname=name, type="A", ttl=300, rdata="192.0.2.80"), 0
+        elif qtype == 28:
+            an, rcode = DNSRR(rrname=name, type="AAAA", ttl=300, rdata="2001:db8:ffff::80"), 0
+        else:
+            an, rcode = None, 4  # NOTIMP
+        reply = DNS(id=q.id, qr=1, aa=1, rd=q.rd, ra=0, rcode=rcode, qd=q.qd, an=an)
+        sock.sendto(bytes(reply), peer)
+
+
 def ipv6_ext(src, dst):
     pad = PadN(optdata=b"\0\0\0\0")
     packets = [
@@ -122,6 +154,8 @@ def main(argv):
         vlan_responder(args[0], float(args[1]))
     elif cmd == "vlan-client" and len(args) in (4, 5):
         vlan_client(args[0], args[1], args[2], int(args[3]), int(args[4]) if len(args) == 5 else None)
+    elif cmd == "dns-responder" and len(args) == 2:
+        dns_responder(args[0], float(args[1]))
     elif cmd == "ipv6-ext" and len(args) == 2:
         ipv6_ext(args[0], args[1])
     else:

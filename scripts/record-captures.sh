@@ -384,6 +384,7 @@ rm -f "$OUT"/*.pcap "$OUT"/*.pcapng "$OUT"/*.pcap.gz
     printf 'file\tlinktype\tframes\tnotes\n'
     for f in "${FILES[@]}"; do
         cp "$f" "$OUT/$f"
+        chmod 644 "$OUT/$f" # dumpcap creates its files 0600
         frames=$(capinfos -c -M "$f" | awk -F': *' '/Number of packets/ {print $2}')
         info=$("$PY" "$HERE/pcaptool.py" info "$f")
         linktype=$(sed -E 's/.*linktypes?=([0-9,]+).*/\1/' <<<"$info")
