@@ -8,7 +8,9 @@ internal static class RepositoryFiles
     public static string RulesetsFolder => Path.Combine(Root, "rulesets");
 
     public static IEnumerable<string> Rulesets() =>
-        Directory.EnumerateFiles(RulesetsFolder, "*.yaml").Order(StringComparer.Ordinal);
+        Directory.EnumerateFiles(RulesetsFolder, "*.yaml")
+            .Where(f => !f.EndsWith(".tests.yaml", StringComparison.Ordinal)) // regression test files, not rulesets
+            .Order(StringComparer.Ordinal);
 
     private static string FindRoot()
     {
