@@ -61,7 +61,7 @@ public sealed class Evaluator
             Counters.DecodeErrors[(int)p.Error]++;
             return;
         }
-        if (!p.IsIp || !PlanPath(in p, ref r))
+        if (!p.IsIp || IsNeighborDiscovery(in p) || !PlanPath(in p, ref r))
         {
             Finish(ref r, Verdict.Skip, RuleTable.Skip);
             Counters.Skipped++;
@@ -114,6 +114,14 @@ public sealed class Evaluator
             RememberFirstFragment(in p, ref r, now);
         }
     }
+
+    /// <summary>
+    /// ICMPv6 multicast listener (130–132, 143) and neighbour/router discovery (133–137) messages are link
+    /// plumbing that the VPC answers itself (a VPC has no multicast and proxies neighbour discovery); like
+    /// ARP, they are out of scope rather than judged by rules. AWS documents nothing here: an assumption.
+    /// </summary>
+    private static bool IsNeighborDiscovery(in PacketInfo p) =>
+        p.Protocol == IpProtocol.IcmpV6 && p.Has(PacketFlags.Icmp) && p.IcmpType is (>= 130 and <= 137) or 143;
 
     private static void Finish(ref PacketResult r, Verdict verdict, int ruleId)
     {

@@ -138,3 +138,19 @@ public class PathTests
         Assert.Equal(1, run.Evaluator.Counters.DecodeErrors[(int)Firewall.Engine.Packets.DecodeError.TruncatedIpHeader]);
     }
 }
+
+public class NeighborDiscoveryTests
+{
+    [Theory]
+    [InlineData(133)]
+    [InlineData(135)]
+    [InlineData(136)]
+    [InlineData(143)]
+    public void Icmpv6_link_plumbing_is_out_of_scope(byte type)
+    {
+        var run = new Run(new RulesetBuilder().Interface("web-1", "2001:db8:1::10", groups: "g").Group("g"));
+        var r = run.Send(Icmp("2001:db8:1::10", "2001:db8:1::1", type, v6: true));
+        Assert.Equal(Verdict.Skip, r.Verdict);
+        Assert.Equal(Verdict.Deny, run.Send(Icmp("2001:db8:1::10", "2001:db8:ff::1", 128, 0, 1, v6: true)).Verdict);
+    }
+}
