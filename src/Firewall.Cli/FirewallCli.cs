@@ -18,6 +18,7 @@ public static class FirewallCli
             CheckCommand.Create(console),
             RepliesCommand.Create(console),
             DecodeCommand.Create(console),
+            SynthCommand.Create(console), TestCommand.Create(console), ExplainCommand.Create(console),
         };
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)

@@ -47,7 +47,8 @@ public static class ConversationBuilder
     public const long RoundTripNs = FlowTiming.DefaultReplyAfterNs;
 
     public const ushort SynWindow = 64240;
-    public const ushort Window = 502;
+    /// <summary>No window scaling is negotiated (no options), so the window is in bytes and must cover the largest response.</summary>
+    public const ushort Window = 64240;
 
     /// <summary>Appends the conversation's packets; returns the time of the last one.</summary>
     public static long Build(in Conversation c, List<SynthPacket> output)
@@ -145,9 +146,9 @@ public static class ConversationBuilder
             while (length > 0)
             {
                 var n = Math.Min(length, Payloads.MaxSegment);
-                if (kind == PayloadKind.TlsRecord && n < 6)
+                if (kind == PayloadKind.TlsRecord && length - n is > 0 and < 6)
                 {
-                    n = length; // never leave a record too short for its header
+                    n = length - 6; // never leave a last record too short for its 5-byte header and a byte
                 }
                 if (segment > 0)
                 {
@@ -191,7 +192,8 @@ public static class ConversationBuilder
             Now += _c.ReplyAfterNs;
             p = Start(true);
             p.Payload = responseKind;
-            p.PayloadLength = Payloads.MessageLength(responseKind, _c.ResponseBytes);
+            // One datagram, unfragmented: a response larger than a segment is cut to one (DNS-sized answers stay whole).
+            p.PayloadLength = Math.Min(Payloads.MessageLength(responseKind, _c.ResponseBytes), Payloads.MaxSegment);
             p.MessageId = messageId;
             output.Add(p);
         }

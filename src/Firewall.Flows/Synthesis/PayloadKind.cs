@@ -198,23 +198,36 @@ public static class Payloads
 
     private static void FillText(Span<byte> dest, int offset)
     {
+        // Block copies of the pattern: this runs for every byte synth --random writes.
         var pattern = TextPattern;
         var start = (offset * 7) % pattern.Length;
-        for (var i = 0; i < dest.Length; i++)
+        var first = Math.Min(pattern.Length - start, dest.Length);
+        pattern.Slice(start, first).CopyTo(dest);
+        for (var at = first; at < dest.Length; at += pattern.Length)
         {
-            dest[i] = pattern[(start + i) % pattern.Length];
+            var n = Math.Min(pattern.Length, dest.Length - at);
+            pattern[..n].CopyTo(dest[at..]);
         }
     }
 
     /// <summary>Deterministic, non-repeating-looking bytes for encrypted record bodies.</summary>
     private static void FillOpaque(Span<byte> dest, ushort seed, int segment)
     {
-        var x = (uint)(seed * 2654435761u) ^ (uint)(segment * 40503) ^ 0x9e3779b9u;
-        for (var i = 0; i < dest.Length; i++)
+        // xorshift64, eight bytes per step.
+        var x = (seed * 0x9E3779B97F4A7C15UL) ^ ((ulong)segment * 0xBF58476D1CE4E5B9UL) ^ 0x2545F4914F6CDD1DUL;
+        var i = 0;
+        for (; i + 8 <= dest.Length; i += 8)
         {
             x ^= x << 13;
-            x ^= x >> 17;
-            x ^= x << 5;
+            x ^= x >> 7;
+            x ^= x << 17;
+            BinaryPrimitives.WriteUInt64LittleEndian(dest[i..], x);
+        }
+        for (; i < dest.Length; i++)
+        {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
             dest[i] = (byte)x;
         }
     }

@@ -1,0 +1,69 @@
+using System.CommandLine;
+using System.Text;
+using Firewall.Cli.Running;
+using Firewall.Engine.Packets;
+using Firewall.Flows.Loading;
+using Firewall.Flows.Synthesis;
+using Firewall.Reporting.Explain;
+
+namespace Firewall.Cli.Commands;
+
+/// <summary><c>firewall explain --ruleset R "tcp A:p -> B:q"</c>: one flow through every hop, request and reply, stateful and stateless.</summary>
+internal static class ExplainCommand
+{
+    public static Command Create(CliConsole console)
+    {
+        var flow = new Argument<string>("FLOW")
+        {
+            Description = "the flow, e.g. \"tcp 198.51.100.7:51514 -> web-1:443\" (interface names allowed; '*' picks an ephemeral port)",
+        };
+        var ruleset = new Option<string>("--ruleset", "-r") { Description = "the ruleset file", Required = true };
+        var format = new Option<string>("--format", "-f") { Description = "text (default) or json", DefaultValueFactory = _ => "text" };
+        format.AcceptOnlyFromAmong("text", "json");
+        var command = new Command("explain", "Trace one flow through every hop: the rule that matched or why none did, tracking, and the stateless comparison.")
+        {
+            flow,
+            ruleset,
+            format,
+        };
+        command.SetAction(parse => Run(console, parse.GetValue(flow)!, parse.GetValue(ruleset)!, parse.GetValue(format) == "json"));
+        return command;
+    }
+
+    private static int Run(CliConsole console, string flowText, string rulesetPath, bool json)
+    {
+        var rules = Inputs.LoadRuleset(rulesetPath, console.Error);
+        if (rules is null)
+        {
+            return ExitCodes.BadInput;
+        }
+        var def = FlowsLoader.ParseFlow(flowText, rules.Model, out var error);
+        if (def is null)
+        {
+            console.Error.WriteLine($"firewall: explain: {error}");
+            return ExitCodes.BadInput;
+        }
+        // The first packet each way: SYN and SYN/ACK, request and response, echo request and reply.
+        var (request, reply) = FlowSynthesizer.FirstExchange(def, Flows.Definitions.FlowTiming.DefaultStartNs);
+        var requestInfo = default(PacketInfo);
+        SynthDecoding.Fill(in request, 1, ref requestInfo);
+        PacketInfo? replyInfo = null;
+        if (reply is { } r)
+        {
+            var info = default(PacketInfo);
+            SynthDecoding.Fill(in r, 2, ref info);
+            replyInfo = info;
+        }
+        var explanation = new FlowExplainer(rules).Explain(def.Flow.Text, in requestInfo, in replyInfo);
+        using var text = new StreamWriter(console.Out, new UTF8Encoding(false), 16 * 1024, leaveOpen: true) { NewLine = "\n" };
+        if (json)
+        {
+            ExplainWriter.WriteJson(explanation, text);
+        }
+        else
+        {
+            ExplainWriter.WriteText(explanation, text);
+        }
+        return ExitCodes.Ok;
+    }
+}

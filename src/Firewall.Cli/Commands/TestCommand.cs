@@ -1,0 +1,57 @@
+using System.CommandLine;
+using System.Text;
+using Firewall.Flows.Testing;
+using Firewall.Reporting.Testing;
+
+namespace Firewall.Cli.Commands;
+
+/// <summary><c>firewall test FILE... [--junit FILE]</c>: run regression test files (SPEC §7).</summary>
+internal static class TestCommand
+{
+    public static Command Create(CliConsole console)
+    {
+        var files = new Argument<string[]>("FILE")
+        {
+            Description = "test files (YAML, see docs/test-format.md)",
+            Arity = ArgumentArity.OneOrMore,
+        };
+        var junit = new Option<string?>("--junit") { Description = "also write the results as JUnit XML to FILE (for Jenkins, GitLab, GitHub)" };
+        var command = new Command("test", "Run rule regression tests: synthesized flows and captures with expected verdicts; exit 1 on any failure.")
+        {
+            files,
+            junit,
+        };
+        command.SetAction(parse => Run(console, parse.GetValue(files)!, parse.GetValue(junit)));
+        return command;
+    }
+
+    private static int Run(CliConsole console, string[] files, string? junitPath)
+    {
+        var run = TestRunner.RunFiles(files);
+        foreach (var d in run.Errors)
+        {
+            console.Error.WriteLine(d.Line > 0 ? d.ToString() : $"{d.File}: {d.Message}");
+        }
+        using (var text = new StreamWriter(console.Out, new UTF8Encoding(false), 16 * 1024, leaveOpen: true) { NewLine = "\n" })
+        {
+            TestTextWriter.Write(run.Suites, text);
+        }
+        if (junitPath is not null)
+        {
+            try
+            {
+                JUnitWriter.Write(run.Suites, junitPath);
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
+            {
+                console.Error.WriteLine($"firewall: {junitPath}: cannot write the JUnit report: {ex.Message}");
+                return ExitCodes.BadInput;
+            }
+        }
+        if (run.Errors.Count > 0)
+        {
+            console.Error.WriteLine($"firewall: {run.Errors.Count} error(s) in the test files; those files were not run");
+        }
+        return run.ExitCode;
+    }
+}
