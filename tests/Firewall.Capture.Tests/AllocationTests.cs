@@ -13,9 +13,9 @@ public class AllocationTests(ITestOutputHelper output)
     private const int WarmUp = 5_000;
 
     /// <summary>Real frames to repeat: every committed capture's frames, and the synthetic edge cases.</summary>
-    private static List<(ushort LinkType, byte[] Data)> SourceFrames()
+    private static List<(ushort LinkType, byte[] Data, int OriginalLength)> SourceFrames()
     {
-        var frames = new List<(ushort, byte[])>();
+        var frames = new List<(ushort, byte[], int)>();
         var captures = RepoPaths.CommittedCaptures().Select(c => File.ReadAllBytes(Path.Combine(RepoPaths.Root, c)))
             .Prepend(EdgeCaseCapture.Build());
         foreach (var capture in captures)
@@ -23,7 +23,7 @@ public class AllocationTests(ITestOutputHelper output)
             using var reader = CaptureReader.Open(new MemoryStream(capture), "source");
             while (reader.TryReadNext(out var r) && frames.Count < 50_000)
             {
-                frames.Add((r.LinkType, r.Data.ToArray()));
+                frames.Add((r.LinkType, r.Data.ToArray(), r.OriginalLength));
             }
         }
         return frames;
@@ -44,7 +44,8 @@ public class AllocationTests(ITestOutputHelper output)
             var c = CaptureBytes.Pcap(nanoseconds: true);
             for (var i = 0; i < Packets; i++)
             {
-                c.Record((uint)(1_767_261_600 + i / 1000), (uint)i, ethernet[i % ethernet.Count].Data);
+                var (_, data, original) = ethernet[i % ethernet.Count];
+                c.Record((uint)(1_767_261_600 + i / 1000), (uint)i, data, originalLength: (uint)original);
             }
             capture = c.ToArray();
         }
@@ -58,8 +59,8 @@ public class AllocationTests(ITestOutputHelper output)
             }
             for (var i = 0; i < Packets; i++)
             {
-                var (lt, data) = frames[i % frames.Count];
-                c.Enhanced((uint)Array.IndexOf(linkTypes, lt), 1_767_261_600_000_000_000UL + (ulong)i, data);
+                var (lt, data, original) = frames[i % frames.Count];
+                c.Enhanced((uint)Array.IndexOf(linkTypes, lt), 1_767_261_600_000_000_000UL + (ulong)i, data, originalLength: (uint)original);
             }
             capture = c.ToArray();
             if (format == "pcapng-gzip")
@@ -88,6 +89,7 @@ public class AllocationTests(ITestOutputHelper output)
         Assert.Equal(Packets - WarmUp, measured);
         Assert.Equal(Packets, reader.Counts.Frames);
         Assert.Empty(reader.Capture.Warnings);
+        Assert.Equal(0, reader.Counts.Undecodable);
         Assert.True(allocated == 0, $"{allocated} bytes allocated over {measured} packets");
     }
 }

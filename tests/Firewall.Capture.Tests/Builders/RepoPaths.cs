@@ -19,9 +19,13 @@ internal static class RepoPaths
 
     private static readonly string[] CaptureExtensions = [".pcap", ".pcapng", ".cap", ".gz"];
 
-    /// <summary>Every capture committed under tests/captures and samples, as paths relative to the root.</summary>
+    /// <summary>
+    /// Every capture committed under tests/captures and samples, as paths relative to the root; plus those in
+    /// the directory named by FIREWALL_EXTRA_CAPTURES, to run the same checks on captures one has at hand.
+    /// </summary>
     public static IEnumerable<string> CommittedCaptures() =>
-        new[] { "tests/captures", "samples" }
+        new[] { "tests/captures", "samples", Environment.GetEnvironmentVariable("FIREWALL_EXTRA_CAPTURES") ?? "" }
+            .Where(d => d.Length > 0)
             .Select(d => Path.Combine(Root, d))
             .Where(Directory.Exists)
             .SelectMany(d => Directory.EnumerateFiles(d, "*", SearchOption.AllDirectories))

@@ -194,7 +194,10 @@ public class TsharkCrossCheckTests(ITestOutputHelper output)
                 var p = transport;
                 Check("icmp_type", row.Get($"{p}.type", tOrd), info.IcmpType.ToString());
                 Check("icmp_code", row.Get($"{p}.code", tOrd), info.IcmpCode.ToString());
-                var id = Number(row.Get(p == "icmp" ? "icmp.ident" : "icmpv6.echo.identifier", tOrd));
+                // Only an echo's own identifier: for an error quoting an echo, tshark's only icmp.ident is the quote's.
+                var type = row.Get($"{p}.type", tOrd);
+                var echo = p == "icmp" ? type is "0" or "8" : type is "128" or "129";
+                var id = echo ? Number(row.Get(p == "icmp" ? "icmp.ident" : "icmpv6.echo.identifier", tOrd)) : null;
                 Check("icmp_id", id, info.Has(PacketFlags.IcmpEcho) ? info.IcmpId.ToString() : null);
                 var innerAt = afterIp + 1 < tokens.Length && tokens[afterIp + 1] is "ip" or "ipv6" ? afterIp + 1 : -1;
                 if (innerAt < 0)
