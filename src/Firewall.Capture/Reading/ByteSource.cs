@@ -17,9 +17,16 @@ internal sealed class ByteSource : IDisposable
     private int _end;
     private bool _endOfStream;
 
-    public ByteSource(Stream stream, int capacity, ReadOnlySpan<byte> alreadyRead)
+    private readonly int _maxRead;
+
+    /// <param name="maxRead">
+    /// Bytes asked of the stream per read. Small for gzip: a damaged member throws from inside a read and
+    /// everything that read inflated is lost, so small reads keep the frames before the damage.
+    /// </param>
+    public ByteSource(Stream stream, int capacity, ReadOnlySpan<byte> alreadyRead, int maxRead = int.MaxValue)
     {
         _stream = stream;
+        _maxRead = maxRead;
         _buffer = ArrayPool<byte>.Shared.Rent(capacity);
         Capacity = capacity;
         alreadyRead.CopyTo(_buffer);
@@ -102,7 +109,7 @@ internal sealed class ByteSource : IDisposable
         int read;
         try
         {
-            read = _stream.Read(_buffer, _end, Capacity - _end);
+            read = _stream.Read(_buffer, _end, Math.Min(_maxRead, Capacity - _end));
         }
         catch (InvalidDataException e)
         {

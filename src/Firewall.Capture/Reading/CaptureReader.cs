@@ -33,6 +33,8 @@ public sealed partial class CaptureReader : IDisposable
     /// <summary>Interfaces remembered per pcapng section; packets on interfaces past this are of unknown link type.</summary>
     public const int MaxInterfacesPerSection = 4096;
 
+    private const int CompressedReadLength = 4096;
+
     // Header + the largest record, or the largest metadata prefix, whichever is larger, with room to spare.
     private const int BufferCapacity = MaxMetadataLength + 64 * 1024;
 
@@ -87,7 +89,7 @@ public sealed partial class CaptureReader : IDisposable
         ByteSource source;
         if (compressed)
         {
-            source = new ByteSource(ByteSource.Gunzip(magic[..n], stream), BufferCapacity, []);
+            source = new ByteSource(ByteSource.Gunzip(magic[..n], stream), BufferCapacity, [], CompressedReadLength);
         }
         else
         {
