@@ -30,7 +30,10 @@ internal sealed class Utf8Output : IDisposable
             _stream.Write(Encoding.UTF8.GetBytes(text.ToArray()));
             return;
         }
-        _used += Encoding.UTF8.GetBytes(text, Reserve(max));
+        // Reserve may drain the buffer and reset _used: take the span first, then add.
+        var destination = Reserve(max);
+        var written = Encoding.UTF8.GetBytes(text, destination);
+        _used += written;
     }
 
     public void Write(ReadOnlySpan<byte> utf8)
@@ -41,19 +44,22 @@ internal sealed class Utf8Output : IDisposable
             _stream.Write(utf8);
             return;
         }
-        utf8.CopyTo(Reserve(utf8.Length));
+        var destination = Reserve(utf8.Length);
+        utf8.CopyTo(destination);
         _used += utf8.Length;
     }
 
     public void Write(char ascii)
     {
-        Reserve(1)[0] = (byte)ascii;
+        var destination = Reserve(1);
+        destination[0] = (byte)ascii;
         _used++;
     }
 
     public void Write(long value)
     {
-        Utf8Formatter.TryFormat(value, Reserve(20), out var n);
+        var destination = Reserve(20);
+        Utf8Formatter.TryFormat(value, destination, out var n);
         _used += n;
     }
 

@@ -186,3 +186,52 @@ public sealed class RecordFieldTests
         Assert.True(perPacket < 8, $"{format}: {perPacket:F1} bytes allocated per packet");
     }
 }
+
+/// <summary>Outputs far larger than the writers' buffers come out whole: every record parses and none is lost.</summary>
+public sealed class LargeOutputTests
+{
+    [Theory]
+    [InlineData(ReportFormat.Csv)]
+    [InlineData(ReportFormat.Jsonl)]
+    [InlineData(ReportFormat.Json)]
+    [InlineData(ReportFormat.Text)]
+    public void Many_packets_survive_buffer_drains(ReportFormat format)
+    {
+        var run = new TestRun(TestRulesets.WithNumberedDeny);
+        const int Connections = 2000; // 8000 packets: megabytes of output, many 64 KiB drains
+        for (var i = 0; i < Connections; i++)
+        {
+            run.Connection(i * 0.01, "198.51.100.8", (ushort)(40000 + i), "10.0.2.10", 443);
+        }
+        var stream = new MemoryStream();
+        using (var writer = ReportWriters.Create(format, stream, new ReportContent(true, false), run.Rules))
+        {
+            writer.Complete(run.Evaluate(writer));
+        }
+        var text = System.Text.Encoding.UTF8.GetString(stream.ToArray());
+        Assert.True(text.Length > 512 * 1024, $"only {text.Length} characters");
+        switch (format)
+        {
+            case ReportFormat.Csv:
+                var rows = text.TrimEnd('\n').Split('\n');
+                Assert.Equal(Connections * 4 + 1, rows.Length);
+                Assert.All(rows, r => Assert.Equal(CsvReportWriter.PacketColumns.Length, r.Split(',').Length));
+                Assert.Equal(Connections * 4, int.Parse(rows[^1].Split(',')[0]));
+                break;
+            case ReportFormat.Jsonl:
+                var lines = text.TrimEnd('\n').Split('\n');
+                Assert.Equal(Connections * 4, lines.Length);
+                Assert.All(lines, l => JsonDocument.Parse(l).Dispose());
+                break;
+            case ReportFormat.Json:
+                using (var doc = JsonDocument.Parse(text))
+                {
+                    Assert.Equal(Connections * 4, doc.RootElement.GetProperty("packets").GetArrayLength());
+                }
+                break;
+            default:
+                Assert.Equal(Connections * 4, text.Split('\n').Count(l => System.Text.RegularExpressions.Regex.IsMatch(l, @"^ *\d+ 2026-")));
+                break;
+        }
+    }
+}
