@@ -1,0 +1,58 @@
+using System.Xml.Linq;
+using Firewall.Flows.Tests.Explain;
+
+namespace Firewall.Flows.Tests.Testing;
+
+/// <summary><c>firewall test</c> and <c>firewall synth</c> through the CLI entry point, in-process.</summary>
+public class TestCommandTests
+{
+    [Fact]
+    public void ShippedTestFilesPassThroughTheCli()
+    {
+        using var dir = new TestFiles.TempDir();
+        var files = Directory.EnumerateFiles(TestFiles.Rulesets, "*.tests.yaml").Order().ToArray();
+        var junit = dir.File("junit.xml");
+        var (code, output, err) = ExplainTests.Cli(["test", .. files, "--junit", junit]);
+        Assert.True(code == 0, output + err);
+        Assert.Contains("tests passed in 6 files", output);
+        var doc = XDocument.Load(junit);
+        Assert.Equal(6, doc.Root!.Elements("testsuite").Count());
+        Assert.Equal("0", doc.Root.Attribute("failures")!.Value);
+    }
+
+    [Fact]
+    public void FailingTestIsExitOneAndBadFileExitTwo()
+    {
+        using var dir = new TestFiles.TempDir();
+        File.WriteAllText(dir.File("bad.tests.yaml"), $"ruleset: {TestFiles.WebTier}\ntests:\n  - name: dns both ways\n    flow: udp web-1:* -> 192.0.2.53:53\n    expect: allow\n");
+        var (code, output, _) = ExplainTests.Cli("test", dir.File("bad.tests.yaml"));
+        Assert.Equal(1, code);
+        Assert.Contains("FAIL  dns both ways", output);
+        Assert.Contains("reply denied by nacl:public-nacl:inbound:*", output);
+
+        File.WriteAllText(dir.File("broken.tests.yaml"), "ruleset: nowhere.yaml\ntests: []\n");
+        (code, _, var err) = ExplainTests.Cli("test", dir.File("broken.tests.yaml"));
+        Assert.Equal(2, code);
+        Assert.Contains("broken.tests.yaml:1:10: ruleset: no such file 'nowhere.yaml'", err);
+    }
+
+    [SkippableFact]
+    public void SynthWritesACaptureTsharkReadsCleanly()
+    {
+        using var dir = new TestFiles.TempDir();
+        var flows = dir.File("flows.yaml");
+        File.WriteAllText(flows, Synthesis.SynthCaptureTests.EveryExchange.Replace("ruleset: web-tier.yaml", $"ruleset: {TestFiles.WebTier}"));
+        var (code, _, err) = ExplainTests.Cli("synth", flows, "-o", dir.File("out.pcap"));
+        Assert.True(code == 0, err);
+        Assert.Contains("firewall: wrote ", err);
+        Synthesis.SynthCaptureTests.AssertClean(dir.File("out.pcap"));
+
+        (code, _, err) = ExplainTests.Cli("synth", "--random", "2000", "--seed", "4", "--ruleset", TestFiles.WebTier, "-o", dir.File("random.pcap"), "-q");
+        Assert.True(code == 0, err);
+        Synthesis.SynthCaptureTests.AssertClean(dir.File("random.pcap"));
+
+        (code, _, err) = ExplainTests.Cli("synth", "--random", "10", "-o", dir.File("x.pcap"));
+        Assert.Equal(2, code);
+        Assert.Contains("--random needs --ruleset", err);
+    }
+}
