@@ -418,6 +418,7 @@ public sealed class Evaluator
         var local = outbound ? p.Src : p.Dst;
         var remote = outbound ? p.Dst : p.Src;
         var kind = TrackKind.Of(in p);
+        var existing = -1;
 
         if (kind != TrackKind.None)
         {
@@ -427,7 +428,14 @@ public sealed class Evaluator
             {
                 ref var entry = ref table[slot];
                 var original = outbound == entry.Has(EntryFlags.OriginLocal);
-                if (kind != TrackKind.IcmpEcho || IcmpKind.IsEchoRequest(p.Protocol, p.IcmpType) == original)
+                var invalid = kind == TrackKind.Tcp
+                    && TcpStateMachine.Next(!original, TcpStateMachine.Classify(p.TcpFlags), entry.State) == TcpState.Invalid;
+                if (invalid)
+                {
+                    // netfilter marks the packet INVALID: the entry does not admit it (nor change); rules judge it below.
+                    existing = slot;
+                }
+                else if (kind != TrackKind.IcmpEcho || IcmpKind.IsEchoRequest(p.Protocol, p.IcmpType) == original)
                 {
                     if (entry.Has(EntryFlags.Untracked))
                     {
@@ -446,6 +454,10 @@ public sealed class Evaluator
                     flow.Flags |= FlowFlags.UsedTracking;
                     Refresh(table, slot, in p, kind, original, now, ref flow);
                     return true;
+                }
+                else
+                {
+                    existing = slot; // an echo message the entry does not expect from this side
                 }
             }
         }
@@ -482,7 +494,7 @@ public sealed class Evaluator
         }
 
         var untracked = couldBeUntracked && allPeer;
-        if (kind != TrackKind.None && CreatesEntry(kind, tcpKind, in p))
+        if (kind != TrackKind.None && existing < 0 && CreatesEntry(kind, tcpKind, in p))
         {
             if (!untracked && table.IsFull(now))
             {
@@ -550,9 +562,9 @@ public sealed class Evaluator
             {
                 var tcpKind = TcpStateMachine.Classify(p.TcpFlags);
                 var next = TcpStateMachine.Next(!original, tcpKind, entry.State);
-                if (next is TcpState.Invalid or TcpState.Ignore)
+                if (next == TcpState.Ignore)
                 {
-                    break; // accepted as tracked; state and timer untouched (netfilter IV/IG cells)
+                    break; // accepted as tracked; state and timer untouched (netfilter IG cells)
                 }
                 if (next == TcpState.Reopen)
                 {
@@ -568,9 +580,9 @@ public sealed class Evaluator
                 {
                     entry.Flags |= EntryFlags.SeenReply;
                 }
-                if (tcpKind == TcpPacketKind.Rst && !seenReply && original)
+                if (tcpKind == TcpPacketKind.Rst && !seenReply)
                 {
-                    // netfilter: an RST on an entry that never saw a reply deletes it at once.
+                    // netfilter: an RST on an entry that had seen no reply (a refused or aborted attempt) deletes it at once.
                     flow.TcpState = TcpState.Close;
                     table.RemoveAt(slot);
                     return;

@@ -23,7 +23,7 @@ public enum DecodeError : byte
     /// <summary>The IP version nibble disagrees with the link layer's protocol.</summary>
     BadIpVersion,
 
-    /// <summary>IPv4 IHL below 5, or IHL/total length beyond the packet.</summary>
+    /// <summary>IPv4 IHL below 5, or IHL/total length beyond the packet; an IPv6 payload length beyond the frame.</summary>
     BadIpHeaderLength,
 
     /// <summary>An IPv6 extension header runs past the packet or the chain exceeds its bound.</summary>
@@ -35,7 +35,7 @@ public enum DecodeError : byte
     /// <summary>The record ends inside the TCP/UDP/ICMP header fields the engine needs.</summary>
     TruncatedTransportHeader,
 
-    /// <summary>TCP data offset below 5.</summary>
+    /// <summary>TCP data offset below 5, or beyond the segment.</summary>
     BadTcpHeaderLength,
 
     /// <summary>The VXLAN header or its inner Ethernet frame is truncated (--decap vxlan).</summary>

@@ -62,7 +62,7 @@ public struct PacketInfo
     /// <summary>Echo identifier of ICMP/ICMPv6 echo request and reply.</summary>
     public ushort IcmpId;
 
-    /// <summary>Fragment offset in bytes (as Wireshark's ip.frag_offset).</summary>
+    /// <summary>Fragment offset in bytes (tshark 4.0 prints ip.frag_offset in 8-byte units).</summary>
     public int FragOffset;
 
     /// <summary>IPv4 identification or IPv6 fragment-header identification.</summary>

@@ -279,4 +279,29 @@ public class ConnectionTrackingTests
         var open = new Run(new RulesetBuilder().Interface("web-1", Web, groups: "g").Sg("g", Direction.Inbound, "udp", "0.0.0.0/0"));
         Assert.Equal(Verdict.Allow, open.Send(later).Verdict);
     }
+
+    [Fact]
+    public void Packets_the_state_table_calls_invalid_are_judged_by_rules()
+    {
+        var run = new Run(Server());
+        var c = $"{Client}:50000";
+        var s = $"{Web}:443";
+        run.Send(Tcp(c, s, "S", 0));
+        run.Send(Tcp(s, c, "S.", 0));
+        run.Send(Tcp(c, s, ".", 0));
+        // A SYN from the server side of an established connection: netfilter INVALID, so the outbound rules decide.
+        Assert.Equal("deny sg:web-1:outbound:none", run.Outcome(Tcp(s, c, "S", 1)));
+        Assert.Equal(TcpState.Established, run.Flow(0).TcpState); // the entry is untouched
+        Assert.Equal("allow conntrack:web-1", run.Outcome(Tcp(s, c, "P.", 2)));
+    }
+
+    [Fact]
+    public void Refused_connection_entry_is_deleted_by_the_reset()
+    {
+        var run = new Run(ClientSide());
+        run.Send(Tcp($"{Web}:40000", $"{Client}:443", "S", 0));
+        Assert.Equal("allow conntrack:web-1", run.Outcome(Tcp($"{Client}:443", $"{Web}:40000", "R.", 0.1)));
+        Assert.Equal(0, run.Evaluator.Tables[0].Count);
+        Assert.Equal("deny sg:web-1:inbound:none", run.Outcome(Tcp($"{Client}:443", $"{Web}:40000", "R.", 0.2)));
+    }
 }
