@@ -162,7 +162,4 @@ public static class FlowSynthesizer
         SynthPacket? reply = list.Skip(1).Where(p => p.FromServer).Select(p => (SynthPacket?)p).FirstOrDefault();
         return (request, reply);
     }
-
-    /// <summary>Whether a protocol number is one this synthesizer gives a transport header.</summary>
-    public static bool HasTransport(byte protocol) => protocol is IpProtocol.Tcp or IpProtocol.Udp or IpProtocol.Icmp or IpProtocol.IcmpV6;
 }
