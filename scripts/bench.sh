@@ -1,0 +1,85 @@
+#!/usr/bin/env bash
+# End-to-end benchmark (issue 7): generates its own ruleset and capture, then times `firewall check`
+# against `tcpdump -r F -w /dev/null` and `cat F > /dev/null` on the same file, in the same run,
+# alternating the commands round by round, and prints medians and ratios.
+#
+#   scripts/bench.sh [PACKETS] [ROUNDS]      (defaults: 5000000 packets, 5 rounds)
+#
+# Needs the .NET SDK; tcpdump is timed when installed. Files go to $BENCH_DIR (default /tmp/firewall-bench);
+# the capture is reused when it already exists with the same packet count and seed.
+set -euo pipefail
+
+PACKETS=${1:-5000000}
+ROUNDS=${2:-5}
+SEED=${SEED:-1}
+DIR=${BENCH_DIR:-/tmp/firewall-bench}
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+mkdir -p "$DIR"
+
+echo "bench: building (Release)" >&2
+dotnet publish "$ROOT/src/Firewall.Cli" -c Release -o "$DIR/bin" -nologo -v q >/dev/null
+dotnet build "$ROOT/tests/Firewall.Benchmarks" -c Release -nologo -v q >/dev/null
+FW="$DIR/bin/firewall"
+RULESET="$DIR/bench.yaml"
+CAPTURE="$DIR/bench-$PACKETS-$SEED.pcap"
+
+dotnet "$ROOT/tests/Firewall.Benchmarks/bin/Release/net10.0/Firewall.Benchmarks.dll" ruleset "$RULESET"
+if [ ! -s "$CAPTURE" ]; then
+    "$FW" synth --random "$PACKETS" --seed "$SEED" --ruleset "$RULESET" -o "$CAPTURE"
+fi
+SIZE=$(stat -c %s "$CAPTURE")
+cat "$CAPTURE" > /dev/null # into the page cache
+
+# seconds of one run of "$@" (stdout discarded)
+seconds() {
+    local start end
+    start=$(date +%s%N)
+    "$@" > /dev/null 2>&1
+    end=$(date +%s%N)
+    echo "scale=4; ($end - $start) / 1000000000" | bc
+}
+
+declare -A RESULTS
+NAMES=(check check-threads1 check-jsonl cat)
+command -v tcpdump >/dev/null && NAMES+=(tcpdump)
+run() {
+    case "$1" in
+        check) seconds "$FW" check "$CAPTURE" --ruleset "$RULESET" --quiet ;;
+        check-threads1) seconds "$FW" check "$CAPTURE" --ruleset "$RULESET" --quiet --threads 1 ;;
+        check-jsonl) seconds "$FW" check "$CAPTURE" --ruleset "$RULESET" --quiet --packets --format jsonl ;;
+        cat) seconds cat "$CAPTURE" ;;
+        tcpdump) seconds tcpdump -r "$CAPTURE" -w /dev/null ;;
+    esac
+}
+# --threads exists only once multi-core evaluation has landed; fall back to the default run.
+if ! "$FW" check --help 2>/dev/null | grep -q -- '--threads'; then
+    NAMES=("${NAMES[@]/check-threads1}")
+fi
+
+for ((r = 1; r <= ROUNDS; r++)); do
+    for name in "${NAMES[@]}"; do
+        [ -n "$name" ] || continue
+        RESULTS[$name]+="$(run "$name") "
+    done
+    echo "bench: round $r/$ROUNDS done" >&2
+done
+
+median() { tr ' ' '\n' | grep -v '^$' | sort -g | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR+1)/2] : (a[NR/2] + a[NR/2+1]) / 2}'; }
+
+echo "capture: $CAPTURE ($PACKETS packets, $SIZE bytes); ruleset: $RULESET; rounds: $ROUNDS"
+printf '%-16s %10s %14s\n' command "median s" "packets/s"
+declare -A MED
+for name in "${NAMES[@]}"; do
+    [ -n "$name" ] || continue
+    MED[$name]=$(echo "${RESULTS[$name]}" | median)
+    printf '%-16s %10.3f %14.0f\n' "$name" "${MED[$name]}" "$(echo "$PACKETS / ${MED[$name]}" | bc -l)"
+done
+ratio() { printf '%-34s %8.2f\n' "$1" "$(echo "$2 / $3" | bc -l)"; }
+echo
+ratio "check wall / cat wall" "${MED[check]}" "${MED[cat]}"
+[ -n "${MED[tcpdump]:-}" ] && ratio "check packet rate / tcpdump's" "${MED[tcpdump]}" "${MED[check]}"
+[ -n "${MED[check-threads1]:-}" ] && ratio "all cores rate / one core's" "${MED[check-threads1]}" "${MED[check]}"
+ratio "jsonl per-packet rate / check's" "${MED[check]}" "${MED[check-jsonl]}"
+if [ -x /usr/bin/time ]; then
+    /usr/bin/time -f "peak RSS of check: %M KiB" "$FW" check "$CAPTURE" --ruleset "$RULESET" --quiet > /dev/null
+fi
