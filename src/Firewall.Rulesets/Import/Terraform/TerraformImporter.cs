@@ -1,0 +1,479 @@
+using Firewall.Engine.Addressing;
+using Firewall.Engine.Model;
+using Firewall.Rulesets.Import.Aws;
+
+namespace Firewall.Rulesets.Import.Terraform;
+
+/// <summary>
+/// Builds a ruleset from a Terraform plan (<c>terraform show -json PLAN</c>) for the AWS provider's
+/// resources: <c>aws_security_group</c> (inline ingress/egress), <c>aws_security_group_rule</c>,
+/// <c>aws_vpc_security_group_ingress_rule</c>/<c>_egress_rule</c>, <c>aws_network_acl</c> (inline),
+/// <c>aws_network_acl_rule</c>, <c>aws_network_acl_association</c>, <c>aws_subnet</c>,
+/// <c>aws_network_interface</c>, <c>aws_instance</c> and <c>aws_vpc</c>.
+/// <para>
+/// Objects are named by their id when the plan knows it (a resource that already exists) and by their
+/// resource address otherwise. A value known only after apply is never guessed: an id that another
+/// resource refers to is taken from the configuration's reference (<c>aws_security_group.web.id</c>) when
+/// that names exactly one resource of the plan; anything else unknown is reported with its resource
+/// address, and the rule or object that needed it is left out.
+/// </para>
+/// </summary>
+public static class TerraformImporter
+{
+    public static ImportResult Import(ImportFile plan)
+    {
+        var notes = new ImportNotes();
+        using var doc = JsonInput.Parse(plan.Text, plan.Path, notes);
+        if (doc is null)
+        {
+            return Failed(notes);
+        }
+        var tf = TerraformPlan.Read(doc.RootElement, plan.Path, notes);
+        if (notes.HasErrors && tf.Resources.Count == 0)
+        {
+            return Failed(notes);
+        }
+        return new Reader(tf, notes).Build(plan.Path);
+    }
+
+    private static ImportResult Failed(ImportNotes notes) =>
+        new(null, new Dictionary<string, string>(), new Dictionary<string, string>(), notes.All);
+
+    private sealed class Reader(TerraformPlan plan, ImportNotes notes)
+    {
+        private readonly RulesetDraft _draft = new() { Name = "terraform-plan" };
+
+        /// <summary>Draft key (the resource address) of every resource whose id is known, by id.</summary>
+        private readonly Dictionary<string, string> _byId = new(StringComparer.Ordinal);
+
+        public ImportResult Build(string file)
+        {
+            _draft.Description = $"Imported from the Terraform plan {Path.GetFileName(file)} (firewall import terraform)";
+            foreach (var r in plan.Resources)
+            {
+                if (!r.Values.IsUnknown("id") && r.Values.Str("id") is { Length: > 0 } id)
+                {
+                    _byId.TryAdd(id, r.Address);
+                }
+            }
+            var vpcs = plan.Resources.Where(r => r.Type == "aws_vpc").ToList();
+            if (vpcs.Count == 1)
+            {
+                var v = vpcs[0].Values;
+                if (v.IsUnknown("cidr_block"))
+                {
+                    Unknown(vpcs[0], "cidr_block", "vpc_cidr is left unset");
+                }
+                else if (v.Str("cidr_block") is { } text && AwsEncoding.Cidr(text, vpcs[0].Address, notes) is { IsV6: false } cidr)
+                {
+                    _draft.VpcCidr = cidr;
+                }
+            }
+            else if (vpcs.Count > 1)
+            {
+                notes.Info("import", $"the plan has {vpcs.Count} aws_vpc resources; vpc_cidr is left unset");
+            }
+
+            foreach (var r in plan.Resources)
+            {
+                switch (r.Type)
+                {
+                    case "aws_security_group": ReadGroup(r); break;
+                    case "aws_network_acl": ReadAcl(r); break;
+                    case "aws_subnet": ReadSubnet(r); break;
+                    case "aws_default_security_group" or "aws_default_network_acl" or "aws_network_interface_sg_attachment":
+                        notes.Info(r.Address, $"{r.Type} is not imported");
+                        break;
+                }
+            }
+            // aws_network_acl.subnet_ids names the subnets an ACL is attached to.
+            foreach (var r in plan.Resources.Where(a => a.Type == "aws_network_acl"))
+            {
+                foreach (var subnetKey in References(r, r.Values, "subnet_ids", topLevel: true))
+                {
+                    Associate(r, subnetKey, r.Address);
+                }
+            }
+            foreach (var r in plan.Resources)
+            {
+                switch (r.Type)
+                {
+                    case "aws_security_group_rule": ReadGroupRule(r); break;
+                    case "aws_vpc_security_group_ingress_rule": ReadVpcGroupRule(r, Direction.Inbound); break;
+                    case "aws_vpc_security_group_egress_rule": ReadVpcGroupRule(r, Direction.Outbound); break;
+                    case "aws_network_acl_rule": ReadAclRule(r); break;
+                    case "aws_network_acl_association": ReadAclAssociation(r); break;
+                    case "aws_network_interface": ReadInterface(r, "private_ips", "security_groups", "description"); break;
+                    case "aws_instance": ReadInterface(r, "private_ip", "vpc_security_group_ids", null); break;
+                }
+            }
+            return RulesetAssembler.Assemble(_draft, notes);
+        }
+
+        private void Unknown(TfResource r, string attr, string consequence) =>
+            notes.Warning(r.Address, $"{attr} is known only after apply; {consequence}");
+
+        private string NameOf(TfResource r) =>
+            !r.Values.IsUnknown("id") && r.Values.Str("id") is { Length: > 0 } id ? id : r.Address;
+
+        /// <summary>A single reference attribute (an id) as draft keys: the resource it names, or the id itself when it is not in the plan.</summary>
+        private List<string> References(TfResource r, TfObject values, string attr, bool topLevel)
+        {
+            var keys = new List<string>();
+            var ids = IsList(values, attr) ? values.Strings(attr) : values.Str(attr) is { Length: > 0 } single ? [single] : [];
+            foreach (var id in ids)
+            {
+                keys.Add(_byId.GetValueOrDefault(id, id));
+            }
+            if (values.IsUnknown(attr))
+            {
+                var resolved = topLevel ? plan.ReferencedIds(r, attr) : [];
+                if (resolved.Count > 0)
+                {
+                    notes.Info(values.Where, $"{attr} is known only after apply; taken from the configuration's reference to {string.Join(", ", resolved)}");
+                    keys.AddRange(resolved.Where(a => !keys.Contains(a)));
+                }
+                else
+                {
+                    notes.Warning(values.Where, $"{attr} is known only after apply and the configuration does not name the resource it comes from; left out");
+                }
+            }
+            return keys;
+        }
+
+        private static bool IsList(TfObject values, string attr) =>
+            values.Values.ValueKind == System.Text.Json.JsonValueKind.Object
+            && values.Values.TryGetProperty(attr, out var v) && v.ValueKind == System.Text.Json.JsonValueKind.Array;
+
+        // ---- security groups ----
+
+        private void ReadGroup(TfResource r)
+        {
+            var v = r.Values;
+            var parts = new[] { v.Str("name"), v.Tag("Name"), v.Str("description") }.Where(p => !string.IsNullOrWhiteSpace(p)).Distinct().ToList();
+            var description = string.Join(": ", parts.Prepend(r.Address));
+            var group = new DraftGroup(r.Address, _draft.GroupNames.Claim(NameOf(r)), description, r.Address);
+            _draft.Groups.Add(group);
+            foreach (var (attr, direction) in new[] { ("ingress", Direction.Inbound), ("egress", Direction.Outbound) })
+            {
+                if (v.IsUnknown(attr) && v.Blocks(attr).Count == 0)
+                {
+                    Unknown(r, attr, $"the group's inline {attr} rules are left out");
+                    continue;
+                }
+                foreach (var block in v.Blocks(attr))
+                {
+                    AddClassicRule(r, group, direction, block, selfAllowed: true, inline: true);
+                }
+            }
+        }
+
+        /// <summary>
+        /// The shape shared by inline ingress/egress blocks and aws_security_group_rule: one port match and
+        /// any number of peers (cidr_blocks, ipv6_cidr_blocks, prefix_list_ids, security_groups or
+        /// source_security_group_id, self), each peer one rule, as with the EC2 API's IpPermission.
+        /// </summary>
+        private void AddClassicRule(TfResource r, DraftGroup group, Direction direction, TfObject b, bool selfAllowed, bool inline)
+        {
+            foreach (var attr in new[] { "protocol", "from_port", "to_port" })
+            {
+                if (b.IsUnknown(attr))
+                {
+                    notes.Warning(b.Where, $"{attr} is known only after apply; the rule is left out");
+                    return;
+                }
+            }
+            if (AwsEncoding.SecurityGroup(b.Str("protocol"), b.Long("from_port"), b.Long("to_port"), b.Where, notes) is not { } match)
+            {
+                return;
+            }
+            var description = b.Str("description") is { Length: > 0 } d ? d : inline ? null : r.Address;
+            var peers = 0;
+            foreach (var attr in new[] { "cidr_blocks", "ipv6_cidr_blocks" })
+            {
+                if (b.IsUnknown(attr))
+                {
+                    notes.Warning(b.Where, $"{attr} is known only after apply; those peers are left out");
+                }
+                foreach (var text in b.Strings(attr))
+                {
+                    peers++;
+                    if (AwsEncoding.Cidr(text, b.Where, notes) is { } cidr)
+                    {
+                        group.Rules.Add(new DraftSgRule(direction, match, DraftPeer.ForCidr(cidr), description, b.Where));
+                    }
+                }
+            }
+            foreach (var key in References(r, b, "prefix_list_ids", !inline))
+            {
+                peers++;
+                group.Rules.Add(new DraftSgRule(direction, match, DraftPeer.ForPrefixList(key), description, b.Where));
+            }
+            foreach (var key in References(r, b, inline ? "security_groups" : "source_security_group_id", !inline))
+            {
+                peers++;
+                group.Rules.Add(new DraftSgRule(direction, match, DraftPeer.ForGroup(key), description, b.Where));
+            }
+            if (selfAllowed && b.Bool("self") == true)
+            {
+                peers++;
+                group.Rules.Add(new DraftSgRule(direction, match, DraftPeer.ForGroup(group.Key), description, b.Where));
+            }
+            if (peers == 0 && !b.IsUnknown("cidr_blocks") && !b.IsUnknown("ipv6_cidr_blocks"))
+            {
+                notes.Warning(b.Where, "a rule with no peer (no cidr_blocks, ipv6_cidr_blocks, prefix_list_ids, security group or self) matches nothing; left out");
+            }
+        }
+
+        private DraftGroup? TargetGroup(TfResource r)
+        {
+            var keys = References(r, r.Values, "security_group_id", topLevel: true);
+            if (keys.Count == 0)
+            {
+                return null;
+            }
+            if (_draft.FindGroup(keys[0]) is { } group)
+            {
+                return group;
+            }
+            notes.Warning(r.Address, $"security group '{keys[0]}' is not in the plan; the rule is left out");
+            return null;
+        }
+
+        private void ReadGroupRule(TfResource r)
+        {
+            var direction = r.Values.Str("type") switch
+            {
+                "ingress" => Direction.Inbound,
+                "egress" => Direction.Outbound,
+                var other => (Direction?)null,
+            };
+            if (direction is null)
+            {
+                notes.Error(r.Address, $"type '{r.Values.Str("type")}': expected ingress or egress; left out");
+                return;
+            }
+            if (TargetGroup(r) is { } group)
+            {
+                AddClassicRule(r, group, direction.Value, r.Values, selfAllowed: true, inline: false);
+            }
+        }
+
+        /// <summary>aws_vpc_security_group_ingress_rule / _egress_rule: one rule, one peer.</summary>
+        private void ReadVpcGroupRule(TfResource r, Direction direction)
+        {
+            if (TargetGroup(r) is not { } group)
+            {
+                return;
+            }
+            var v = r.Values;
+            foreach (var attr in new[] { "ip_protocol", "from_port", "to_port", "cidr_ipv4", "cidr_ipv6" })
+            {
+                if (v.IsUnknown(attr))
+                {
+                    Unknown(r, attr, "the rule is left out");
+                    return;
+                }
+            }
+            if (AwsEncoding.SecurityGroup(v.Str("ip_protocol"), v.Long("from_port"), v.Long("to_port"), r.Address, notes) is not { } match)
+            {
+                return;
+            }
+            var description = v.Str("description") is { Length: > 0 } d ? d : r.Address;
+            var peers = new List<DraftPeer>();
+            foreach (var attr in new[] { "cidr_ipv4", "cidr_ipv6" })
+            {
+                if (v.Str(attr) is { Length: > 0 } text && AwsEncoding.Cidr(text, r.Address, notes) is { } cidr)
+                {
+                    peers.Add(DraftPeer.ForCidr(cidr));
+                }
+            }
+            peers.AddRange(References(r, v, "prefix_list_id", topLevel: true).Select(DraftPeer.ForPrefixList));
+            peers.AddRange(References(r, v, "referenced_security_group_id", topLevel: true).Select(DraftPeer.ForGroup));
+            if (peers.Count != 1)
+            {
+                notes.Warning(r.Address, peers.Count == 0
+                    ? "the rule names no peer that is known before apply; left out"
+                    : "the rule names more than one of cidr_ipv4, cidr_ipv6, prefix_list_id and referenced_security_group_id; AWS allows one; left out");
+                return;
+            }
+            group.Rules.Add(new DraftSgRule(direction, match, peers[0], description, r.Address));
+        }
+
+        // ---- network ACLs ----
+
+        private void ReadAcl(TfResource r)
+        {
+            var v = r.Values;
+            var acl = new DraftAcl(r.Address, _draft.AclNames.Claim(NameOf(r)), string.Join(": ", new[] { r.Address, v.Tag("Name") }.Where(p => !string.IsNullOrWhiteSpace(p))), r.Address);
+            _draft.Acls.Add(acl);
+            foreach (var (attr, direction) in new[] { ("ingress", Direction.Inbound), ("egress", Direction.Outbound) })
+            {
+                if (v.IsUnknown(attr) && v.Blocks(attr).Count == 0)
+                {
+                    Unknown(r, attr, $"the ACL's inline {attr} rules are left out");
+                    continue;
+                }
+                foreach (var b in v.Blocks(attr))
+                {
+                    AddAclRule(acl, direction, b, b.Long("rule_no"), b.Str("action"), null);
+                }
+            }
+        }
+
+        private void AddAclRule(DraftAcl acl, Direction direction, TfObject b, long? number, string? action, string? description)
+        {
+            foreach (var attr in new[] { "protocol", "cidr_block", "ipv6_cidr_block", "from_port", "to_port", "icmp_type", "icmp_code", "rule_no", "rule_number" })
+            {
+                if (b.IsUnknown(attr))
+                {
+                    notes.Warning(b.Where, $"{attr} is known only after apply; the rule is left out");
+                    return;
+                }
+            }
+            if (number is not (>= 1 and <= 32766))
+            {
+                notes.Error(b.Where, $"rule number {number?.ToString() ?? "(none)"}: expected 1-32766; left out");
+                return;
+            }
+            if (action is not ("allow" or "deny"))
+            {
+                notes.Error(b.Where, $"action '{action}': expected allow or deny; left out");
+                return;
+            }
+            var cidrText = b.Str("cidr_block") is { Length: > 0 } v4 ? v4 : b.Str("ipv6_cidr_block");
+            if (AwsEncoding.Cidr(cidrText, b.Where, notes) is not { } cidr)
+            {
+                return;
+            }
+            var protocol = b.Str("protocol");
+            // The provider writes icmp_type/icmp_code as 0 when unset; they mean something only for ICMP rules.
+            var icmp = protocol?.ToLowerInvariant() is "icmp" or "1" or "icmpv6" or "58";
+            var match = AwsEncoding.NetworkAcl(
+                protocol, b.Long("from_port"), b.Long("to_port"),
+                icmp ? b.Long("icmp_type") : null, icmp ? b.Long("icmp_code") : null, cidr, b.Where, notes);
+            if (match is { } m)
+            {
+                acl.Rules.Add(new DraftNaclRule(direction, (int)number.Value, action == "allow" ? NaclAction.Allow : NaclAction.Deny, m, cidr, description, b.Where));
+            }
+        }
+
+        private void ReadAclRule(TfResource r)
+        {
+            var keys = References(r, r.Values, "network_acl_id", topLevel: true);
+            if (keys.Count == 0)
+            {
+                return;
+            }
+            if (_draft.FindAcl(keys[0]) is not { } acl)
+            {
+                notes.Warning(r.Address, $"network ACL '{keys[0]}' is not in the plan; the rule is left out");
+                return;
+            }
+            var direction = r.Values.Bool("egress") == true ? Direction.Outbound : Direction.Inbound;
+            AddAclRule(acl, direction, r.Values, r.Values.Long("rule_number"), r.Values.Str("rule_action"), r.Address);
+        }
+
+        private void ReadAclAssociation(TfResource r)
+        {
+            var acl = References(r, r.Values, "network_acl_id", topLevel: true).FirstOrDefault();
+            foreach (var subnetKey in References(r, r.Values, "subnet_id", topLevel: true))
+            {
+                Associate(r, subnetKey, acl);
+            }
+        }
+
+        private void Associate(TfResource r, string subnetKey, string? aclKey)
+        {
+            if (_draft.Subnets.FirstOrDefault(s => s.Key == subnetKey) is not { } subnet)
+            {
+                notes.Warning(r.Address, $"subnet '{subnetKey}' is not in the plan; its ACL association is left out");
+                return;
+            }
+            if (aclKey is not null && _draft.FindAcl(aclKey) is null)
+            {
+                notes.Warning(r.Address, $"network ACL '{aclKey}' is not in the plan");
+                return;
+            }
+            subnet.AclKey = aclKey;
+        }
+
+        // ---- subnets and interfaces ----
+
+        private void ReadSubnet(TfResource r)
+        {
+            var v = r.Values;
+            Cidr? v4 = null, v6 = null;
+            if (v.IsUnknown("cidr_block"))
+            {
+                Unknown(r, "cidr_block", "the subnet has no IPv4 CIDR here");
+            }
+            else if (v.Str("cidr_block") is { Length: > 0 } text)
+            {
+                v4 = AwsEncoding.Cidr(text, r.Address, notes);
+            }
+            if (v.IsUnknown("ipv6_cidr_block"))
+            {
+                Unknown(r, "ipv6_cidr_block", "the subnet has no IPv6 CIDR here");
+            }
+            else if (v.Str("ipv6_cidr_block") is { Length: > 0 } text6)
+            {
+                v6 = AwsEncoding.Cidr(text6, r.Address, notes);
+            }
+            var description = string.Join(", ", new[] { v.Tag("Name"), v.Str("availability_zone"), r.Address }.Where(p => !string.IsNullOrWhiteSpace(p)));
+            _draft.Subnets.Add(new DraftSubnet(r.Address, _draft.SubnetNames.Claim(NameOf(r)), v4 is { IsV6: false } ? v4 : null, v6 is { IsV6: true } ? v6 : null, description, r.Address));
+        }
+
+        private void ReadInterface(TfResource r, string addressesAttr, string groupsAttr, string? descriptionAttr)
+        {
+            var v = r.Values;
+            var description = string.Join("; ", new[] { v.Tag("Name"), descriptionAttr is null ? null : v.Str(descriptionAttr), r.Address }.Where(p => !string.IsNullOrWhiteSpace(p)).Distinct());
+            var eni = new DraftInterface(_draft.InterfaceNames.Claim(NameOf(r)), description, r.Address);
+            var subnetKeys = References(r, v, "subnet_id", topLevel: true);
+            eni.SubnetKey = subnetKeys.FirstOrDefault();
+            var texts = new List<string>();
+            foreach (var attr in new[] { addressesAttr, "private_ip", "secondary_private_ips", "ipv6_addresses" }.Distinct())
+            {
+                // The provider marks ipv6_addresses and secondary_private_ips unknown on every new resource;
+                // they hold addresses only when the configuration asks for some.
+                var expected = attr switch
+                {
+                    "ipv6_addresses" => v.IsUnknown("ipv6_address_count") || v.Long("ipv6_address_count") > 0,
+                    "secondary_private_ips" => v.IsUnknown("secondary_private_ip_count") || v.Long("secondary_private_ip_count") > 0,
+                    // aws_network_interface: private_ip is the first of private_ips when those are given.
+                    "private_ip" when attr != addressesAttr => !IsList(v, addressesAttr) || v.Strings(addressesAttr).Count == 0,
+                    _ => true,
+                };
+                if (v.IsUnknown(attr) && expected)
+                {
+                    // AWS assigns addresses at creation unless the configuration fixes them.
+                    Unknown(r, attr, "those addresses are not on the interface here");
+                }
+                if (IsList(v, attr))
+                {
+                    texts.AddRange(v.Strings(attr));
+                }
+                else if (v.Str(attr) is { Length: > 0 } single)
+                {
+                    texts.Add(single);
+                }
+            }
+            foreach (var text in texts)
+            {
+                if (IpAddr.TryParse(text, out var address))
+                {
+                    if (!eni.Addresses.Contains(address))
+                    {
+                        eni.Addresses.Add(address);
+                    }
+                }
+                else
+                {
+                    notes.Error(r.Address, $"'{text}' is not an IP address; left out");
+                }
+            }
+            eni.GroupKeys.AddRange(References(r, v, groupsAttr, topLevel: true));
+            _draft.Interfaces.Add(eni);
+        }
+    }
+}

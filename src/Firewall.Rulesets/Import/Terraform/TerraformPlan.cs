@@ -1,0 +1,257 @@
+using System.Text.Json;
+
+namespace Firewall.Rulesets.Import.Terraform;
+
+/// <summary>
+/// An object of a Terraform plan's values with its <c>after_unknown</c> twin: the provider's attributes as
+/// planned, and which of them are known only after apply. <see cref="Where"/> names the resource (and
+/// block) for messages.
+/// </summary>
+internal readonly record struct TfObject(JsonElement Values, JsonElement? Unknown, string Where, ImportNotes Notes)
+{
+    public bool IsUnknown(string attr) =>
+        Unknown is { ValueKind: JsonValueKind.Object } u && u.TryGetProperty(attr, out var flag) && AnyTrue(flag);
+
+    private static bool AnyTrue(JsonElement e) => e.ValueKind switch
+    {
+        JsonValueKind.True => true,
+        JsonValueKind.Array => e.EnumerateArray().Any(AnyTrue),
+        JsonValueKind.Object => e.EnumerateObject().Any(p => AnyTrue(p.Value)),
+        _ => false,
+    };
+
+    public string? Str(string attr) => JsonInput.String(Values, attr, Where, Notes);
+
+    public long? Long(string attr) => JsonInput.Long(Values, attr, Where, Notes);
+
+    public bool? Bool(string attr) => JsonInput.Bool(Values, attr, Where, Notes);
+
+    /// <summary>The known strings of a list or set attribute.</summary>
+    public List<string> Strings(string attr)
+    {
+        var list = new List<string>();
+        if (Values.ValueKind == JsonValueKind.Object && Values.TryGetProperty(attr, out var v) && v.ValueKind == JsonValueKind.Array)
+        {
+            foreach (var item in v.EnumerateArray())
+            {
+                if (item.ValueKind == JsonValueKind.String && item.GetString() is { Length: > 0 } s)
+                {
+                    list.Add(s);
+                }
+            }
+        }
+        else if (Values.ValueKind == JsonValueKind.Object && Values.TryGetProperty(attr, out var bad) && bad.ValueKind is not JsonValueKind.Null)
+        {
+            Notes.Error($"{Where}.{attr}", $"expected a list of strings, found {JsonInput.Kind(bad)}");
+        }
+        return list;
+    }
+
+    /// <summary>The elements of a nested block list (inline ingress/egress rules), each with its unknown twin.</summary>
+    public List<TfObject> Blocks(string attr)
+    {
+        var list = new List<TfObject>();
+        if (Values.ValueKind != JsonValueKind.Object || !Values.TryGetProperty(attr, out var v) || v.ValueKind != JsonValueKind.Array)
+        {
+            return list;
+        }
+        JsonElement? unknownList = Unknown is { ValueKind: JsonValueKind.Object } u && u.TryGetProperty(attr, out var ul) && ul.ValueKind == JsonValueKind.Array ? ul : null;
+        var i = 0;
+        foreach (var item in v.EnumerateArray())
+        {
+            JsonElement? itemUnknown = unknownList is { } ulist && i < ulist.GetArrayLength() ? ulist[i] : null;
+            list.Add(new TfObject(item, itemUnknown, $"{Where}.{attr}[{i}]", Notes));
+            i++;
+        }
+        return list;
+    }
+
+    public string? Tag(string key) =>
+        Values.ValueKind == JsonValueKind.Object && Values.TryGetProperty("tags", out var tags) && tags.ValueKind == JsonValueKind.Object
+        && tags.TryGetProperty(key, out var value) && value.ValueKind == JsonValueKind.String
+            ? value.GetString()
+            : null;
+}
+
+/// <summary>One resource instance of the plan.</summary>
+internal sealed record TfResource(string Address, string Type, string ModulePrefix, string ConfigAddress, TfObject Values);
+
+/// <summary>
+/// The parts of <c>terraform show -json PLAN</c> output the importer reads (Terraform "JSON Output Format"):
+/// <c>resource_changes[].change.after</c> / <c>after_unknown</c> (what each resource will be, and which of
+/// its values are known only after apply), falling back to <c>planned_values</c> (or a state's
+/// <c>values</c>), with <c>child_modules</c>; and <c>configuration</c>, whose expressions name the resources
+/// an unknown id refers to.
+/// </summary>
+internal sealed class TerraformPlan
+{
+    private readonly Dictionary<string, JsonElement> _expressions = new(StringComparer.Ordinal);
+
+    public List<TfResource> Resources { get; } = [];
+
+    public static TerraformPlan Read(JsonElement root, string file, ImportNotes notes)
+    {
+        var plan = new TerraformPlan();
+        if (root.ValueKind != JsonValueKind.Object)
+        {
+            notes.Error(file, $"expected the output of 'terraform show -json PLAN': an object, found {JsonInput.Kind(root)}");
+            return plan;
+        }
+        if (JsonInput.Has(root, "resource_changes"))
+        {
+            foreach (var (change, path) in JsonInput.Array(root, "resource_changes", file + ":", notes))
+            {
+                plan.AddChange(change, path, notes);
+            }
+        }
+        else if ((JsonInput.Object(root, "planned_values", file, notes) ?? JsonInput.Object(root, "values", file, notes)) is { } values)
+        {
+            if (JsonInput.Object(values, "root_module", file, notes) is { } module)
+            {
+                plan.AddModule(module, file, notes);
+            }
+        }
+        else
+        {
+            notes.Error(file, "expected the output of 'terraform show -json PLAN': no resource_changes, planned_values or values");
+        }
+        if (JsonInput.Object(root, "configuration", file, notes) is { } configuration
+            && JsonInput.Object(configuration, "root_module", file, notes) is { } configRoot)
+        {
+            plan.AddConfiguration(configRoot, "", 0, notes);
+        }
+        return plan;
+    }
+
+    private void AddChange(JsonElement change, string path, ImportNotes notes)
+    {
+        if (JsonInput.String(change, "mode", path, notes) is "data")
+        {
+            return;
+        }
+        var address = JsonInput.String(change, "address", path, notes);
+        var type = JsonInput.String(change, "type", path, notes);
+        if (address is null || type is null || JsonInput.Object(change, "change", path, notes) is not { } c)
+        {
+            notes.Error(path, "a resource change without address, type or change; left out");
+            return;
+        }
+        var actions = JsonInput.Array(c, "actions", path, notes).Select(a => a.Item.ValueKind == JsonValueKind.String ? a.Item.GetString() : null).ToList();
+        if (actions.SequenceEqual(["delete"]))
+        {
+            return;
+        }
+        if (JsonInput.Object(c, "after", path, notes) is not { } after)
+        {
+            return;
+        }
+        JsonElement? unknown = c.TryGetProperty("after_unknown", out var u) && u.ValueKind == JsonValueKind.Object ? u : null;
+        var modulePrefix = JsonInput.String(change, "module_address", path, notes) is { Length: > 0 } m ? m + "." : "";
+        Resources.Add(new TfResource(address, type, StripIndexes(modulePrefix), StripIndexes(address), new TfObject(after, unknown, address, notes)));
+    }
+
+    private void AddModule(JsonElement module, string file, ImportNotes notes)
+    {
+        var moduleAddress = JsonInput.String(module, "address", file, notes);
+        var prefix = moduleAddress is { Length: > 0 } ? moduleAddress + "." : "";
+        foreach (var (r, path) in JsonInput.Array(module, "resources", file + ":", notes))
+        {
+            if (JsonInput.String(r, "mode", path, notes) is "data")
+            {
+                continue;
+            }
+            var address = JsonInput.String(r, "address", path, notes);
+            var type = JsonInput.String(r, "type", path, notes);
+            if (address is null || type is null || JsonInput.Object(r, "values", path, notes) is not { } values)
+            {
+                continue;
+            }
+            Resources.Add(new TfResource(address, type, StripIndexes(prefix), StripIndexes(address), new TfObject(values, null, address, notes)));
+        }
+        foreach (var (child, _) in JsonInput.Array(module, "child_modules", file + ":", notes))
+        {
+            AddModule(child, file, notes);
+        }
+    }
+
+    private void AddConfiguration(JsonElement module, string prefix, int depth, ImportNotes notes)
+    {
+        if (depth > 32)
+        {
+            return;
+        }
+        foreach (var (r, path) in JsonInput.Array(module, "resources", "configuration", notes))
+        {
+            if (JsonInput.String(r, "address", path, notes) is { } address && JsonInput.Object(r, "expressions", path, notes) is { } expressions)
+            {
+                _expressions[prefix + address] = expressions;
+            }
+        }
+        if (JsonInput.Object(module, "module_calls", "configuration", notes) is { } calls)
+        {
+            foreach (var call in calls.EnumerateObject())
+            {
+                if (call.Value.ValueKind == JsonValueKind.Object && JsonInput.Object(call.Value, "module", "configuration", notes) is { } child)
+                {
+                    AddConfiguration(child, $"{prefix}module.{call.Name}.", depth + 1, notes);
+                }
+            }
+        }
+    }
+
+    /// <summary>
+    /// The resources an attribute's configuration expression refers to through their <c>.id</c>
+    /// (<c>security_group_id = aws_security_group.web.id</c>): full instance addresses, empty when the
+    /// configuration does not say (a variable, a module output, a data source).
+    /// </summary>
+    public List<string> ReferencedIds(TfResource resource, string attr)
+    {
+        var found = new List<string>();
+        if (!_expressions.TryGetValue(resource.ConfigAddress, out var expressions)
+            || !expressions.TryGetProperty(attr, out var expression)
+            || expression.ValueKind != JsonValueKind.Object
+            || !expression.TryGetProperty("references", out var references)
+            || references.ValueKind != JsonValueKind.Array)
+        {
+            return found;
+        }
+        foreach (var reference in references.EnumerateArray())
+        {
+            if (reference.GetString() is not { } text || !text.EndsWith(".id", StringComparison.Ordinal))
+            {
+                continue;
+            }
+            var target = resource.ModulePrefix + text[..^3];
+            var instances = Resources.Where(r => r.Address == target || (r.ConfigAddress == target && r.Address != target)).ToList();
+            if (instances.Count == 1 && !found.Contains(instances[0].Address))
+            {
+                found.Add(instances[0].Address);
+            }
+        }
+        return found;
+    }
+
+    /// <summary><c>module.a["x"].aws_subnet.b[0]</c> → <c>module.a.aws_subnet.b</c>: the configuration's address.</summary>
+    public static string StripIndexes(string address)
+    {
+        var b = new System.Text.StringBuilder(address.Length);
+        var depth = 0;
+        var quoted = false;
+        foreach (var c in address)
+        {
+            if (depth > 0)
+            {
+                if (c == '"') quoted = !quoted;
+                else if (c == ']' && !quoted) depth--;
+                continue;
+            }
+            if (c == '[')
+            {
+                depth++;
+                continue;
+            }
+            b.Append(c);
+        }
+        return b.ToString();
+    }
+}
