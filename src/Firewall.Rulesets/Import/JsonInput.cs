@@ -9,8 +9,7 @@ namespace Firewall.Rulesets.Import;
 /// </summary>
 internal static class JsonInput
 {
-    /// <summary>Bigger inputs are refused: describe-* output of a whole region is a few MiB.</summary>
-    public const int MaxChars = 256 * 1024 * 1024;
+    public const int MaxChars = Aws.ImportFile.MaxChars;
 
     public static JsonDocument? Parse(string text, string file, ImportNotes notes)
     {

@@ -1,0 +1,181 @@
+using System.CommandLine;
+using System.Text;
+using Firewall.Rulesets.Import;
+using Firewall.Rulesets.Import.Aws;
+using Firewall.Rulesets.Import.Terraform;
+
+namespace Firewall.Cli.Commands;
+
+/// <summary>
+/// <c>firewall import aws …</c> and <c>firewall import terraform PLAN.json</c>: write a ruleset (YAML) built
+/// from AWS CLI output or a Terraform plan (docs/import.md). Notes go to standard error as
+/// <c>WHERE: severity: message</c>; the ruleset goes to <c>-o FILE</c> or standard output.
+/// </summary>
+internal static class ImportCommand
+{
+    public static Command Create(CliConsole console)
+    {
+        var command = new Command("import", "Build a ruleset from AWS CLI output (import aws) or a Terraform plan (import terraform).");
+        command.Subcommands.Add(CreateAws(console));
+        command.Subcommands.Add(CreateTerraform(console));
+        return command;
+    }
+
+    private static Option<string?> FileOption(string name, string what) => new(name) { Description = $"the JSON output of 'aws ec2 {what}'" };
+
+    private static (Option<string?> Output, Option<bool> Strict) Common(Command command)
+    {
+        var output = new Option<string?>("--output", "-o") { Description = "write the ruleset to FILE instead of standard output" };
+        var strict = new Option<bool>("--strict") { Description = "exit 1 when anything was reported as a warning or an error (the ruleset is still written)" };
+        command.Options.Add(output);
+        command.Options.Add(strict);
+        return (output, strict);
+    }
+
+    private static Command CreateAws(CliConsole console)
+    {
+        var groups = FileOption("--security-groups", "describe-security-groups");
+        var acls = FileOption("--network-acls", "describe-network-acls");
+        var subnets = FileOption("--subnets", "describe-subnets");
+        var enis = FileOption("--network-interfaces", "describe-network-interfaces");
+        var vpcs = FileOption("--vpcs", "describe-vpcs");
+        var prefixLists = new Option<string[]>("--prefix-lists")
+        {
+            Description = "ID=FILE: the output of 'aws ec2 get-managed-prefix-list-entries --prefix-list-id ID' (FILE alone when its name is ID.json); repeatable",
+            AllowMultipleArgumentsPerToken = true,
+        };
+        var vpc = new Option<string?>("--vpc") { Description = "import only this VPC's objects (needed when the files hold several VPCs)" };
+        var command = new Command("aws", "Build a ruleset from 'aws ec2 describe-*' JSON output.") { groups, acls, subnets, enis, vpcs, prefixLists, vpc };
+        var (output, strict) = Common(command);
+        command.SetAction(parse =>
+        {
+            var error = console.Error;
+            if (parse.GetValue(groups) is null && parse.GetValue(acls) is null)
+            {
+                error.WriteLine("firewall: import aws: give at least one of --security-groups and --network-acls");
+                return ExitCodes.BadInput;
+            }
+            var read = new List<string>();
+            ImportFile? Read(Option<string?> option)
+            {
+                if (parse.GetValue(option) is not { } path)
+                {
+                    return null;
+                }
+                if (ReadFile(path, error) is { } file)
+                {
+                    return file;
+                }
+                read.Add(path);
+                return null;
+            }
+            var input = new AwsImportInput
+            {
+                SecurityGroups = Read(groups),
+                NetworkAcls = Read(acls),
+                Subnets = Read(subnets),
+                NetworkInterfaces = Read(enis),
+                Vpcs = Read(vpcs),
+                Vpc = parse.GetValue(vpc),
+            };
+            var lists = new List<(string, ImportFile)>();
+            foreach (var spec in parse.GetValue(prefixLists) ?? [])
+            {
+                var eq = spec.IndexOf('=');
+                var (id, path) = eq > 0 ? (spec[..eq], spec[(eq + 1)..]) : (Path.GetFileNameWithoutExtension(spec), spec);
+                if (!id.StartsWith("pl-", StringComparison.Ordinal))
+                {
+                    error.WriteLine($"firewall: --prefix-lists {spec}: expected ID=FILE with a prefix-list id (pl-...), or a file named after the id");
+                    return ExitCodes.BadInput;
+                }
+                if (ReadFile(path, error) is { } file)
+                {
+                    lists.Add((id, file));
+                }
+                else
+                {
+                    read.Add(path);
+                }
+            }
+            if (read.Count > 0)
+            {
+                return ExitCodes.BadInput;
+            }
+            return Finish(console, AwsImporter.Import(input with { PrefixLists = lists }), parse.GetValue(output), parse.GetValue(strict));
+        });
+        return command;
+    }
+
+    private static Command CreateTerraform(CliConsole console)
+    {
+        var plan = new Argument<string>("PLAN") { Description = "the output of 'terraform show -json PLANFILE'" };
+        var command = new Command("terraform", "Build a ruleset from a Terraform plan in JSON ('terraform show -json').") { plan };
+        var (output, strict) = Common(command);
+        command.SetAction(parse =>
+            ReadFile(parse.GetValue(plan)!, console.Error) is { } file
+                ? Finish(console, TerraformImporter.Import(file), parse.GetValue(output), parse.GetValue(strict))
+                : ExitCodes.BadInput);
+        return command;
+    }
+
+    private static ImportFile? ReadFile(string path, TextWriter error)
+    {
+        try
+        {
+            var info = new FileInfo(path);
+            if (!info.Exists)
+            {
+                error.WriteLine($"firewall: {path}: no such file");
+                return null;
+            }
+            if (info.Length > ImportFile.MaxChars)
+            {
+                error.WriteLine($"firewall: {path}: the file is larger than {ImportFile.MaxChars / (1024 * 1024)} MiB");
+                return null;
+            }
+            return new ImportFile(path, File.ReadAllText(path));
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException or System.Security.SecurityException)
+        {
+            error.WriteLine($"firewall: {path}: cannot read: {ex.Message}");
+            return null;
+        }
+    }
+
+    private static int Finish(CliConsole console, ImportResult result, string? outputPath, bool strict)
+    {
+        var error = console.Error;
+        foreach (var note in result.Notes)
+        {
+            error.WriteLine(note.ToString());
+        }
+        if (result.Ruleset is null)
+        {
+            error.WriteLine("firewall: import: no ruleset was written");
+            return ExitCodes.BadInput;
+        }
+        var yaml = Encoding.UTF8.GetBytes(result.ToYaml());
+        try
+        {
+            if (outputPath is null or "-")
+            {
+                console.Out.Write(yaml);
+                console.Out.Flush();
+            }
+            else
+            {
+                File.WriteAllBytes(outputPath, yaml);
+            }
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException or System.Security.SecurityException)
+        {
+            error.WriteLine($"firewall: {outputPath}: cannot write the ruleset: {ex.Message}");
+            return ExitCodes.BadInput;
+        }
+        var m = result.Ruleset;
+        var counts = result.Notes.GroupBy(n => n.Severity).ToDictionary(g => g.Key, g => g.Count());
+        error.WriteLine($"firewall: import: {m.SecurityGroups.Count} security groups, {m.NetworkAcls.Count} network ACLs, {m.Subnets.Count} subnets, {m.Interfaces.Count} interfaces; "
+            + $"{counts.GetValueOrDefault(ImportSeverity.Error)} errors, {counts.GetValueOrDefault(ImportSeverity.Warning)} warnings");
+        return strict && result.Notes.Any(n => n.Severity != ImportSeverity.Info) ? ExitCodes.ConditionMet : ExitCodes.Ok;
+    }
+}

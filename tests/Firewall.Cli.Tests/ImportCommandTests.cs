@@ -1,0 +1,69 @@
+using Firewall.Cli.Tests.Support;
+using Firewall.Rulesets;
+
+namespace Firewall.Cli.Tests;
+
+/// <summary><c>firewall import aws|terraform</c>: the written file loads, notes go to standard error, exit codes.</summary>
+public class ImportCommandTests
+{
+    private static string Aws(string name) => Repo.PathOf($"tests/Firewall.Rulesets.Tests/Import/Fixtures/aws/{name}");
+
+    [Fact]
+    public void ImportAwsWritesARulesetThatChecksCanUse()
+    {
+        using var dir = new TempDir();
+        var output = Path.Combine(dir.Path, "vpc.yaml");
+        var r = CliRunner.Run("import", "aws",
+            "--security-groups", Aws("security-groups.json"), "--network-acls", Aws("network-acls.json"),
+            "--subnets", Aws("subnets.json"), "--network-interfaces", Aws("network-interfaces.json"),
+            "--vpcs", Aws("vpcs.json"), "--prefix-lists", $"pl-0office={Aws("pl-0office.json")}", "-o", output);
+        Assert.Equal(0, r.ExitCode);
+        Assert.Equal("", r.Out);
+        Assert.Contains("warning: stale reference: security group 'sg-0deleted'", r.Error);
+        Assert.EndsWith("firewall: import: 3 security groups, 3 network ACLs, 3 subnets, 4 interfaces; 0 errors, 1 warnings\n", r.Error);
+        var loaded = RulesetLoader.LoadFile(output);
+        Assert.Empty(loaded.Diagnostics);
+        Assert.Equal(4, loaded.Ruleset!.Interfaces.Count);
+    }
+
+    [Fact]
+    public void StrictFailsOnWarningsButStillWrites()
+    {
+        var r = CliRunner.Run("import", "aws", "--security-groups", Aws("security-groups.json"), "--strict");
+        Assert.Equal(1, r.ExitCode);
+        Assert.StartsWith("version: 1\n", r.Out);
+    }
+
+    [Fact]
+    public void ImportTerraformToStandardOutput()
+    {
+        var r = CliRunner.Run("import", "terraform", Repo.PathOf("tests/Firewall.Rulesets.Tests/Import/Fixtures/terraform/plan.json"));
+        Assert.Equal(0, r.ExitCode);
+        Assert.Contains("aws_instance.worker: warning: private_ip is known only after apply", r.Error);
+        Assert.Empty(RulesetLoader.LoadText(r.Out, "plan.yaml").Diagnostics);
+    }
+
+    [Theory]
+    [InlineData("import", "aws")]
+    [InlineData("import", "aws", "--security-groups", "/no/such/file.json")]
+    [InlineData("import", "aws", "--security-groups", "x.json", "--prefix-lists", "office=y.json")]
+    [InlineData("import", "terraform", "/no/such/plan.json")]
+    public void BadUsageExitsTwo(params string[] args)
+    {
+        var r = CliRunner.Run(args);
+        Assert.Equal(2, r.ExitCode);
+        Assert.StartsWith("firewall: ", r.Error);
+    }
+
+    [Fact]
+    public void InputThatIsNotJsonExitsTwoWithThePosition()
+    {
+        using var dir = new TempDir();
+        var bad = Path.Combine(dir.Path, "sg.json");
+        File.WriteAllText(bad, "{\n  \"SecurityGroups\": [\n    { \"GroupId\": \"sg-1\", }\n");
+        var r = CliRunner.Run("import", "aws", "--security-groups", bad);
+        Assert.Equal(2, r.ExitCode);
+        Assert.Contains($"{bad}:3:", r.Error);
+        Assert.Contains("no ruleset was written", r.Error);
+    }
+}
