@@ -2,6 +2,7 @@ using System.CommandLine;
 using Firewall.Cli.Running;
 using Firewall.Engine.Evaluation;
 using Firewall.Reporting;
+using Firewall.Reporting.FlowLogs;
 
 namespace Firewall.Cli.Commands;
 
@@ -13,10 +14,17 @@ internal static class CheckCommand
         var common = new CommonOptions();
         var format = new Option<string>("--format", "-f")
         {
-            Description = "text (default, for people), json (one document), jsonl (one record per line) or csv (with --packets or --flows)",
+            Description = "text (default, for people), json (one document), jsonl (one record per line), csv (with --packets or --flows), or flowlog (VPC Flow Log records, default format version 2)",
             DefaultValueFactory = _ => "text",
         };
-        format.AcceptOnlyFromAmong("text", "json", "jsonl", "csv");
+        format.AcceptOnlyFromAmong("text", "json", "jsonl", "csv", "flowlog");
+        var flowlogInterval = new Option<int>("--flowlog-interval")
+        {
+            Description = "flowlog: the aggregation interval in seconds, 60 (default) to 600 as AWS allows",
+            DefaultValueFactory = _ => 60,
+        };
+        var flowlogAccount = new Option<string>("--flowlog-account") { Description = "flowlog: the account-id field (default 'unknown')", DefaultValueFactory = _ => "unknown" };
+        var flowlogRule = new Option<bool>("--flowlog-rule") { Description = "flowlog: append a field naming the rule that decided at that interface" };
         var packets = new Option<bool>("--packets") { Description = "one record per packet: verdict, deciding rule, every hop" };
         var flows = new Option<bool>("--flows") { Description = "one record per flow: packets per direction, outcome, stateful vs stateless" };
         var failOn = new Option<string?>("--fail-on")
@@ -31,19 +39,40 @@ internal static class CheckCommand
         command.Options.Add(packets);
         command.Options.Add(flows);
         command.Options.Add(failOn);
+        command.Options.Add(flowlogInterval);
+        command.Options.Add(flowlogAccount);
+        command.Options.Add(flowlogRule);
         command.SetAction(parse => Run(
             console,
             common,
             parse,
-            Enum.Parse<ReportFormat>(parse.GetValue(format)!, ignoreCase: true),
+            parse.GetValue(format) == "flowlog" ? ReportFormat.Text : Enum.Parse<ReportFormat>(parse.GetValue(format)!, ignoreCase: true),
             new ReportContent(parse.GetValue(packets), parse.GetValue(flows)),
-            parse.GetValue(failOn)));
+            parse.GetValue(failOn),
+            parse.GetValue(format) == "flowlog"
+                ? new FlowLogOptions { IntervalSeconds = parse.GetValue(flowlogInterval), AccountId = parse.GetValue(flowlogAccount)!, IncludeRule = parse.GetValue(flowlogRule) }
+                : null));
         return command;
     }
 
-    private static int Run(CliConsole console, CommonOptions common, ParseResult parse, ReportFormat format, ReportContent content, string? failOn)
+    private static int Run(CliConsole console, CommonOptions common, ParseResult parse, ReportFormat format, ReportContent content, string? failOn, FlowLogOptions? flowLog)
     {
         var error = console.Error;
+        if (flowLog is not null && (content.Packets || content.Flows))
+        {
+            error.WriteLine("firewall: --format flowlog writes flow log records only: drop --packets and --flows");
+            return ExitCodes.BadInput;
+        }
+        if (flowLog is { IntervalSeconds: < FlowLogOptions.MinInterval or > FlowLogOptions.MaxInterval })
+        {
+            error.WriteLine($"firewall: --flowlog-interval {flowLog.IntervalSeconds}: AWS aggregates over {FlowLogOptions.MinInterval} to {FlowLogOptions.MaxInterval} seconds");
+            return ExitCodes.BadInput;
+        }
+        if (flowLog is not null && (flowLog.AccountId.Length == 0 || flowLog.AccountId.Any(char.IsWhiteSpace)))
+        {
+            error.WriteLine("firewall: --flowlog-account: expected one word (the record's fields are separated by spaces)");
+            return ExitCodes.BadInput;
+        }
         if (ReportWriters.Refuse(format, content) is { } refusal)
         {
             error.WriteLine($"firewall: {refusal}");
@@ -66,16 +95,16 @@ internal static class CheckCommand
         {
             return ExitCodes.BadInput;
         }
-        using var writer = ReportWriters.Create(format, output, content, rules);
+        using var writer = flowLog is null ? ReportWriters.Create(format, output, content, rules) : new FlowLogWriter(output, rules, flowLog);
         var report = CaptureRun.Evaluate(
             reader, rules, common.Evaluation(parse), capturePath, rulesetPath,
-            content.Packets ? writer : null, new Progress(console, parse.GetValue(common.Quiet)), error);
+            content.Packets || flowLog is not null ? writer : null, new Progress(console, parse.GetValue(common.Quiet)), error);
         if (report is null)
         {
             return ExitCodes.BadInput;
         }
         writer.Complete(report);
-        if (format != ReportFormat.Text)
+        if (format != ReportFormat.Text || flowLog is not null)
         {
             // The text report lists capture warnings itself; machine formats carry them in the input record.
             foreach (var warning in report.Input.CaptureWarnings)
