@@ -92,15 +92,10 @@ public sealed class Evaluator
         flow.LastTimeNs = now;
 
         var planned = r.HopCount;
-        var usedState = EvaluateHops(in p, ref r, ref flow, now, stateful: true);
+        var usedState = EvaluateHops(in p, ref r, ref flow, now);
         if (usedState)
         {
-            var saved = r.Hops; // the stateless pass must not disturb the reported trace
-            var savedCount = r.HopCount;
-            r.HopCount = planned;
-            EvaluateHops(in p, ref r, ref flow, now, stateful: false);
-            r.Hops = saved;
-            r.HopCount = savedCount;
+            EvaluateStateless(in p, ref r, planned);
         }
         else
         {
@@ -135,10 +130,8 @@ public sealed class Evaluator
     private bool PlanPath(in PacketInfo p, ref PacketResult r)
     {
         var map = _rules.Addresses;
-        var srcIf = map.InterfaceOf(p.Src);
-        var dstIf = map.InterfaceOf(p.Dst);
-        var srcSubnet = map.SubnetOf(p.Src);
-        var dstSubnet = map.SubnetOf(p.Dst);
+        map.Locate(p.Src, out var srcIf, out var srcSubnet);
+        map.Locate(p.Dst, out var dstIf, out var dstSubnet);
         var n = 0;
         if (srcIf >= 0 && _rules.Interfaces[srcIf].HasGroups)
         {
@@ -221,11 +214,10 @@ public sealed class Evaluator
     private static bool SenderIsClientByPort(ushort srcPort, ushort dstPort) => srcPort >= dstPort;
 
     /// <summary>
-    /// Runs the planned hops. Stateful: consults and updates tracking tables. Stateless: every SG hop by
-    /// rules, nothing updated. Returns true when the stateful pass used tracking state anywhere (so the
-    /// stateless pass may differ).
+    /// Runs the planned hops statefully: consults and updates tracking tables. Returns true when tracking
+    /// state decided an SG hop anywhere (so the stateless comparison may differ).
     /// </summary>
-    private bool EvaluateHops(in PacketInfo p, ref PacketResult r, ref FlowRecord flow, long now, bool stateful)
+    private bool EvaluateHops(in PacketInfo p, ref PacketResult r, ref FlowRecord flow, long now)
     {
         var usedState = false;
         var laterFragment = p.IsLaterFragment;
@@ -236,51 +228,67 @@ public sealed class Evaluator
             switch (hop.Kind)
             {
                 case HopKind.NaclOutbound:
-                    allowed = EvaluateNacl(in p, ref hop, Direction.Outbound, laterFragment, ref r, stateful);
+                    allowed = EvaluateNacl(in p, ref hop, Direction.Outbound, laterFragment, ref r, stateful: true);
                     break;
                 case HopKind.NaclInbound:
-                    allowed = EvaluateNacl(in p, ref hop, Direction.Inbound, laterFragment, ref r, stateful);
+                    allowed = EvaluateNacl(in p, ref hop, Direction.Inbound, laterFragment, ref r, stateful: true);
                     break;
                 default:
                     var direction = hop.Kind == HopKind.SgInbound ? Direction.Inbound : Direction.Outbound;
-                    if (stateful)
-                    {
-                        allowed = EvaluateSgStateful(in p, ref hop, direction, laterFragment, ref r, ref flow, now);
-                        usedState |= hop.Basis != HopBasis.Rule;
-                    }
-                    else
-                    {
-                        allowed = EvaluateSgByRules(in p, ref hop, direction, laterFragment, ref r, stateful: false);
-                    }
+                    allowed = EvaluateSgStateful(in p, ref hop, direction, laterFragment, ref r, ref flow, now);
+                    usedState |= hop.Basis != HopBasis.Rule;
                     break;
             }
             if (!allowed)
             {
-                if (stateful)
-                {
-                    r.Verdict = Verdict.Deny;
-                    r.RuleId = hop.RuleId;
-                    r.HopCount = h + 1; // later hops neither see nor track it
-                }
-                else
-                {
-                    r.StatelessVerdict = Verdict.Deny;
-                    r.StatelessRuleId = hop.RuleId;
-                }
+                r.Verdict = Verdict.Deny;
+                r.RuleId = hop.RuleId;
+                r.HopCount = h + 1; // later hops neither see nor track it
                 return usedState;
             }
         }
-        if (stateful)
-        {
-            r.Verdict = Verdict.Allow;
-            r.RuleId = r.Hops[r.HopCount - 1].RuleId;
-        }
-        else
-        {
-            r.StatelessVerdict = Verdict.Allow;
-            r.StatelessRuleId = r.Hops[r.HopCount - 1].RuleId;
-        }
+        r.Verdict = Verdict.Allow;
+        r.RuleId = r.Hops[r.HopCount - 1].RuleId;
         return usedState;
+    }
+
+    /// <summary>
+    /// The stateless comparison: every SG hop by the rules of the packet's direction, nothing updated.
+    /// Hops the stateful pass decided by rules are reused; only tracking-decided hops and the hops after
+    /// a stateful deny are evaluated again. The reported trace (<see cref="PacketResult.Hops"/>) is untouched.
+    /// </summary>
+    private void EvaluateStateless(in PacketInfo p, ref PacketResult r, int planned)
+    {
+        var laterFragment = p.IsLaterFragment;
+        for (var h = 0; h < planned; h++)
+        {
+            var hop = r.Hops[h];
+            var reuse = h < r.HopCount && hop.Basis == HopBasis.Rule;
+            bool allowed;
+            if (reuse)
+            {
+                allowed = hop.Allowed;
+            }
+            else if (hop.Kind is HopKind.NaclInbound or HopKind.NaclOutbound)
+            {
+                allowed = EvaluateNacl(in p, ref hop, hop.Kind == HopKind.NaclInbound ? Direction.Inbound : Direction.Outbound, laterFragment, ref r, stateful: false);
+            }
+            else
+            {
+                allowed = EvaluateSgByRules(in p, ref hop, hop.Kind == HopKind.SgInbound ? Direction.Inbound : Direction.Outbound, laterFragment, ref r, stateful: false);
+            }
+            if (!allowed)
+            {
+                r.StatelessVerdict = Verdict.Deny;
+                r.StatelessRuleId = hop.RuleId;
+                return;
+            }
+            if (h == planned - 1)
+            {
+                r.StatelessVerdict = Verdict.Allow;
+                r.StatelessRuleId = hop.RuleId;
+            }
+        }
     }
 
     private bool EvaluateNacl(in PacketInfo p, ref HopTrace hop, Direction direction, bool laterFragment, ref PacketResult r, bool stateful)
