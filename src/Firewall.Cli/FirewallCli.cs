@@ -19,7 +19,7 @@ public static class FirewallCli
             RepliesCommand.Create(console),
             DecodeCommand.Create(console),
             SynthCommand.Create(console), TestCommand.Create(console), ExplainCommand.Create(console),
-            ImportCommand.Create(console), LintCommand.Create(console),
+            ImportCommand.Create(console), LintCommand.Create(console), DiffCommand.Create(console),
         };
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)

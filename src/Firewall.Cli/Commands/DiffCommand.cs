@@ -1,0 +1,132 @@
+using System.CommandLine;
+using Firewall.Cli.Running;
+using Firewall.Engine.Compilation;
+using Firewall.Engine.Evaluation;
+using Firewall.Engine.Packets;
+using Firewall.Flows.Loading;
+using Firewall.Flows.Synthesis;
+using Firewall.Reporting;
+using Firewall.Reporting.Diff;
+
+namespace Firewall.Cli.Commands;
+
+/// <summary>
+/// <c>firewall diff CAPTURE --ruleset OLD --against NEW</c> (or <c>--flows F.yaml</c>): evaluate the same
+/// traffic against two rulesets and list the flows whose outcome changes, with the deciding rules of both.
+/// Exit 1 with <c>--fail-on</c> when such a flow exists.
+/// </summary>
+internal static class DiffCommand
+{
+    public static Command Create(CliConsole console)
+    {
+        var common = new CommonOptions();
+        var capture = new Argument<string?>("CAPTURE") { Description = "pcap or pcapng file (read twice, so not '-'); omit with --flows", Arity = ArgumentArity.ZeroOrOne };
+        var against = new Option<string>("--against") { Description = "the changed ruleset to compare with --ruleset", Required = true };
+        var flows = new Option<string?>("--flows") { Description = "synthetic flows (YAML) instead of a capture; interface names resolve against --ruleset" };
+        var format = new Option<string>("--format", "-f") { Description = "text (default) or json", DefaultValueFactory = _ => "text" };
+        format.AcceptOnlyFromAmong("text", "json");
+        var failOn = new Option<string?>("--fail-on") { Description = "exit 1 when any flow is newly blocked ('newly-blocked') or changes at all ('any')" };
+        failOn.AcceptOnlyFromAmong("newly-blocked", "any");
+        var command = new Command("diff", "Evaluate the same traffic against two rulesets and list the flows whose outcome changes.")
+        {
+            capture, common.Ruleset, against, flows, common.Midstream, common.RelatedIcmp, common.Decap, common.Quiet, common.Output, format, failOn,
+        };
+        command.SetAction(parse => Run(console, parse, common, parse.GetValue(capture), parse.GetValue(common.Ruleset)!, parse.GetValue(against)!,
+            parse.GetValue(flows), parse.GetValue(format) == "json" ? DiffFormat.Json : DiffFormat.Text, parse.GetValue(failOn)));
+        return command;
+    }
+
+    private static int Run(CliConsole console, ParseResult parse, CommonOptions common, string? capturePath, string oldPath, string newPath,
+        string? flowsPath, DiffFormat format, string? failOn)
+    {
+        var error = console.Error;
+        if ((capturePath is null) == (flowsPath is null))
+        {
+            error.WriteLine("firewall: diff: give either a capture or --flows FILE");
+            return ExitCodes.BadInput;
+        }
+        if (capturePath == "-")
+        {
+            error.WriteLine("firewall: diff: the capture is read once per ruleset, so it must be a file, not standard input");
+            return ExitCodes.BadInput;
+        }
+        var oldRules = Inputs.LoadRuleset(oldPath, error);
+        var newRules = Inputs.LoadRuleset(newPath, error);
+        if (oldRules is null || newRules is null)
+        {
+            return ExitCodes.BadInput;
+        }
+        var options = common.Evaluation(parse);
+        var oldDecisions = new FlowDecisionRecorder();
+        var newDecisions = new FlowDecisionRecorder();
+        RunReport? oldRun, newRun;
+        if (flowsPath is not null)
+        {
+            var loaded = FlowsLoader.LoadFile(flowsPath, oldRules.Model);
+            foreach (var d in loaded.Diagnostics)
+            {
+                error.WriteLine(d.Line > 0 ? d.ToString() : $"{d.File}: {d.Message}");
+            }
+            if (loaded.File is not { } file)
+            {
+                error.WriteLine($"firewall: {flowsPath}: the flows file has errors; nothing was compared");
+                return ExitCodes.BadInput;
+            }
+            oldRun = EvaluateFlows(FlowSynthesizer.Packets(file), oldRules, options, flowsPath, oldPath, oldDecisions);
+            newRun = EvaluateFlows(FlowSynthesizer.Packets(file), newRules, options, flowsPath, newPath, newDecisions);
+        }
+        else
+        {
+            oldRun = EvaluateCapture(console, parse, common, capturePath!, oldRules, options, oldPath, oldDecisions);
+            newRun = oldRun is null ? null : EvaluateCapture(console, parse, common, capturePath!, newRules, options, newPath, newDecisions);
+        }
+        if (oldRun is null || newRun is null)
+        {
+            return ExitCodes.BadInput;
+        }
+        var diff = RulesetDiff.Compare(oldRun, oldDecisions, newRun, newDecisions);
+        using (var output = Inputs.OpenOutput(parse.GetValue(common.Output), console))
+        {
+            if (output is null)
+            {
+                return ExitCodes.BadInput;
+            }
+            DiffWriter.Write(output, format, diff);
+        }
+        var condition = failOn switch
+        {
+            "newly-blocked" => diff.Count(FlowChangeKind.NewlyBlocked) > 0,
+            "any" => diff.Changes.Count > 0,
+            _ => false,
+        };
+        if (condition)
+        {
+            error.WriteLine($"firewall: --fail-on {failOn}: {DiffWriter.Summary(diff)}");
+            return ExitCodes.ConditionMet;
+        }
+        return ExitCodes.Ok;
+    }
+
+    private static RunReport? EvaluateCapture(CliConsole console, ParseResult parse, CommonOptions common, string capturePath,
+        CompiledRuleset rules, EvaluationOptions options, string rulesetPath, FlowDecisionRecorder decisions)
+    {
+        using var reader = Inputs.OpenCapture(capturePath, parse.GetValue(common.Decap) == "vxlan", console);
+        if (reader is null)
+        {
+            return null;
+        }
+        return CaptureRun.Evaluate(reader, rules, options, capturePath, rulesetPath, decisions, new Progress(console, parse.GetValue(common.Quiet)), console.Error);
+    }
+
+    private static RunReport EvaluateFlows(IEnumerable<PacketInfo> packets, CompiledRuleset rules, EvaluationOptions options, string flowsPath, string rulesetPath, FlowDecisionRecorder decisions)
+    {
+        var evaluator = new Evaluator(rules, options);
+        var result = new PacketResult();
+        foreach (var packet in packets)
+        {
+            evaluator.Evaluate(in packet, ref result);
+            decisions.WritePacket(in packet, in result);
+        }
+        return new RunReport(evaluator, new RunInput { CaptureName = flowsPath, RulesetPath = rulesetPath });
+    }
+}

@@ -1,0 +1,110 @@
+using System.Text;
+using System.Text.Json;
+using Firewall.Engine.Evaluation;
+
+namespace Firewall.Reporting.Diff;
+
+public enum DiffFormat
+{
+    Text,
+    Json,
+}
+
+/// <summary>Writes a <see cref="DiffResult"/>: text for review, JSON for tools.</summary>
+public static class DiffWriter
+{
+    public static void Write(Stream output, DiffFormat format, DiffResult diff)
+    {
+        if (format == DiffFormat.Text)
+        {
+            output.Write(Encoding.UTF8.GetBytes(Text(diff)));
+        }
+        else
+        {
+            WriteJson(output, diff);
+        }
+        output.Flush();
+    }
+
+    public static string Summary(DiffResult d) =>
+        $"{d.FlowsCompared} flows compared: {d.Count(FlowChangeKind.NewlyAllowed)} newly allowed, {d.Count(FlowChangeKind.NewlyBlocked)} newly blocked, {d.Count(FlowChangeKind.Changed)} otherwise changed";
+
+    public static string Text(DiffResult d)
+    {
+        var b = new StringBuilder();
+        b.Append("capture: ").Append(d.CaptureName).Append('\n');
+        b.Append("old ruleset: ").Append(d.OldRuleset).Append('\n');
+        b.Append("new ruleset: ").Append(d.NewRuleset).Append('\n');
+        b.Append(Summary(d)).Append('\n');
+        if (d.OnlyOld + d.OnlyNew > 0)
+        {
+            b.Append($"flows seen by one run only: {d.OnlyOld} old, {d.OnlyNew} new\n");
+        }
+        foreach (var kind in new[] { FlowChangeKind.NewlyBlocked, FlowChangeKind.NewlyAllowed, FlowChangeKind.Changed })
+        {
+            var list = d.Changes.Where(c => c.Kind == kind).ToList();
+            if (list.Count == 0)
+            {
+                continue;
+            }
+            b.Append('\n').Append(FlowChange.Name(kind)).Append(" (").Append(list.Count).Append(")\n");
+            foreach (var c in list)
+            {
+                b.Append("  ").Append(c.Flow).Append("  frame ").Append(c.FirstFrame).Append(": ")
+                    .Append(FlowRecord.Name(c.Old.Outcome)).Append(" -> ").Append(FlowRecord.Name(c.New.Outcome)).Append('\n');
+                b.Append("    old: ").Append(string.Join(", ", c.Old.DecidedBy)).Append('\n');
+                b.Append("    new: ").Append(string.Join(", ", c.New.DecidedBy)).Append('\n');
+            }
+        }
+        return b.ToString();
+    }
+
+    private static void WriteJson(Stream output, DiffResult d)
+    {
+        using var w = new Utf8JsonWriter(output, new JsonWriterOptions
+        {
+            Indented = true,
+            Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+        });
+        w.WriteStartObject();
+        w.WriteString("capture", d.CaptureName);
+        w.WriteString("old_ruleset", d.OldRuleset);
+        w.WriteString("new_ruleset", d.NewRuleset);
+        w.WriteNumber("flows_compared", d.FlowsCompared);
+        w.WriteStartObject("summary");
+        w.WriteNumber("newly_allowed", d.Count(FlowChangeKind.NewlyAllowed));
+        w.WriteNumber("newly_blocked", d.Count(FlowChangeKind.NewlyBlocked));
+        w.WriteNumber("changed", d.Count(FlowChangeKind.Changed));
+        w.WriteEndObject();
+        w.WriteStartArray("changes");
+        foreach (var c in d.Changes)
+        {
+            w.WriteStartObject();
+            w.WriteString("change", FlowChange.Name(c.Kind));
+            w.WriteString("flow", c.Flow);
+            w.WriteString("proto", c.Protocol);
+            w.WriteString("client", c.Client);
+            if (c.ClientPort is { } cp) w.WriteNumber("client_port", cp); else w.WriteNull("client_port");
+            w.WriteString("server", c.Server);
+            if (c.ServerPort is { } sp) w.WriteNumber("server_port", sp); else w.WriteNull("server_port");
+            w.WriteNumber("first_frame", c.FirstFrame);
+            foreach (var (name, side) in new[] { ("old", c.Old), ("new", c.New) })
+            {
+                w.WriteStartObject(name);
+                w.WriteString("outcome", FlowRecord.Name(side.Outcome));
+                w.WriteStartArray("decided_by");
+                foreach (var r in side.DecidedBy)
+                {
+                    w.WriteStringValue(r);
+                }
+                w.WriteEndArray();
+                w.WriteEndObject();
+            }
+            w.WriteEndObject();
+        }
+        w.WriteEndArray();
+        w.WriteEndObject();
+        w.Flush();
+        output.WriteByte((byte)'\n');
+    }
+}

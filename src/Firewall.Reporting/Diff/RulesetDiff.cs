@@ -1,0 +1,160 @@
+using System.Globalization;
+using Firewall.Engine.Addressing;
+using Firewall.Engine.Evaluation;
+using Firewall.Engine.Packets;
+using Firewall.Engine.Tracking;
+
+namespace Firewall.Reporting.Diff;
+
+/// <summary>
+/// Remembers, for each flow, the references of the hops that decided its first request packet and its
+/// first reply packet: what "the deciding rule" of an allowed flow is. Fed per packet like a report writer.
+/// </summary>
+public sealed class FlowDecisionRecorder : IReportWriter
+{
+    private readonly List<(int[]? Request, int[]? Reply)> _decisions = [];
+
+    public void WritePacket(in PacketInfo packet, in PacketResult result)
+    {
+        if (result.FlowId < 0)
+        {
+            return;
+        }
+        while (_decisions.Count <= result.FlowId)
+        {
+            _decisions.Add((null, null));
+        }
+        var (request, reply) = _decisions[result.FlowId];
+        if (result.IsReply ? reply is not null : request is not null)
+        {
+            return;
+        }
+        var hops = new int[Math.Max(1, result.HopCount)];
+        hops[0] = result.RuleId;
+        for (var i = 0; i < result.HopCount; i++)
+        {
+            hops[i] = result.Hops[i].RuleId;
+        }
+        _decisions[result.FlowId] = result.IsReply ? (request, hops) : (hops, reply);
+    }
+
+    public (int[]? Request, int[]? Reply) For(int flowId) => flowId < _decisions.Count ? _decisions[flowId] : (null, null);
+
+    public void Complete(RunReport report)
+    {
+    }
+
+    public void Dispose()
+    {
+    }
+}
+
+public enum FlowChangeKind : byte
+{
+    NewlyAllowed,
+    NewlyBlocked,
+
+    /// <summary>Not allowed on either side, but denied differently (request vs reply, partly vs wholly).</summary>
+    Changed,
+}
+
+/// <summary>One side of a changed flow: its outcome and the references that decided it.</summary>
+public sealed record FlowSide(FlowOutcome Outcome, IReadOnlyList<string> DecidedBy);
+
+public sealed record FlowChange(
+    FlowChangeKind Kind,
+    string Flow,
+    string Protocol,
+    string Client,
+    int? ClientPort,
+    string Server,
+    int? ServerPort,
+    long FirstFrame,
+    FlowSide Old,
+    FlowSide New)
+{
+    public static string Name(FlowChangeKind kind) => kind switch
+    {
+        FlowChangeKind.NewlyAllowed => "newly-allowed",
+        FlowChangeKind.NewlyBlocked => "newly-blocked",
+        _ => "changed",
+    };
+}
+
+public sealed record DiffResult(
+    string CaptureName,
+    string OldRuleset,
+    string NewRuleset,
+    int FlowsCompared,
+    IReadOnlyList<FlowChange> Changes,
+    int OnlyOld,
+    int OnlyNew)
+{
+    public int Count(FlowChangeKind kind) => Changes.Count(c => c.Kind == kind);
+}
+
+/// <summary>
+/// Compares two runs over the same packets (one per ruleset): flows are matched by their key and client
+/// side, and every flow whose outcome differs is listed with what decided it on both sides, in the order
+/// the flows first appeared.
+/// </summary>
+public static class RulesetDiff
+{
+    public static DiffResult Compare(RunReport old, FlowDecisionRecorder oldDecisions, RunReport @new, FlowDecisionRecorder newDecisions)
+    {
+        var newFlows = new Dictionary<(FlowKey, bool), int>();
+        var newRecords = @new.Flows.Records;
+        for (var i = 0; i < newRecords.Length; i++)
+        {
+            newFlows.TryAdd((newRecords[i].Key, newRecords[i].ClientIsA), i);
+        }
+        var changes = new List<FlowChange>();
+        var matched = 0;
+        var oldRecords = old.Flows.Records;
+        for (var i = 0; i < oldRecords.Length; i++)
+        {
+            ref readonly var o = ref oldRecords[i];
+            if (!newFlows.Remove((o.Key, o.ClientIsA), out var j))
+            {
+                continue;
+            }
+            matched++;
+            ref readonly var n = ref newRecords[j];
+            if (o.Outcome == n.Outcome)
+            {
+                continue;
+            }
+            var kind = o.Outcome == FlowOutcome.Allowed ? FlowChangeKind.NewlyBlocked
+                : n.Outcome == FlowOutcome.Allowed ? FlowChangeKind.NewlyAllowed
+                : FlowChangeKind.Changed;
+            var ports = IpProtocol.HasPorts(o.Key.Protocol);
+            var proto = IpProtocol.Name(o.Key.Protocol);
+            var client = o.Client.ToString();
+            var server = o.Server.ToString();
+            var text = ports
+                ? $"{proto} {Endpoint(o.Client, o.ClientPort)} -> {Endpoint(o.Server, o.ServerPort)}"
+                : $"{proto} {client} -> {server}";
+            changes.Add(new FlowChange(
+                kind, text, proto, client, ports ? o.ClientPort : null, server, ports ? o.ServerPort : null, o.FirstFrame,
+                Side(old, oldDecisions, i, in o), Side(@new, newDecisions, j, in n)));
+        }
+        return new DiffResult(old.Input.CaptureName, old.Input.RulesetPath, @new.Input.RulesetPath, matched, changes,
+            oldRecords.Length - matched, newFlows.Count);
+    }
+
+    private static string Endpoint(IpAddr address, ushort port) =>
+        address.IsV6 ? $"[{address}]:{port.ToString(CultureInfo.InvariantCulture)}" : $"{address}:{port.ToString(CultureInfo.InvariantCulture)}";
+
+    /// <summary>A denied flow names the rule that denied its first dropped packet; an allowed one the hops of its first request and reply.</summary>
+    private static FlowSide Side(RunReport run, FlowDecisionRecorder decisions, int flowId, in FlowRecord flow)
+    {
+        var table = run.Rules.Rules;
+        if (flow.Outcome != FlowOutcome.Allowed && flow.DeniedBy >= 0)
+        {
+            return new FlowSide(flow.Outcome, [table.Reference(flow.DeniedBy)]);
+        }
+        var (request, reply) = decisions.For(flowId);
+        var refs = (request ?? []).Concat(reply ?? []).Select(table.Reference).Distinct().ToList();
+        return new FlowSide(flow.Outcome, refs);
+    }
+}
