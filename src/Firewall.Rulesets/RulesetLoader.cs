@@ -35,7 +35,12 @@ public static class RulesetLoader
             {
                 return FileError(path, $"the file is {info.Length} bytes, more than a ruleset may be ({limits.MaxDocumentChars} characters)");
             }
-            text = File.ReadAllText(path);
+            if (BoundedTextFile.Read(path, limits.MaxDocumentChars) is not { } read)
+            {
+                // A device or a pipe (/dev/zero) reports no length: the bound is enforced while reading.
+                return FileError(path, $"the file holds more than a ruleset may ({limits.MaxDocumentChars} characters)");
+            }
+            text = read;
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException or System.Security.SecurityException)
         {

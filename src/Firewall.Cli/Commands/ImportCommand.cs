@@ -3,6 +3,7 @@ using System.Text;
 using Firewall.Rulesets.Import;
 using Firewall.Rulesets.Import.Aws;
 using Firewall.Rulesets.Import.Terraform;
+using Firewall.Rulesets.Yaml;
 
 namespace Firewall.Cli.Commands;
 
@@ -133,7 +134,12 @@ internal static class ImportCommand
                 error.WriteLine($"firewall: {path}: the file is larger than {ImportFile.MaxChars / (1024 * 1024)} MiB");
                 return null;
             }
-            return new ImportFile(path, File.ReadAllText(path));
+            if (BoundedTextFile.Read(path, ImportFile.MaxChars) is not { } text)
+            {
+                error.WriteLine($"firewall: {path}: the file holds more than {ImportFile.MaxChars / (1024 * 1024)} Mi characters");
+                return null;
+            }
+            return new ImportFile(path, text);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException or System.Security.SecurityException)
         {

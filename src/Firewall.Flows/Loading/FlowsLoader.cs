@@ -36,7 +36,11 @@ public static class FlowsLoader
             {
                 return FileError(path, $"the file is {info.Length} bytes, more than a flows file may be");
             }
-            text = File.ReadAllText(path);
+            if (BoundedTextFile.Read(path, YamlLimits.Default.MaxDocumentChars) is not { } read)
+            {
+                return FileError(path, $"the file holds more than a flows file may ({YamlLimits.Default.MaxDocumentChars} characters)");
+            }
+            text = read;
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
         {

@@ -34,7 +34,11 @@ public static class TestFileLoader
             {
                 return new TestFileLoadResult(null, [new Diagnostic(path, 0, 0, "cannot read the test file: no such file")]);
             }
-            text = File.ReadAllText(path);
+            if (BoundedTextFile.Read(path, YamlLimits.Default.MaxDocumentChars) is not { } read)
+            {
+                return new TestFileLoadResult(null, [new Diagnostic(path, 0, 0, $"the file holds more than a test file may ({YamlLimits.Default.MaxDocumentChars} characters)")]);
+            }
+            text = read;
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
         {
