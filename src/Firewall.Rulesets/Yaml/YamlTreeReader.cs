@@ -31,29 +31,52 @@ public static class YamlTreeReader
         }
         var builder = new TreeBuilder(bag, limits);
         var parser = new Parser(new Scanner(new StringReader(text), skipComments: true));
+        while (true)
+        {
+            if (!TryNextEvent(parser, builder, bag, out var current))
+            {
+                return null;
+            }
+            if (current is null)
+            {
+                return builder.Root;
+            }
+            if (!builder.Accept(current))
+            {
+                return null;
+            }
+        }
+    }
+
+    /// <summary>
+    /// The parser's next event (null at the end); false when the parser failed, which is reported. Only the
+    /// third-party parser runs inside the catch: an exception from our own tree building is a bug and must
+    /// fail loudly, not become a diagnostic.
+    /// </summary>
+    private static bool TryNextEvent(Parser parser, TreeBuilder builder, DiagnosticBag bag, out ParsingEvent? current)
+    {
+        current = null;
         try
         {
-            while (parser.MoveNext())
+            if (!parser.MoveNext())
             {
-                if (parser.Current is not { } current || !builder.Accept(current))
-                {
-                    return null;
-                }
+                return true;
             }
+            current = parser.Current;
+            return current is not null;
         }
         catch (YamlException ex)
         {
             bag.Add(LineOf(ex.Start), ColumnOf(ex.Start), "YAML syntax error: " + StripMarks(ex.Message));
-            return null;
+            return false;
         }
         catch (Exception ex) when (ex is ArgumentException or InvalidOperationException or IndexOutOfRangeException or FormatException or OverflowException)
         {
             // A defect inside the third-party parser must not take the CLI down on a user's file; say where
             // it was reading and what it said.
             bag.Add(builder.LastLine, builder.LastColumn, $"the YAML parser failed near here ({ex.GetType().Name}: {ex.Message})");
-            return null;
+            return false;
         }
-        return builder.Root;
     }
 
     internal static int LineOf(Mark mark) => (int)Math.Clamp(mark.Line, 1, int.MaxValue);
