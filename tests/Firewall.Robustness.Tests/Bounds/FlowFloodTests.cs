@@ -1,0 +1,111 @@
+using System.Diagnostics;
+using Firewall.Capture;
+using Firewall.Capture.Decoding;
+using Firewall.Capture.Reading;
+using Firewall.Engine.Compilation;
+using Firewall.Engine.Evaluation;
+using Firewall.Engine.Packets;
+using Firewall.Robustness.Tests.Support;
+using Firewall.Rulesets;
+using Xunit.Abstractions;
+
+namespace Firewall.Robustness.Tests.Bounds;
+
+/// <summary>
+/// A capture of as many distinct flows as packets — TCP SYNs to web-1:443 from 200 000 different client
+/// endpoints, generated as a stream, never written to disk — against web-tier with <c>max_tracked: 1000</c>
+/// on web-1. The tracking table stops at its bound; every later new flow is denied with
+/// <c>conntrack:web-1:full</c> (reason tracking-table-full) and counted. The engine's per-flow records
+/// (<see cref="FlowTable"/>) grow with the distinct flows: the test measures bytes per flow.
+/// </summary>
+public sealed class FlowFloodTests(ITestOutputHelper output)
+{
+    private const int MaxTracked = 1000;
+
+    /// <summary>FIREWALL_FLOOD_FLOWS runs the library test with more flows (tens of millions locally).</summary>
+    private static readonly long Flows =
+        long.TryParse(Environment.GetEnvironmentVariable("FIREWALL_FLOOD_FLOWS"), out var n) && n > MaxTracked ? n : 200_000;
+
+    [Fact]
+    public void The_tracking_table_stays_at_max_tracked_and_every_later_flow_is_denied_as_table_full()
+    {
+        var rules = RulesetCompiler.Compile(BoundedWebTier(out _));
+        var before = GC.GetTotalMemory(forceFullCollection: true);
+        var clock = Stopwatch.StartNew();
+        var evaluator = Memory.Allocated(() =>
+        {
+            var e = new Evaluator(rules);
+            using var reader = new PacketReader(CaptureReader.Open(new SynFloodStream(Flows), "flood"), new DecoderOptions());
+            var info = new PacketInfo();
+            var result = new PacketResult();
+            while (reader.TryReadNext(ref info))
+            {
+                e.Evaluate(in info, ref result);
+            }
+            Fuzz.FuzzTargets.CheckAccounting(e.Counters, reader);
+            return e;
+        }, out var allocated);
+        var elapsed = clock.Elapsed;
+        var retained = GC.GetTotalMemory(forceFullCollection: true) - before;
+
+        var c = evaluator.Counters;
+        Assert.Equal(Flows, c.Frames);
+        Assert.Equal(MaxTracked, c.Allowed);
+        Assert.Equal(Flows - MaxTracked, c.Denied);
+        Assert.Equal(Flows - MaxTracked, c.DenyReasons[(int)DenyReason.TableFull]);
+        var table = Assert.Single(evaluator.Tables, t => t.MaxTracked == MaxTracked);
+        Assert.Equal(MaxTracked, table.TrackedCount);
+        Assert.True(table.BytesAllocated <= 4096L * 64, $"the tracking table holds {table.BytesAllocated} bytes for {MaxTracked} entries");
+        Assert.Equal(Flows, evaluator.Flows.Count);
+
+        var perFlow = evaluator.Flows.BytesAllocated / (double)Flows;
+        output.WriteLine($"bound: {Flows} distinct flows, max_tracked {MaxTracked}: {elapsed.TotalSeconds:F1} s; " +
+            $"tracking table {table.BytesAllocated} bytes ({table.Capacity} slots); flow table {evaluator.Flows.BytesAllocated} bytes " +
+            $"= {perFlow:F0} bytes per flow; retained {retained / Memory.MiB} MiB, allocated {allocated / Memory.MiB} MiB in all");
+        GC.KeepAlive(evaluator);
+    }
+
+    [Fact]
+    public void Through_the_cli_the_full_table_is_reported_with_its_rule_and_reason()
+    {
+        const int flows = 100_000;
+        BoundedWebTier(out var text);
+        var path = Path.Combine(Directory.CreateTempSubdirectory("fw-robust-").FullName, "web-tier-bounded.yaml");
+        File.WriteAllText(path, text);
+        try
+        {
+            var output = new MemoryStream();
+            var error = new StringWriter { NewLine = "\n" };
+            var code = Firewall.Cli.FirewallCli.Run(
+                ["check", "-", "--ruleset", path, "--format", "json"],
+                new Firewall.Cli.CliConsole { Out = output, Error = error, OpenInput = () => new SynFloodStream(flows) });
+            var r = new CliResult(code, System.Text.Encoding.UTF8.GetString(output.ToArray()), error.ToString());
+            InProcessCli.AssertCleanExit(r, "SYN flood");
+            Assert.Equal(0, r.ExitCode);
+            MutationTests.AssertTotalsAddUp(r.Out, "SYN flood");
+            using var doc = System.Text.Json.JsonDocument.Parse(r.Out);
+            var summary = doc.RootElement.GetProperty("summary");
+            var reason = Assert.Single(summary.GetProperty("deny_reasons").EnumerateArray());
+            Assert.Equal("tracking-table-full", reason.GetProperty("reason").GetString());
+            Assert.Equal(flows - MaxTracked, reason.GetProperty("packets").GetInt64());
+            Assert.Contains(summary.GetProperty("denying_rules").EnumerateArray(),
+                rule => rule.GetProperty("rule").GetString() == "conntrack:web-1:full" && rule.GetProperty("packets").GetInt64() == flows - MaxTracked);
+        }
+        finally
+        {
+            Directory.Delete(Path.GetDirectoryName(path)!, recursive: true);
+        }
+    }
+
+    /// <summary>rulesets/web-tier.yaml with <c>max_tracked: 1000</c> on web-1.</summary>
+    private static Engine.Model.Ruleset BoundedWebTier(out string text)
+    {
+        var original = File.ReadAllText(Repo.PathOf("rulesets/web-tier.yaml"));
+        const string anchor = "    security_groups: [web-sg]\n";
+        Assert.Contains(anchor, original);
+        text = original.Replace(anchor, anchor + $"    max_tracked: {MaxTracked}\n");
+        var loaded = RulesetLoader.LoadText(text, "web-tier-bounded.yaml");
+        Assert.True(loaded.Succeeded, string.Join("; ", loaded.Diagnostics));
+        return loaded.Ruleset!;
+    }
+}
