@@ -1,5 +1,9 @@
 using System.Diagnostics;
+using Firewall.Capture.Reading;
+using Firewall.Flows.Loading;
+using Firewall.Flows.Testing;
 using Firewall.Fuzz;
+using Firewall.Rulesets;
 using Firewall.Robustness.Tests.Support;
 
 namespace Firewall.Robustness.Tests;
@@ -36,5 +40,37 @@ public sealed class CorpusReplayTests
         }
         Assert.True(failures.Count == 0, $"{failures.Count} of {files.Count} {target} corpus files crash:\n{string.Join("\n", failures)}");
         Assert.True(clock.Elapsed < TimeSpan.FromSeconds(30), $"replaying {files.Count} files took {clock.Elapsed}: the corpus should stay small");
+    }
+
+    /// <summary>
+    /// The seeds are inputs the product accepts, so that fuzzing starts deep inside each reader rather than
+    /// at its first refusal (a seed the harness rejects would make the fuzzer mutate error paths only).
+    /// </summary>
+    [Fact]
+    public void The_seeds_are_valid_inputs_for_their_targets()
+    {
+        string[] Seeds(string target) => Directory.GetFiles(Repo.PathOf(Path.Combine("tests", "fuzz-corpus", target)))
+            .Where(f => !Path.GetFileName(f).StartsWith("crash-", StringComparison.Ordinal)).ToArray();
+        foreach (var f in Seeds("capture"))
+        {
+            using var reader = CaptureReader.Open(new MemoryStream(File.ReadAllBytes(f)), f);
+            Assert.True(reader.TryReadNext(out _), $"{f}: no frame");
+        }
+        foreach (var f in Seeds("ruleset"))
+        {
+            var r = RulesetLoader.LoadText(File.ReadAllText(f), "fuzz.yaml");
+            Assert.True(r.Succeeded, $"{f}: {string.Join("; ", r.Diagnostics)}");
+        }
+        var webTier = RulesetLoader.LoadFile(Repo.PathOf("rulesets/web-tier.yaml")).Ruleset;
+        foreach (var f in Seeds("flows"))
+        {
+            var r = FlowsLoader.LoadText(File.ReadAllText(f), Repo.PathOf("rulesets/fuzz.flows.yaml"), webTier);
+            Assert.True(r.Succeeded, $"{f}: {string.Join("; ", r.Diagnostics)}");
+        }
+        foreach (var f in Seeds("testfile"))
+        {
+            var r = TestFileLoader.LoadText(File.ReadAllText(f), Repo.PathOf("rulesets/fuzz.tests.yaml"));
+            Assert.True(r.Succeeded, $"{f}: {string.Join("; ", r.Diagnostics)}");
+        }
     }
 }

@@ -66,6 +66,45 @@ public sealed class FlowFloodTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void Untracked_flows_never_fill_the_table_and_their_entries_grow_with_the_flows()
+    {
+        // AWS leaves a flow untracked when its rule is 0.0.0.0/0 and the other direction is open to all
+        // (SPEC §2.6): such flows use none of the allowance, so max_tracked denies none of them. The engine
+        // still keeps one orientation entry per untracked flow, outside the bound: measured here.
+        const int flows = 50_000;
+        var text = """
+            version: 1
+            interfaces:
+              web-1:
+                addresses: [10.0.1.10]
+                security_groups: [open-sg]
+                max_tracked: 1000
+            security_groups:
+              open-sg:
+                inbound:
+                  - { protocol: tcp, source: 0.0.0.0/0 }
+                outbound:
+                  - { protocol: all, destination: 0.0.0.0/0 }
+            """;
+        var loaded = RulesetLoader.LoadText(text, "open.yaml");
+        Assert.True(loaded.Succeeded, string.Join("; ", loaded.Diagnostics));
+        var evaluator = new Evaluator(RulesetCompiler.Compile(loaded.Ruleset!));
+        using var reader = new PacketReader(CaptureReader.Open(new SynFloodStream(flows), "flood"), new DecoderOptions());
+        var info = new PacketInfo();
+        var result = new PacketResult();
+        while (reader.TryReadNext(ref info))
+        {
+            evaluator.Evaluate(in info, ref result);
+        }
+        Assert.Equal(flows, evaluator.Counters.Allowed);
+        var table = Assert.Single(evaluator.Tables, t => t.MaxTracked == 1000);
+        Assert.Equal(0, table.TrackedCount);
+        Assert.Equal(flows, table.Count);
+        output.WriteLine($"bound: {flows} untracked flows, max_tracked 1000: all allowed; tracking table {table.Count} entries outside the bound, " +
+            $"{table.BytesAllocated} bytes = {table.BytesAllocated / (double)flows:F0} bytes per flow");
+    }
+
+    [Fact]
     public void Through_the_cli_the_full_table_is_reported_with_its_rule_and_reason()
     {
         const int flows = 100_000;
