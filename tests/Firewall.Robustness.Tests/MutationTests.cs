@@ -7,7 +7,8 @@ namespace Firewall.Robustness.Tests;
 /// <summary>
 /// Wireshark's fuzz-test in-process: corrupt bytes of every shipped capture at random, as
 /// <c>editcap -E 0.02</c> does (each byte replaced with probability 0.02), and run
-/// <c>firewall check - --ruleset rulesets/web-tier.yaml --format json</c> on each. Every run must exit
+/// <c>firewall check - --ruleset rulesets/web-tier.yaml --format json</c> on each (every other run with
+/// another format, <c>--packets</c>/<c>--flows</c>, <c>--decap vxlan</c> or a policy option). Every run must exit
 /// cleanly (0, or 2 with one message line, never a stack trace) and, when it ran, its five packet
 /// totals must add up to the packets read. Seeded: a failure names the file and seed that reproduce it.
 /// </summary>
@@ -38,10 +39,19 @@ public sealed class MutationTests
                 ? Gzip(Corrupt(Gunzip(original), new Random(seed)))
                 : Corrupt(original, new Random(seed));
             var what = $"{capture} corrupted with seed {seed}";
-            var r = InProcessCli.Run(mutated, "check", "-", "--ruleset", ruleset, "--format", "json");
-            InProcessCli.AssertCleanExit(r, what);
+            // Every other run uses another output and decoding option, so that the writers meet garbage too.
+            string[] extra = (i % 8) switch
+            {
+                1 => ["--format", "jsonl", "--packets", "--flows"],
+                3 => ["--format", "csv", "--packets", "--decap", "vxlan"],
+                5 => ["--format", "text", "--flows", "--related-icmp"],
+                7 => ["--format", "csv", "--flows", "--midstream", "strict"],
+                _ => ["--format", "json"],
+            };
+            var r = InProcessCli.Run(mutated, ["check", "-", "--ruleset", ruleset, .. extra]);
+            InProcessCli.AssertCleanExit(r, $"{what} ({string.Join(' ', extra)})");
             exits[r.ExitCode]++;
-            if (r.ExitCode == 0)
+            if (r.ExitCode == 0 && extra is [_, "json"])
             {
                 AssertTotalsAddUp(r.Out, what);
             }
