@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Firewall.Cli.Running;
 using Firewall.Engine.Evaluation;
+using Firewall.Flows.Synthesis;
 using Firewall.Reporting;
 using Firewall.Reporting.FlowLogs;
 
@@ -26,7 +27,15 @@ internal static class CheckCommand
         var flowlogAccount = new Option<string>("--flowlog-account") { Description = "flowlog: the account-id field (default 'unknown')", DefaultValueFactory = _ => "unknown" };
         var flowlogRule = new Option<bool>("--flowlog-rule") { Description = "flowlog: append a field naming the rule that decided at that interface" };
         var packets = new Option<bool>("--packets") { Description = "one record per packet: verdict, deciding rule, every hop" };
-        var flows = new Option<bool>("--flows") { Description = "one record per flow: packets per direction, outcome, stateful vs stateless" };
+        // SPEC §5 names --flows for per-flow records and SPEC §6 names `check --flows F.yaml` for synthetic input:
+        // a value ending in .yaml/.yml is a flows file; bare, it asks for per-flow records (so does --flow-records).
+        var flows = new Option<string?>("--flows")
+        {
+            Description = "bare: one record per flow (packets per direction, outcome, stateful vs stateless); with FLOWS.yaml: evaluate those synthetic flows instead of a capture",
+            Arity = ArgumentArity.ZeroOrOne,
+        };
+        var flowRecords = new Option<bool>("--flow-records") { Description = "one record per flow, also when --flows names a flows file" };
+        common.Capture.Arity = ArgumentArity.ZeroOrOne;
         var failOn = new Option<string?>("--fail-on")
         {
             Description = "exit 1 when any packet is denied ('deny') or any flow has its replies dropped ('reply-denied')",
@@ -38,6 +47,7 @@ internal static class CheckCommand
         command.Options.Add(format);
         command.Options.Add(packets);
         command.Options.Add(flows);
+        command.Options.Add(flowRecords);
         command.Options.Add(failOn);
         command.Options.Add(flowlogInterval);
         command.Options.Add(flowlogAccount);
@@ -47,7 +57,8 @@ internal static class CheckCommand
             common,
             parse,
             parse.GetValue(format) == "flowlog" ? ReportFormat.Text : Enum.Parse<ReportFormat>(parse.GetValue(format)!, ignoreCase: true),
-            new ReportContent(parse.GetValue(packets), parse.GetValue(flows)),
+            new ReportContent(parse.GetValue(packets), parse.GetValue(flowRecords) || FlowsInput(parse, flows) is (true, null)),
+            FlowsInput(parse, flows).File,
             parse.GetValue(failOn),
             parse.GetValue(format) == "flowlog"
                 ? new FlowLogOptions { IntervalSeconds = parse.GetValue(flowlogInterval), AccountId = parse.GetValue(flowlogAccount)!, IncludeRule = parse.GetValue(flowlogRule) }
@@ -55,7 +66,21 @@ internal static class CheckCommand
         return command;
     }
 
-    private static int Run(CliConsole console, CommonOptions common, ParseResult parse, ReportFormat format, ReportContent content, string? failOn, FlowLogOptions? flowLog)
+    /// <summary>Whether --flows was given, and the flows file it names (null when bare or naming a capture).</summary>
+    private static (bool Given, string? File) FlowsInput(ParseResult parse, Option<string?> flows)
+    {
+        if (parse.GetResult(flows) is null)
+        {
+            return (false, null);
+        }
+        var value = parse.GetValue(flows);
+        return (true, value is not null && IsFlowsFile(value) ? value : null);
+    }
+
+    private static bool IsFlowsFile(string path) =>
+        path.EndsWith(".yaml", StringComparison.OrdinalIgnoreCase) || path.EndsWith(".yml", StringComparison.OrdinalIgnoreCase);
+
+    private static int Run(CliConsole console, CommonOptions common, ParseResult parse, ReportFormat format, ReportContent content, string? flowsFile, string? failOn, FlowLogOptions? flowLog)
     {
         var error = console.Error;
         if (flowLog is not null && (content.Packets || content.Flows))
@@ -78,15 +103,31 @@ internal static class CheckCommand
             error.WriteLine($"firewall: {refusal}");
             return ExitCodes.BadInput;
         }
-        var capturePath = parse.GetValue(common.Capture)!;
+        var capturePath = parse.GetValue(common.Capture);
+        if (capturePath is null && flowsFile is null && parse.GetValue<string?>("--flows") is { } flowsValue)
+        {
+            capturePath = flowsValue; // `check --flows CAPTURE`: the parser gave the capture to --flows
+        }
+        if ((capturePath is null) == (flowsFile is null))
+        {
+            error.WriteLine(flowsFile is null
+                ? "firewall: check needs a CAPTURE, or --flows FLOWS.yaml for synthetic flows"
+                : $"firewall: give either a CAPTURE or --flows {flowsFile}, not both");
+            return ExitCodes.BadInput;
+        }
         var rulesetPath = parse.GetValue(common.Ruleset)!;
         var rules = Inputs.LoadRuleset(rulesetPath, error);
         if (rules is null)
         {
             return ExitCodes.BadInput;
         }
-        using var reader = Inputs.OpenCapture(capturePath, parse.GetValue(common.Decap) == "vxlan", console);
-        if (reader is null)
+        var flowsDefinition = flowsFile is null ? null : Inputs.LoadFlows(flowsFile, rules, error);
+        if (flowsFile is not null && flowsDefinition is null)
+        {
+            return ExitCodes.BadInput;
+        }
+        using var reader = capturePath is null ? null : Inputs.OpenCapture(capturePath, parse.GetValue(common.Decap) == "vxlan", console);
+        if (capturePath is not null && reader is null)
         {
             return ExitCodes.BadInput;
         }
@@ -96,9 +137,12 @@ internal static class CheckCommand
             return ExitCodes.BadInput;
         }
         using var writer = flowLog is null ? ReportWriters.Create(format, output, content, rules) : new FlowLogWriter(output, rules, flowLog);
-        var report = CaptureRun.Evaluate(
-            reader, rules, common.Evaluation(parse), capturePath, rulesetPath,
-            content.Packets || flowLog is not null ? writer : null, new Progress(console, parse.GetValue(common.Quiet)), error);
+        var packetWriter = content.Packets || flowLog is not null ? writer : null;
+        var report = reader is not null
+            ? CaptureRun.Evaluate(
+                reader, rules, common.Evaluation(parse), capturePath!, rulesetPath,
+                packetWriter, new Progress(console, parse.GetValue(common.Quiet)), error)
+            : CaptureRun.EvaluatePackets(FlowSynthesizer.Packets(flowsDefinition!), rules, common.Evaluation(parse), flowsFile!, rulesetPath, packetWriter);
         if (report is null)
         {
             return ExitCodes.BadInput;
@@ -109,7 +153,7 @@ internal static class CheckCommand
             // The text report lists capture warnings itself; machine formats carry them in the input record.
             foreach (var warning in report.Input.CaptureWarnings)
             {
-                error.WriteLine($"firewall: warning: {capturePath}: {warning}");
+                error.WriteLine($"firewall: warning: {report.Input.CaptureName}: {warning}");
             }
         }
         return FailOn(failOn, report, error);

@@ -62,18 +62,12 @@ internal static class DiffCommand
         RunReport? oldRun, newRun;
         if (flowsPath is not null)
         {
-            var loaded = FlowsLoader.LoadFile(flowsPath, oldRules.Model);
-            foreach (var d in loaded.Diagnostics)
+            if (Inputs.LoadFlows(flowsPath, oldRules, error) is not { } file)
             {
-                error.WriteLine(d.Line > 0 ? d.ToString() : $"{d.File}: {d.Message}");
-            }
-            if (loaded.File is not { } file)
-            {
-                error.WriteLine($"firewall: {flowsPath}: the flows file has errors; nothing was compared");
                 return ExitCodes.BadInput;
             }
-            oldRun = EvaluateFlows(FlowSynthesizer.Packets(file), oldRules, options, flowsPath, oldPath, oldDecisions);
-            newRun = EvaluateFlows(FlowSynthesizer.Packets(file), newRules, options, flowsPath, newPath, newDecisions);
+            oldRun = CaptureRun.EvaluatePackets(FlowSynthesizer.Packets(file), oldRules, options, flowsPath, oldPath, oldDecisions);
+            newRun = CaptureRun.EvaluatePackets(FlowSynthesizer.Packets(file), newRules, options, flowsPath, newPath, newDecisions);
         }
         else
         {
@@ -116,17 +110,5 @@ internal static class DiffCommand
             return null;
         }
         return CaptureRun.Evaluate(reader, rules, options, capturePath, rulesetPath, decisions, new Progress(console, parse.GetValue(common.Quiet)), console.Error);
-    }
-
-    private static RunReport EvaluateFlows(IEnumerable<PacketInfo> packets, CompiledRuleset rules, EvaluationOptions options, string flowsPath, string rulesetPath, FlowDecisionRecorder decisions)
-    {
-        var evaluator = new Evaluator(rules, options);
-        var result = new PacketResult();
-        foreach (var packet in packets)
-        {
-            evaluator.Evaluate(in packet, ref result);
-            decisions.WritePacket(in packet, in result);
-        }
-        return new RunReport(evaluator, new RunInput { CaptureName = flowsPath, RulesetPath = rulesetPath });
     }
 }

@@ -60,4 +60,23 @@ internal static class CaptureRun
             CaptureWarnings = capture.Warnings.Select(w => w.ToString()).ToList(),
         });
     }
+
+    /// <summary>Evaluates synthetic packets (<c>--flows F.yaml</c>) exactly as a capture of them would be: no capture is written.</summary>
+    public static RunReport EvaluatePackets(
+        IEnumerable<PacketInfo> packets,
+        CompiledRuleset rules,
+        EvaluationOptions options,
+        string flowsPath,
+        string rulesetPath,
+        IReportWriter? packetWriter)
+    {
+        var evaluator = new Evaluator(rules, options);
+        var result = new PacketResult();
+        foreach (var packet in packets)
+        {
+            evaluator.Evaluate(in packet, ref result);
+            packetWriter?.WritePacket(in packet, in result);
+        }
+        return new RunReport(evaluator, new RunInput { CaptureName = flowsPath, RulesetPath = rulesetPath });
+    }
 }

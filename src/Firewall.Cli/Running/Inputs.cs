@@ -2,6 +2,8 @@ using Firewall.Capture;
 using Firewall.Capture.Decoding;
 using Firewall.Capture.Reading;
 using Firewall.Engine.Compilation;
+using Firewall.Flows.Definitions;
+using Firewall.Flows.Loading;
 using Firewall.Rulesets;
 
 namespace Firewall.Cli.Running;
@@ -27,6 +29,21 @@ internal static class Inputs
             return null;
         }
         return RulesetCompiler.Compile(ruleset);
+    }
+
+    /// <summary>A synthetic flows file (SPEC §4) whose interface names resolve against <paramref name="rules"/>.</summary>
+    public static FlowsFile? LoadFlows(string path, CompiledRuleset rules, TextWriter error)
+    {
+        var loaded = FlowsLoader.LoadFile(path, rules.Model);
+        foreach (var d in loaded.Diagnostics)
+        {
+            error.WriteLine(d.Line > 0 ? d.ToString() : $"{d.File}: {d.Message}");
+        }
+        if (loaded.File is null)
+        {
+            error.WriteLine($"firewall: {path}: the flows file has errors; nothing was evaluated");
+        }
+        return loaded.File;
     }
 
     public static PacketReader? OpenCapture(string path, bool decapsulateVxlan, CliConsole console)
