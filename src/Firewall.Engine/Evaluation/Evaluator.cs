@@ -299,7 +299,7 @@ public sealed class Evaluator
         hop.Basis = HopBasis.Rule;
         foreach (ref readonly var rule in list.AsSpan())
         {
-            if (rule.Cidr.Contains(far) && MatchesProtocolFields(in p, rule.Protocol, rule.Ports, rule.Icmp, laterFragment))
+            if (rule.Cidr.Contains(far) && RuleMatching.MatchesProtocolFields(in p, rule.Protocol, rule.Ports, rule.Icmp, laterFragment))
             {
                 hop.Allowed = rule.Allow;
                 hop.RuleId = rule.RuleId;
@@ -319,89 +319,11 @@ public sealed class Evaluator
         return false;
     }
 
-    /// <summary>
-    /// Protocol, destination port and ICMP type/code of a rule. A later fragment carries no transport
-    /// header, so it matches only rules that name no ports and no ICMP type (SPEC §2 "Fragments").
-    /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static bool MatchesProtocolFields(in PacketInfo p, short protocol, PortRange ports, IcmpMatch icmp, bool laterFragment)
-    {
-        if (protocol >= 0 && protocol != p.Protocol)
-        {
-            return false;
-        }
-        if (laterFragment)
-        {
-            return ports.IsAll && icmp.IsAny;
-        }
-        if (!ports.IsAll && (!p.Has(PacketFlags.Ports) || !ports.Contains(p.DstPort)))
-        {
-            return false;
-        }
-        if (!icmp.IsAny && (!p.Has(PacketFlags.Icmp) || !icmp.Matches(p.IcmpType, p.IcmpCode)))
-        {
-            return false;
-        }
-        return true;
-    }
-
-    /// <summary>
-    /// The first rule of the union that matches (groups in interface order, rules in file order), or -1.
-    /// <paramref name="matchesAllPeer"/> tells whether some matching rule names 0.0.0.0/0 or ::/0.
-    /// </summary>
-    private int MatchSgRules(in PacketInfo p, CompiledSgRuleSet set, Direction direction, bool laterFragment, bool wantAllPeer, out bool matchesAllPeer)
-    {
-        var far = direction == Direction.Inbound ? p.Src : p.Dst;
-        var bucket = set.ByProtocol[p.Protocol];
-        var first = -1;
-        matchesAllPeer = false;
-        foreach (var index in bucket)
-        {
-            ref readonly var rule = ref set.Rules[index];
-            if (first >= 0 && !rule.PeerIsAll)
-            {
-                continue;
-            }
-            if (!MatchesProtocolFields(in p, rule.Protocol, rule.Ports, rule.Icmp, laterFragment))
-            {
-                continue;
-            }
-            var peers = set.Peers.AsSpan(rule.PeerStart, rule.PeerCount);
-            var hit = false;
-            foreach (ref readonly var cidr in peers)
-            {
-                if (cidr.Contains(far))
-                {
-                    hit = true;
-                    break;
-                }
-            }
-            if (!hit)
-            {
-                continue;
-            }
-            if (first < 0)
-            {
-                first = index;
-            }
-            if (rule.PeerIsAll)
-            {
-                matchesAllPeer = true;
-                break;
-            }
-            if (!wantAllPeer)
-            {
-                break;
-            }
-        }
-        return first;
-    }
-
     private bool EvaluateSgByRules(in PacketInfo p, ref HopTrace hop, Direction direction, bool laterFragment, ref PacketResult r, bool stateful)
     {
         var nic = _rules.Interfaces[hop.Target];
         var set = nic.Rules[CompiledNacl.Slot(direction, p.Src.IsV6)];
-        var match = MatchSgRules(in p, set, direction, laterFragment, wantAllPeer: false, out _);
+        var match = RuleMatching.FirstSgRule(in p, set, direction, laterFragment, wantAllPeer: false, out _);
         hop.Basis = HopBasis.Rule;
         if (match < 0)
         {
@@ -491,7 +413,7 @@ public sealed class Evaluator
         var set = nic.Rules[CompiledNacl.Slot(direction, p.Src.IsV6)];
         var other = nic.Rules[CompiledNacl.Slot(outbound ? Direction.Inbound : Direction.Outbound, p.Src.IsV6)];
         var couldBeUntracked = (kind == TrackKind.Tcp || kind == TrackKind.Udp) && other.OpenToAll[p.Protocol];
-        var match = MatchSgRules(in p, set, direction, laterFragment, couldBeUntracked, out var allPeer);
+        var match = RuleMatching.FirstSgRule(in p, set, direction, laterFragment, couldBeUntracked, out var allPeer);
         hop.Basis = HopBasis.Rule;
         if (match < 0)
         {

@@ -10,58 +10,54 @@ namespace Firewall.Reporting.Replies;
 /// Would a flow's reply pass the security groups on its path if they kept no state? The engine's own
 /// stateless comparison stops at the first hop that denies, and for a reply dropped by a NACL that hop
 /// often comes before any security group (a reply entering a subnet meets nacl-inbound before
-/// sg-inbound), so it cannot tell. This asks the groups directly, with the rule matching of SPEC §2
-/// (protocol, destination port, ICMP type, far-end CIDR) on a representative reply: server → client to
-/// the client's port, or an echo reply.
+/// sg-inbound), so it cannot tell. This asks the groups directly, through the engine's rule matching, with
+/// a representative reply: server → client to the client's port, or an echo reply.
 /// </summary>
 public static class StatelessReplyCheck
 {
     /// <summary>The reference of the first security-group hop that would deny the reply by rules (<c>sg:IF:DIR:none</c>), or null.</summary>
     public static string? DeniedBy(CompiledRuleset rules, in FlowRecord flow)
     {
-        var protocol = flow.Key.Protocol;
-        var server = flow.Server;
-        var client = flow.Client;
-        var hasPorts = IpProtocol.HasPorts(protocol);
-        var icmpReply = protocol == IpProtocol.Icmp ? IcmpKind.V4EchoReply : IcmpKind.V6EchoReply;
+        var reply = RepresentativeReply(in flow);
 
         // Path order (SPEC §2): sg-outbound of the sender's interface, then sg-inbound of the receiver's.
-        var from = rules.Addresses.InterfaceOf(server);
+        var from = rules.Addresses.InterfaceOf(reply.Src);
         if (from >= 0 && rules.Interfaces[from].HasGroups
-            && !AnyRuleMatches(rules.Interfaces[from].Rules[CompiledNacl.Slot(Direction.Outbound, server.IsV6)], protocol, hasPorts, flow.ClientPort, icmpReply, client))
+            && !RuleMatching.SgRulesAllow(in reply, rules.Interfaces[from].Rules[CompiledNacl.Slot(Direction.Outbound, reply.Src.IsV6)], Direction.Outbound))
         {
             return rules.Rules.Reference(rules.Interfaces[from].NoMatchIds[(int)Direction.Outbound]);
         }
-        var to = rules.Addresses.InterfaceOf(client);
+        var to = rules.Addresses.InterfaceOf(reply.Dst);
         if (to >= 0 && rules.Interfaces[to].HasGroups
-            && !AnyRuleMatches(rules.Interfaces[to].Rules[CompiledNacl.Slot(Direction.Inbound, client.IsV6)], protocol, hasPorts, flow.ClientPort, icmpReply, server))
+            && !RuleMatching.SgRulesAllow(in reply, rules.Interfaces[to].Rules[CompiledNacl.Slot(Direction.Inbound, reply.Dst.IsV6)], Direction.Inbound))
         {
             return rules.Rules.Reference(rules.Interfaces[to].NoMatchIds[(int)Direction.Inbound]);
         }
         return null;
     }
 
-    private static bool AnyRuleMatches(CompiledSgRuleSet set, byte protocol, bool hasPorts, ushort port, byte icmpType, IpAddr far)
+    private static PacketInfo RepresentativeReply(in FlowRecord flow)
     {
-        foreach (var index in set.ByProtocol[protocol])
+        var protocol = flow.Key.Protocol;
+        var reply = new PacketInfo
         {
-            var rule = set.Rules[index];
-            if (hasPorts && !rule.Ports.Contains(port))
-            {
-                continue;
-            }
-            if (IpProtocol.IsIcmp(protocol) && !rule.Icmp.Matches(icmpType, 0))
-            {
-                continue;
-            }
-            for (var p = rule.PeerStart; p < rule.PeerStart + rule.PeerCount; p++)
-            {
-                if (set.Peers[p].Contains(far))
-                {
-                    return true;
-                }
-            }
+            IpVersion = (byte)(flow.Server.IsV6 ? 6 : 4),
+            Src = flow.Server,
+            Dst = flow.Client,
+            Protocol = protocol,
+        };
+        if (IpProtocol.HasPorts(protocol))
+        {
+            reply.Flags |= PacketFlags.Ports;
+            reply.SrcPort = flow.ServerPort;
+            reply.DstPort = flow.ClientPort;
         }
-        return false;
+        else if (IpProtocol.IsIcmp(protocol))
+        {
+            reply.Flags |= PacketFlags.Icmp | PacketFlags.IcmpEcho;
+            reply.IcmpType = protocol == IpProtocol.Icmp ? IcmpKind.V4EchoReply : IcmpKind.V6EchoReply;
+            reply.IcmpId = flow.ClientPort;
+        }
+        return reply;
     }
 }
