@@ -36,7 +36,7 @@ public static class Assumptions
             new("tcp-close-timeout", $"{t.TcpClose}s", Linux(t.TcpClose, d.TcpClose), "not published by AWS; Linux nf_conntrack default"),
             new("icmp-timeout", $"{t.Icmp}s", Linux(t.Icmp, d.Icmp), "not published by AWS; Linux nf_conntrack default for ICMP echo"),
             new("tcp-state-machine", "netfilter", "netfilter",
-                "Linux tcp_conntracks transitions without window tracking; a SYN after TIME_WAIT/CLOSE always reopens; a picked-up connection gets the established timeout"),
+                "Linux tcp_conntracks transitions without window tracking; a packet the table calls invalid is judged by rules; a SYN after TIME_WAIT/CLOSE always reopens; a picked-up connection gets the established timeout"),
             options.MidstreamStrict
                 ? new("midstream", "strict", "option", "a non-SYN TCP packet of no tracked connection is denied")
                 : new("midstream", "pickup", "firewall",
@@ -46,6 +46,8 @@ public static class Assumptions
                 : new("icmp-errors", "rules", "aws", "ICMP errors need rules of their own; the flow they quote does not admit them (AWS Path MTU Discovery advice)"),
             new("fragments", $"follow-first ({options.FragmentTimeout}s)", "firewall",
                 "AWS documents nothing: a later fragment takes its first fragment's verdict; without it, it matches only rules naming no ports and no ICMP type"),
+            new("neighbor-discovery", "skip", "firewall",
+                "ARP and ICMPv6 neighbour/router discovery and MLD are out of scope: the VPC answers them itself (AWS documents no filtering of them)"),
             new("tracking-table-size", MaxTracked(rules), "firewall",
                 "entries per interface: its max_tracked, else a bound that protects this process (AWS publishes allowances per instance type, not per interface)"),
         };
