@@ -34,7 +34,7 @@ public static class FuzzTargets
         ["testfile"] = TestFile,
     };
 
-    /// <summary>Flows synthesized per input at most: enough for every exchange shape, cheap per execution.</summary>
+    /// <summary>Packets synthesized per input at most: enough for every exchange shape, cheap per execution.</summary>
     public const int MaxSynthesizedPackets = 256;
 
     private static readonly Lazy<(Ruleset Model, CompiledRuleset Compiled)> WebTier = new(LoadWebTier);
