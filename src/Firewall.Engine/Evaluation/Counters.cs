@@ -31,6 +31,9 @@ public sealed class Counters
     /// <summary>Packets allowed only because they were later fragments following their first fragment.</summary>
     public long FragmentsFollowed;
 
+    /// <summary>Packets of flows first seen after the flow-record bound was reached (<see cref="EvaluationOptions.MaxFlows"/>).</summary>
+    public long PacketsOfUnrecordedFlows;
+
     /// <summary>Later fragments evaluated without their first fragment.</summary>
     public long FragmentsWithoutFirst;
 }

@@ -22,5 +22,12 @@ public sealed record EvaluationOptions
     /// <summary>The most first-fragment verdicts remembered at once.</summary>
     public int MaxFragmentsRemembered { get; init; } = 65536;
 
+    /// <summary>
+    /// The most flows kept per run for per-flow reporting (about 220 bytes each, so the default holds memory
+    /// near 2 GB). Packets of flows first seen after that are still evaluated, tracked and counted, but have
+    /// no flow record (flow id -1) and are counted in <see cref="Counters.PacketsOfUnrecordedFlows"/>.
+    /// </summary>
+    public int MaxFlows { get; init; } = 10_000_000;
+
     public static EvaluationOptions Default { get; } = new();
 }

@@ -23,6 +23,7 @@ public sealed class Evaluator
     private readonly TrackingTable[] _tables;
     private readonly Dictionary<FragmentKey, FragmentVerdict> _fragments = new();
     private readonly HashSet<long> _flowRuleOverflow = new();
+    private FlowRecord _unrecorded;
 
     public Evaluator(CompiledRuleset rules, EvaluationOptions? options = null)
     {
@@ -88,7 +89,12 @@ public sealed class Evaluator
         var flowId = FindFlow(in p, out var isReply);
         r.FlowId = flowId;
         r.IsReply = isReply;
-        ref var flow = ref Flows[flowId];
+        if (flowId < 0)
+        {
+            _unrecorded = default; // past the flow-record bound: evaluated and counted, but not kept per flow
+            _unrecorded.DeniedBy = _unrecorded.StatelessDeniedBy = -1;
+        }
+        ref var flow = ref flowId >= 0 ? ref Flows[flowId] : ref _unrecorded;
         flow.LastTimeNs = now;
 
         var planned = r.HopCount;
@@ -178,7 +184,13 @@ public sealed class Evaluator
             key = FlowKey.Canonical(p.Src, 0, p.Dst, 0, p.Protocol, out swapped);
         }
 
-        var id = Flows.FindOrAdd(in key, out var created);
+        var id = Flows.FindOrAdd(in key, _options.MaxFlows, out var created);
+        if (id < 0)
+        {
+            Counters.PacketsOfUnrecordedFlows++;
+            isReply = false;
+            return -1;
+        }
         ref var flow = ref Flows[id];
         var senderIsA = !swapped;
         if (created)
@@ -590,7 +602,7 @@ public sealed class Evaluator
         {
             Counters.Denied++;
             Counters.DenyReasons[(int)r.Reason]++;
-            if (flow.DeniedBy < 0)
+            if (flowId >= 0 && flow.DeniedBy < 0)
             {
                 flow.DeniedBy = r.RuleId;
                 flow.DeniedFrame = p.Frame;
@@ -618,7 +630,7 @@ public sealed class Evaluator
         {
             var ruleId = r.Hops[h].RuleId;
             Counters.RulePackets[ruleId]++;
-            if (AddFlowRule(ref flow, flowId, ruleId))
+            if (flowId >= 0 && AddFlowRule(ref flow, flowId, ruleId))
             {
                 Counters.RuleFlows[ruleId]++;
             }
@@ -717,7 +729,12 @@ public sealed class Evaluator
         r.StatelessRuleId = first.StatelessRuleId;
         r.HopCount = first.HopCount;
         r.Hops = first.Hops;
-        ref var flow = ref Flows[first.FlowId];
+        if (first.FlowId < 0)
+        {
+            _unrecorded = default;
+            _unrecorded.DeniedBy = _unrecorded.StatelessDeniedBy = -1;
+        }
+        ref var flow = ref first.FlowId >= 0 ? ref Flows[first.FlowId] : ref _unrecorded;
         flow.LastTimeNs = now;
         Account(in p, ref r, ref flow, first.FlowId);
         return true;

@@ -20,8 +20,11 @@ public sealed class FlowTable
 
     public long BytesAllocated => (long)_records.Length * System.Runtime.CompilerServices.Unsafe.SizeOf<FlowRecord>() + (long)_index.Length * sizeof(int);
 
-    /// <summary>The id of the flow with <paramref name="key"/>, creating it when new (<paramref name="created"/>).</summary>
-    public int FindOrAdd(in FlowKey key, out bool created)
+    /// <summary>
+    /// The id of the flow with <paramref name="key"/>, creating it when new (<paramref name="created"/>), or -1
+    /// when it is new and the table already holds <paramref name="maxFlows"/> flows.
+    /// </summary>
+    public int FindOrAdd(in FlowKey key, int maxFlows, out bool created)
     {
         var i = key.Hash & _mask;
         while (true)
@@ -38,6 +41,11 @@ public sealed class FlowTable
                 return slot - 1;
             }
             i = (i + 1) & _mask;
+        }
+        if (Count >= maxFlows)
+        {
+            created = false;
+            return -1;
         }
         created = true;
         if (Count == _records.Length)

@@ -205,6 +205,10 @@ public sealed class TextReportWriter : IReportWriter
         }
         flows.Add("  picked up mid-stream", N(s.InferredFlows), "client and server inferred from the ports");
         flows.Add("  untracked", N(s.UntrackedFlows), "0.0.0.0/0 both ways: AWS does not track them");
+        if (report.Counters.PacketsOfUnrecordedFlows > 0)
+        {
+            flows.Add("  not recorded", "", $"{N(report.Counters.PacketsOfUnrecordedFlows)} packets of flows past the bound of {N(report.Evaluator.Options.MaxFlows)} flows kept per run: evaluated and counted above, not listed per flow");
+        }
         o.Write("Flows\n");
         flows.WriteTo(o, "  ");
         o.Write('\n');

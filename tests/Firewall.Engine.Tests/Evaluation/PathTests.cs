@@ -154,3 +154,28 @@ public class NeighborDiscoveryTests
         Assert.Equal(Verdict.Deny, run.Send(Icmp("2001:db8:1::10", "2001:db8:ff::1", 128, 0, 1, v6: true)).Verdict);
     }
 }
+
+public class FlowBoundTests
+{
+    [Fact]
+    public void Flows_past_the_bound_are_evaluated_and_counted_but_not_recorded()
+    {
+        var run = new Run(
+            new RulesetBuilder().Interface("web-1", "10.0.1.10", groups: "g").Sg("g", Firewall.Engine.Model.Direction.Inbound, "udp", "0.0.0.0/0", "53"),
+            new EvaluationOptions { MaxFlows = 2 });
+        run.Send(Udp("198.51.100.1:1000", "10.0.1.10:53"));
+        run.Send(Udp("198.51.100.2:1000", "10.0.1.10:53"));
+        var r = run.Send(Udp("198.51.100.3:1000", "10.0.1.10:53"));
+        Assert.Equal(-1, r.FlowId);
+        Assert.Equal(Verdict.Allow, r.Verdict);
+        Assert.Equal("allow conntrack:web-1", run.Outcome(Udp("10.0.1.10:53", "198.51.100.3:1000", 1)));
+        Assert.Equal(2, run.Evaluator.Flows.Count);
+        Assert.Equal(2, run.Evaluator.Counters.PacketsOfUnrecordedFlows);
+        var first = Fragment(Udp("198.51.100.4:1000", "10.0.1.10:53", 2), 0, more: true);
+        first.FragId = 7;
+        run.Send(first);
+        Assert.Equal(Verdict.Allow, run.Send(Fragment(first, 1480, more: false)).Verdict);
+        var c = run.Evaluator.Counters;
+        Assert.Equal(c.Frames, c.Allowed + c.Denied + c.Skipped + c.NotFiltered + c.Undecodable);
+    }
+}
