@@ -17,6 +17,7 @@ public static class FirewallCli
         {
             CheckCommand.Create(console),
             RepliesCommand.Create(console),
+            ReportCommand.Create(console),
             DecodeCommand.Create(console),
             SynthCommand.Create(console), TestCommand.Create(console), ExplainCommand.Create(console),
             ImportCommand.Create(console), LintCommand.Create(console), DiffCommand.Create(console),
