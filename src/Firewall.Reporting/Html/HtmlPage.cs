@@ -105,12 +105,12 @@ public static class HtmlPage
     private static void Stat(StringBuilder h, string id, string label, long value, long? of, string tone)
     {
         h.Append("<div class=\"stat ").Append(tone).Append("\" id=\"stat-").Append(id).Append("\"><span class=\"value\" data-value=\"")
-            .Append(value.ToString(C)).Append("\">").Append(N(value)).Append("</span><span class=\"label\">").Append(label).Append("</span>");
+            .Append(value.ToString(C)).Append("\">").Append(N(value)).Append("</span><span class=\"label\">").Append(label);
         if (of is { } whole && whole > 0)
         {
-            h.Append("<span class=\"share\">").Append(Share(value, whole)).Append("</span>");
+            h.Append(" · <span class=\"share\">").Append(Share(value, whole)).Append("</span>");
         }
-        h.Append("</div>\n");
+        h.Append("</span></div>\n");
     }
 
     private static void Totals(StringBuilder h, RunSummary s)

@@ -25,9 +25,9 @@ internal static class PageAssets
         .stats { display: grid; grid-template-columns: repeat(auto-fit, minmax(138px, 1fr)); gap: 10px; }
         .stat { background: rgba(255,255,255,.07); border: 1px solid rgba(255,255,255,.14); border-radius: 10px; padding: 10px 14px 11px;
                 display: flex; flex-direction: column; position: relative; }
-        .stat .value { font-size: 26px; font-weight: 700; font-variant-numeric: tabular-nums; line-height: 1.2; }
+        .stat .value { font-size: 24px; font-weight: 700; font-variant-numeric: tabular-nums; line-height: 1.25; white-space: nowrap; }
         .stat .label { font-size: 12px; color: #cbd5e1; }
-        .stat .share { position: absolute; top: 10px; right: 12px; font-size: 12px; color: #cbd5e1; }
+        .stat .share { font-size: 12px; color: #e2e8f0; font-weight: 600; }
         .stat.good { border-top: 3px solid #4ade80; }
         .stat.bad { border-top: 3px solid #f87171; }
         .toc { background: #fff; border-bottom: 1px solid var(--line); position: sticky; top: 0; z-index: 2; }

@@ -204,8 +204,31 @@ public static partial class ReportCharts
             TicklineColor = Axis,
             AxislineStyle = LineStyle.Solid,
             AxislineColor = Axis,
+            MajorStep = NiceStep(span),
             LabelFormatter = v => Elapsed(v, span),
         };
+    }
+
+    /// <summary>
+    /// A tick step a person reads easily for spans of minutes and more (1, 2, 5, 10, 15, 30 s, 1, 2, 5, 10,
+    /// 15, 30 min, 1, 2, 3, 6, 12 h, then days), about 6 to 12 ticks; NaN lets OxyPlot choose for shorter
+    /// spans, where its decimal steps are already the readable ones.
+    /// </summary>
+    public static double NiceStep(double spanSeconds)
+    {
+        if (spanSeconds < 120)
+        {
+            return double.NaN;
+        }
+        double[] steps = [1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200, 10800, 21600, 43200, 86400];
+        foreach (var step in steps)
+        {
+            if (spanSeconds / step <= 12)
+            {
+                return step;
+            }
+        }
+        return Math.Ceiling(spanSeconds / 12 / 86400) * 86400;
     }
 
     /// <summary>The bucket length in words: 50 ms, 5 s, 10 min, 6 h, 2 d.</summary>

@@ -42,52 +42,83 @@ public static class ReportFigures
     {
         var flows = report.Flows.Records;
         var totals = new Dictionary<IpAddr, (long Requests, long Replies, int Flows)>();
-        var byRule = new Dictionary<(IpAddr, int), long>();
-        void Add(IpAddr sender, long requests, long replies, int rule)
+        void Add(IpAddr sender, long requests, long replies)
         {
-            totals.TryGetValue(sender, out var t);
-            totals[sender] = (t.Requests + requests, t.Replies + replies, t.Flows + 1);
-            if (rule >= 0)
-            {
-                byRule.TryGetValue((sender, rule), out var n);
-                byRule[(sender, rule)] = n + requests + replies;
-            }
+            ref var t = ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(totals, sender, out _);
+            t = (t.Requests + requests, t.Replies + replies, t.Flows + 1);
         }
         foreach (ref readonly var f in flows)
         {
             if (f.RequestDenied > 0)
             {
-                Add(f.Client, f.RequestDenied, 0, f.DeniedBy);
+                Add(f.Client, f.RequestDenied, 0);
             }
             if (f.ReplyDenied > 0)
             {
-                Add(f.Server, 0, f.ReplyDenied, f.DeniedBy);
+                Add(f.Server, 0, f.ReplyDenied);
             }
         }
-        var chosen = totals
-            .OrderByDescending(kv => kv.Value.Requests + kv.Value.Replies)
-            .ThenBy(kv => kv.Key)
-            .Take(top)
-            .ToList();
-        var chosenSet = chosen.Select(c => c.Key).ToHashSet();
+
+        // The top N without sorting every address: a min-heap of the best seen so far.
+        var heap = new PriorityQueue<IpAddr, (long Denied, IpAddr Address)>(top + 1, Comparer<(long Denied, IpAddr Address)>.Create(
+            (a, b) => a.Denied != b.Denied ? a.Denied.CompareTo(b.Denied) : b.Address.CompareTo(a.Address)));
+        foreach (var (address, t) in totals)
+        {
+            heap.Enqueue(address, (t.Requests + t.Replies, address));
+            if (heap.Count > top)
+            {
+                heap.Dequeue();
+            }
+        }
+        var chosen = new HashSet<IpAddr>();
+        while (heap.TryDequeue(out var address, out _))
+        {
+            chosen.Add(address);
+        }
+
+        // Second pass, for the chosen addresses only: which rule first denied most of their packets.
+        var byRule = new Dictionary<(IpAddr, int), long>();
+        foreach (ref readonly var f in flows)
+        {
+            if (f.DeniedBy < 0)
+            {
+                continue;
+            }
+            if (f.RequestDenied > 0 && chosen.Contains(f.Client))
+            {
+                CollectionsMarshalAdd(byRule, (f.Client, f.DeniedBy), f.RequestDenied);
+            }
+            if (f.ReplyDenied > 0 && chosen.Contains(f.Server))
+            {
+                CollectionsMarshalAdd(byRule, (f.Server, f.DeniedBy), f.ReplyDenied);
+            }
+        }
         var topRule = new Dictionary<IpAddr, (int Rule, long Count)>();
         foreach (var ((address, rule), n) in byRule)
         {
-            if (chosenSet.Contains(address)
-                && (!topRule.TryGetValue(address, out var best) || n > best.Count || (n == best.Count && rule < best.Rule)))
+            if (!topRule.TryGetValue(address, out var best) || n > best.Count || (n == best.Count && rule < best.Rule))
             {
                 topRule[address] = (rule, n);
             }
         }
         var references = report.Rules.Rules;
         return chosen
-            .Select(kv => new DeniedTalker(
-                kv.Key.ToString(),
-                kv.Value.Requests,
-                kv.Value.Replies,
-                kv.Value.Flows,
-                topRule.TryGetValue(kv.Key, out var r) ? references.Reference(r.Rule) : "-"))
+            .Select(a => (Address: a, Totals: totals[a]))
+            .OrderByDescending(c => c.Totals.Requests + c.Totals.Replies)
+            .ThenBy(c => c.Address)
+            .Select(c => new DeniedTalker(
+                c.Address.ToString(),
+                c.Totals.Requests,
+                c.Totals.Replies,
+                c.Totals.Flows,
+                topRule.TryGetValue(c.Address, out var r) ? references.Reference(r.Rule) : "-"))
             .ToList();
+    }
+
+    private static void CollectionsMarshalAdd<TKey>(Dictionary<TKey, long> counts, TKey key, long n)
+        where TKey : notnull
+    {
+        System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(counts, key, out _) += n;
     }
 
     /// <summary>
@@ -98,18 +129,26 @@ public static class ReportFigures
     {
         var model = report.Rules.Model;
         var table = report.Rules.Rules;
-        var groupOf = new Dictionary<int, string>();
-        foreach (var g in model.SecurityGroups)
+        // Rule id -> index of its group in model.SecurityGroups, or -1 for references that are no group's rule.
+        var groupOf = new int[table.Count];
+        Array.Fill(groupOf, -1);
+        for (var g = 0; g < model.SecurityGroups.Count; g++)
         {
-            foreach (var rule in g.Inbound.Concat(g.Outbound))
+            foreach (var rule in model.SecurityGroups[g].Inbound.Concat(model.SecurityGroups[g].Outbound))
             {
                 if (table.TryFind(rule.Reference, out var id))
                 {
-                    groupOf[id] = g.Name;
+                    groupOf[id] = g;
                 }
             }
         }
-        var members = new Dictionary<string, (int Flows, Dictionary<string, int> DeniedBy, List<int> Examples)>();
+        // Index model.SecurityGroups.Count stands for "not recorded": the flow met more distinct
+        // references than its record keeps, and the admitting rule was not among them.
+        var unknown = model.SecurityGroups.Count;
+        var counts = new int[unknown + 1];
+        var deniedBy = new Dictionary<(int Group, int Rule), int>();
+        var examples = new List<int>[unknown + 1];
+        Span<bool> seen = unknown + 1 <= 256 ? stackalloc bool[unknown + 1] : new bool[unknown + 1];
         var flows = report.Flows.Records;
         for (var i = 0; i < flows.Length; i++)
         {
@@ -118,42 +157,49 @@ public static class ReportFigures
             {
                 continue;
             }
-            var groups = new List<string>(2);
+            seen.Clear();
+            var any = false;
             for (var r = 0; r < Math.Min((int)f.RuleCount, FlowRecord.InlineRules); r++)
             {
-                if (groupOf.TryGetValue(f.Rules[r], out var name) && !groups.Contains(name))
+                var id = f.Rules[r];
+                if ((uint)id < (uint)groupOf.Length && groupOf[id] >= 0)
                 {
-                    groups.Add(name);
+                    seen[groupOf[id]] = true;
+                    any = true;
                 }
             }
-            if (groups.Count == 0)
+            if (!any)
             {
-                // The flow met more distinct references than the record keeps; the group is unknown.
-                groups.Add("");
+                seen[unknown] = true;
             }
-            var reference = f.StatelessDeniedBy >= 0 ? table.Reference(f.StatelessDeniedBy) : "-";
-            foreach (var name in groups)
+            for (var g = 0; g <= unknown; g++)
             {
-                if (!members.TryGetValue(name, out var m))
+                if (!seen[g])
                 {
-                    members[name] = m = (0, new Dictionary<string, int>(), new List<int>());
+                    continue;
                 }
-                m.DeniedBy[reference] = m.DeniedBy.GetValueOrDefault(reference) + 1;
-                if (m.Examples.Count < MaxExamples)
+                counts[g]++;
+                System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(deniedBy, (g, f.StatelessDeniedBy), out _)++;
+                examples[g] ??= [];
+                if (examples[g].Count < MaxExamples)
                 {
-                    m.Examples.Add(i);
+                    examples[g].Add(i);
                 }
-                members[name] = (m.Flows + 1, m.DeniedBy, m.Examples);
             }
         }
-        return members
-            .OrderByDescending(kv => kv.Value.Flows).ThenBy(kv => kv.Key, StringComparer.Ordinal)
-            .Select(kv => new StatefulGroup(
-                kv.Key,
-                model.Interfaces.Where(n => n.SecurityGroups.Contains(kv.Key)).Select(n => n.Name).ToList(),
-                kv.Value.Flows,
-                kv.Value.DeniedBy.OrderByDescending(d => d.Value).ThenBy(d => d.Key, StringComparer.Ordinal).Select(d => new RuleShare(d.Key, d.Value)).ToList(),
-                kv.Value.Examples))
+        string Name(int g) => g == unknown ? "" : model.SecurityGroups[g].Name;
+        return Enumerable.Range(0, unknown + 1)
+            .Where(g => counts[g] > 0)
+            .OrderByDescending(g => counts[g]).ThenBy(Name, StringComparer.Ordinal)
+            .Select(g => new StatefulGroup(
+                Name(g),
+                g == unknown ? [] : model.Interfaces.Where(n => n.SecurityGroups.Contains(Name(g))).Select(n => n.Name).ToList(),
+                counts[g],
+                deniedBy.Where(d => d.Key.Group == g)
+                    .Select(d => new RuleShare(d.Key.Rule >= 0 ? table.Reference(d.Key.Rule) : "-", d.Value))
+                    .OrderByDescending(d => d.Flows).ThenBy(d => d.Reference, StringComparer.Ordinal)
+                    .ToList(),
+                examples[g]))
             .ToList();
     }
 
