@@ -57,6 +57,11 @@ public sealed class CompiledSgRuleSet
             buckets[p] = list.ToArray();
         }
         ByProtocol = buckets;
+        PortIndexes = new PortIndex?[256];
+        foreach (var p in new[] { IpProtocol.Tcp, IpProtocol.Udp })
+        {
+            PortIndexes[p] = PortIndex.Build(rules, buckets[p]);
+        }
         for (var p = 0; p < 256; p++)
         {
             OpenToAll[p] = rules.Any(r => r.PeerIsAll && (r.Protocol < 0 || r.Protocol == p) && r.Ports.IsAll
@@ -70,6 +75,9 @@ public sealed class CompiledSgRuleSet
 
     /// <summary>For each protocol number, indexes into <see cref="Rules"/> of the rules that name it or all.</summary>
     public int[][] ByProtocol { get; }
+
+    /// <summary>For TCP and UDP, when the bucket is large enough to pay for it: its rules by destination port.</summary>
+    public PortIndex?[] PortIndexes { get; }
 
     /// <summary>
     /// For each protocol, whether a rule with far end 0/0 admits that protocol on all ports: the

@@ -24,6 +24,10 @@ public sealed class Evaluator
     private readonly Dictionary<FragmentKey, FragmentVerdict> _fragments = new();
     private readonly HashSet<long> _flowRuleOverflow = new();
     private FlowRecord _unrecorded;
+    private RuleResultCache[] _ruleCache = new RuleResultCache[1024];
+    private int _cacheFlow = -1; // the flow whose rule results this packet may use and fill, or -1
+    private int _cacheSide;
+    private int _noCache;
 
     public Evaluator(CompiledRuleset rules, EvaluationOptions? options = null)
     {
@@ -96,6 +100,7 @@ public sealed class Evaluator
         }
         ref var flow = ref flowId >= 0 ? ref Flows[flowId] : ref _unrecorded;
         flow.LastTimeNs = now;
+        PrepareRuleCache(in p, flowId, isReply != flow.ClientIsA);
 
         var planned = r.HopCount;
         var usedState = EvaluateHops(in p, ref r, ref flow, now);
@@ -222,6 +227,53 @@ public sealed class Evaluator
         return id;
     }
 
+    /// <summary>Selects the rule results cached for this packet's flow and sending side (none for a later fragment).</summary>
+    private void PrepareRuleCache(in PacketInfo p, int flowId, bool senderIsA)
+    {
+        _cacheFlow = -1;
+        if (flowId < 0 || p.IsLaterFragment)
+        {
+            return;
+        }
+        if (flowId >= _ruleCache.Length)
+        {
+            Array.Resize(ref _ruleCache, Math.Max(_ruleCache.Length * 2, flowId + 1));
+        }
+        _cacheSide = senderIsA ? 0 : 1;
+        _ruleCache[flowId].Prepare(_cacheSide, RuleResultCache.Discriminator(in p));
+        _cacheFlow = flowId;
+    }
+
+    /// <summary>The cached rule result of hop <paramref name="h"/> for this packet (0 = not known), writable.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private ref int CachedHop(int h)
+    {
+        if (_cacheFlow < 0)
+        {
+            _noCache = 0;
+            return ref _noCache;
+        }
+        return ref _ruleCache[_cacheFlow].Hops[_cacheSide * 4 + h];
+    }
+
+    /// <summary>
+    /// The reference id of the first rule of <paramref name="set"/> that admits the packet, or -1;
+    /// <paramref name="allPeer"/> tells whether some admitting rule names 0.0.0.0/0 or ::/0.
+    /// </summary>
+    private int SgRuleMatch(in PacketInfo p, int h, CompiledSgRuleSet set, Direction direction, bool laterFragment, out bool allPeer)
+    {
+        ref var cached = ref CachedHop(h);
+        if (cached != 0)
+        {
+            allPeer = RuleResultCache.AllPeer(cached);
+            return RuleResultCache.Allowed(cached) ? RuleResultCache.RuleId(cached) : -1;
+        }
+        var match = RuleMatching.FirstSgRule(in p, set, direction, laterFragment, wantAllPeer: true, out allPeer);
+        var ruleId = match >= 0 ? set.Rules[match].RuleId : -1;
+        cached = RuleResultCache.Encode(Math.Max(ruleId, 0), ruleId >= 0, allPeer);
+        return ruleId;
+    }
+
     /// <summary>SPEC §2.7: the well-known (lower) port is the server's; on a tie the sender is taken as client.</summary>
     private static bool SenderIsClientByPort(ushort srcPort, ushort dstPort) => srcPort >= dstPort;
 
@@ -240,14 +292,14 @@ public sealed class Evaluator
             switch (hop.Kind)
             {
                 case HopKind.NaclOutbound:
-                    allowed = EvaluateNacl(in p, ref hop, Direction.Outbound, laterFragment, ref r, stateful: true);
+                    allowed = EvaluateNacl(in p, ref hop, h, Direction.Outbound, laterFragment, ref r, stateful: true);
                     break;
                 case HopKind.NaclInbound:
-                    allowed = EvaluateNacl(in p, ref hop, Direction.Inbound, laterFragment, ref r, stateful: true);
+                    allowed = EvaluateNacl(in p, ref hop, h, Direction.Inbound, laterFragment, ref r, stateful: true);
                     break;
                 default:
                     var direction = hop.Kind == HopKind.SgInbound ? Direction.Inbound : Direction.Outbound;
-                    allowed = EvaluateSgStateful(in p, ref hop, direction, laterFragment, ref r, ref flow, now);
+                    allowed = EvaluateSgStateful(in p, ref hop, h, direction, laterFragment, ref r, ref flow, now);
                     usedState |= hop.Basis != HopBasis.Rule;
                     break;
             }
@@ -283,11 +335,11 @@ public sealed class Evaluator
             }
             else if (hop.Kind is HopKind.NaclInbound or HopKind.NaclOutbound)
             {
-                allowed = EvaluateNacl(in p, ref hop, hop.Kind == HopKind.NaclInbound ? Direction.Inbound : Direction.Outbound, laterFragment, ref r, stateful: false);
+                allowed = EvaluateNacl(in p, ref hop, h, hop.Kind == HopKind.NaclInbound ? Direction.Inbound : Direction.Outbound, laterFragment, ref r, stateful: false);
             }
             else
             {
-                allowed = EvaluateSgByRules(in p, ref hop, hop.Kind == HopKind.SgInbound ? Direction.Inbound : Direction.Outbound, laterFragment, ref r, stateful: false);
+                allowed = EvaluateSgByRules(in p, ref hop, h, hop.Kind == HopKind.SgInbound ? Direction.Inbound : Direction.Outbound, laterFragment, ref r, stateful: false);
             }
             if (!allowed)
             {
@@ -303,41 +355,44 @@ public sealed class Evaluator
         }
     }
 
-    private bool EvaluateNacl(in PacketInfo p, ref HopTrace hop, Direction direction, bool laterFragment, ref PacketResult r, bool stateful)
+    private bool EvaluateNacl(in PacketInfo p, ref HopTrace hop, int h, Direction direction, bool laterFragment, ref PacketResult r, bool stateful)
     {
         var acl = _rules.Acls[hop.Target];
-        var list = acl.Lists[CompiledNacl.Slot(direction, p.Src.IsV6)];
-        var far = direction == Direction.Inbound ? p.Src : p.Dst;
         hop.Basis = HopBasis.Rule;
-        foreach (ref readonly var rule in list.AsSpan())
+        ref var cached = ref CachedHop(h);
+        if (cached == 0)
         {
-            if (rule.Cidr.Contains(far) && RuleMatching.MatchesProtocolFields(in p, rule.Protocol, rule.Ports, rule.Icmp, laterFragment))
+            var ruleId = acl.StarIds[(int)direction];
+            var allow = false;
+            var list = acl.Lists[CompiledNacl.Slot(direction, p.Src.IsV6)];
+            var far = direction == Direction.Inbound ? p.Src : p.Dst;
+            foreach (ref readonly var rule in list.AsSpan())
             {
-                hop.Allowed = rule.Allow;
-                hop.RuleId = rule.RuleId;
-                if (!rule.Allow && stateful)
+                if (rule.Cidr.Contains(far) && RuleMatching.MatchesProtocolFields(in p, rule.Protocol, rule.Ports, rule.Icmp, laterFragment))
                 {
-                    r.Reason = DenyReason.NaclRule;
+                    ruleId = rule.RuleId;
+                    allow = rule.Allow;
+                    break;
                 }
-                return rule.Allow;
             }
+            cached = RuleResultCache.Encode(ruleId, allow, allPeer: false);
         }
-        hop.Allowed = false;
-        hop.RuleId = acl.StarIds[(int)direction];
-        if (stateful)
+        hop.Allowed = RuleResultCache.Allowed(cached);
+        hop.RuleId = RuleResultCache.RuleId(cached);
+        if (!hop.Allowed && stateful)
         {
-            r.Reason = DenyReason.NaclDefault;
+            r.Reason = hop.RuleId == acl.StarIds[(int)direction] ? DenyReason.NaclDefault : DenyReason.NaclRule;
         }
-        return false;
+        return hop.Allowed;
     }
 
-    private bool EvaluateSgByRules(in PacketInfo p, ref HopTrace hop, Direction direction, bool laterFragment, ref PacketResult r, bool stateful)
+    private bool EvaluateSgByRules(in PacketInfo p, ref HopTrace hop, int h, Direction direction, bool laterFragment, ref PacketResult r, bool stateful)
     {
         var nic = _rules.Interfaces[hop.Target];
         var set = nic.Rules[CompiledNacl.Slot(direction, p.Src.IsV6)];
-        var match = RuleMatching.FirstSgRule(in p, set, direction, laterFragment, wantAllPeer: false, out _);
+        var ruleId = SgRuleMatch(in p, h, set, direction, laterFragment, out _);
         hop.Basis = HopBasis.Rule;
-        if (match < 0)
+        if (ruleId < 0)
         {
             hop.Allowed = false;
             hop.RuleId = nic.NoMatchIds[(int)direction];
@@ -348,11 +403,11 @@ public sealed class Evaluator
             return false;
         }
         hop.Allowed = true;
-        hop.RuleId = set.Rules[match].RuleId;
+        hop.RuleId = ruleId;
         return true;
     }
 
-    private bool EvaluateSgStateful(in PacketInfo p, ref HopTrace hop, Direction direction, bool laterFragment, ref PacketResult r, ref FlowRecord flow, long now)
+    private bool EvaluateSgStateful(in PacketInfo p, ref HopTrace hop, int h, Direction direction, bool laterFragment, ref PacketResult r, ref FlowRecord flow, long now)
     {
         var nic = _rules.Interfaces[hop.Target];
         var table = _tables[hop.Target];
@@ -383,7 +438,7 @@ public sealed class Evaluator
                     {
                         // AWS §2.2: an untracked flow's packets are judged by the rules of their own direction.
                         r.Flags |= PacketResultFlags.Untracked;
-                        if (!EvaluateSgByRules(in p, ref hop, direction, laterFragment, ref r, stateful: true))
+                        if (!EvaluateSgByRules(in p, ref hop, h, direction, laterFragment, ref r, stateful: true))
                         {
                             return false;
                         }
@@ -425,9 +480,9 @@ public sealed class Evaluator
         var set = nic.Rules[CompiledNacl.Slot(direction, p.Src.IsV6)];
         var other = nic.Rules[CompiledNacl.Slot(outbound ? Direction.Inbound : Direction.Outbound, p.Src.IsV6)];
         var couldBeUntracked = (kind == TrackKind.Tcp || kind == TrackKind.Udp) && other.OpenToAll[p.Protocol];
-        var match = RuleMatching.FirstSgRule(in p, set, direction, laterFragment, couldBeUntracked, out var allPeer);
+        var ruleId = SgRuleMatch(in p, h, set, direction, laterFragment, out var allPeer);
         hop.Basis = HopBasis.Rule;
-        if (match < 0)
+        if (ruleId < 0)
         {
             hop.Allowed = false;
             hop.RuleId = nic.NoMatchIds[(int)direction];
@@ -481,7 +536,7 @@ public sealed class Evaluator
             r.Flags |= PacketResultFlags.Untracked;
         }
         hop.Allowed = true;
-        hop.RuleId = set.Rules[match].RuleId;
+        hop.RuleId = ruleId;
         return true;
     }
 

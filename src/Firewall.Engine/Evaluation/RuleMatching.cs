@@ -46,7 +46,11 @@ public static class RuleMatching
     public static int FirstSgRule(in PacketInfo p, CompiledSgRuleSet set, Direction direction, bool laterFragment, bool wantAllPeer, out bool matchesAllPeer)
     {
         var far = direction == Direction.Inbound ? p.Src : p.Dst;
-        var bucket = set.ByProtocol[p.Protocol];
+        ReadOnlySpan<int> bucket = set.ByProtocol[p.Protocol];
+        if (set.PortIndexes[p.Protocol] is { } ports && !laterFragment && p.Has(PacketFlags.Ports))
+        {
+            bucket = ports.Candidates(p.DstPort); // the rules whose ports can contain this one, still in order
+        }
         var first = -1;
         matchesAllPeer = false;
         foreach (var index in bucket)
