@@ -25,25 +25,34 @@ public sealed record RunInput
     public IReadOnlyList<string> CaptureWarnings { get; init; } = [];
 }
 
-/// <summary>The finished state of a run: the evaluator (counters, flows) and what was read. Every writer reads only this.</summary>
+/// <summary>The finished state of a run: its counters and flows, and what was read. Every writer reads only this.</summary>
 public sealed class RunReport
 {
     public RunReport(Evaluator evaluator, RunInput input)
+        : this(evaluator.Rules, evaluator.Options, evaluator.Counters, evaluator.Flows, input)
     {
-        Evaluator = evaluator;
-        Input = input;
-        Catalog = RuleCatalog.For(evaluator.Rules);
     }
 
-    public Evaluator Evaluator { get; }
+    /// <summary>A run whose results were put together from several evaluators (<see cref="ShardMerger"/>).</summary>
+    public RunReport(CompiledRuleset rules, EvaluationOptions options, Counters counters, FlowTable flows, RunInput input)
+    {
+        Rules = rules;
+        Options = options;
+        Counters = counters;
+        Flows = flows;
+        Input = input;
+        Catalog = RuleCatalog.For(rules);
+    }
 
     public RunInput Input { get; }
 
-    public CompiledRuleset Rules => Evaluator.Rules;
+    public CompiledRuleset Rules { get; }
 
-    public Counters Counters => Evaluator.Counters;
+    public EvaluationOptions Options { get; }
 
-    public FlowTable Flows => Evaluator.Flows;
+    public Counters Counters { get; }
+
+    public FlowTable Flows { get; }
 
     public RuleCatalog Catalog { get; }
 }

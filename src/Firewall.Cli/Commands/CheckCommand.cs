@@ -140,7 +140,7 @@ internal static class CheckCommand
         var packetWriter = content.Packets || flowLog is not null ? writer : null;
         var report = reader is not null
             ? CaptureRun.Evaluate(
-                reader, rules, common.Evaluation(parse), capturePath!, rulesetPath,
+                reader, rules, common.Evaluation(parse), parse.GetValue(common.Threads), capturePath!, rulesetPath,
                 packetWriter, new Progress(console, parse.GetValue(common.Quiet)), error)
             : CaptureRun.EvaluatePackets(FlowSynthesizer.Packets(flowsDefinition!), rules, common.Evaluation(parse), flowsFile!, rulesetPath, packetWriter);
         if (report is null)

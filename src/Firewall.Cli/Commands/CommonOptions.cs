@@ -43,10 +43,24 @@ internal sealed class CommonOptions
         Description = "write the report to FILE instead of standard output",
     };
 
+    public Option<int> Threads { get; } = new("--threads", "-j")
+    {
+        Description = "evaluate on N threads, flows split by address pair; results are those of one thread (default: all cores)",
+        HelpName = "N",
+        DefaultValueFactory = _ => Environment.ProcessorCount,
+    };
+
     public CommonOptions()
     {
         Midstream.AcceptOnlyFromAmong("pickup", "strict");
         Decap.AcceptOnlyFromAmong("vxlan");
+        Threads.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<int>() is < 1 or > Running.CaptureRun.MaxThreads)
+            {
+                result.AddError($"--threads must be between 1 and {Running.CaptureRun.MaxThreads}");
+            }
+        });
     }
 
     public void AddTo(Command command)
@@ -56,6 +70,7 @@ internal sealed class CommonOptions
         command.Options.Add(Midstream);
         command.Options.Add(RelatedIcmp);
         command.Options.Add(Decap);
+        command.Options.Add(Threads);
         command.Options.Add(Quiet);
         command.Options.Add(Output);
     }

@@ -109,6 +109,6 @@ internal static class DiffCommand
         {
             return null;
         }
-        return CaptureRun.Evaluate(reader, rules, options, capturePath, rulesetPath, decisions, new Progress(console, parse.GetValue(common.Quiet)), console.Error);
+        return CaptureRun.Evaluate(reader, rules, options, parse.GetValue(common.Threads), capturePath, rulesetPath, decisions, new Progress(console, parse.GetValue(common.Quiet)), console.Error);
     }
 }

@@ -44,7 +44,7 @@ internal static class RepliesCommand
             return ExitCodes.BadInput;
         }
         var report = CaptureRun.Evaluate(
-            reader, rules, common.Evaluation(parse), capturePath, rulesetPath,
+            reader, rules, common.Evaluation(parse), parse.GetValue(common.Threads), capturePath, rulesetPath,
             null, new Progress(console, parse.GetValue(common.Quiet)), error);
         if (report is null)
         {

@@ -76,7 +76,7 @@ internal static class ReportCommand
         using var writer = new HtmlReportWriter(output, options);
         var report = reader is not null
             ? CaptureRun.Evaluate(
-                reader, rules, common.Evaluation(parse), capturePath!, rulesetPath,
+                reader, rules, common.Evaluation(parse), parse.GetValue(common.Threads), capturePath!, rulesetPath,
                 writer, new Progress(console, parse.GetValue(common.Quiet)), error)
             : CaptureRun.EvaluatePackets(FlowSynthesizer.Packets(flowsDefinition!), rules, common.Evaluation(parse), flowsFile!, rulesetPath, writer);
         if (report is null)

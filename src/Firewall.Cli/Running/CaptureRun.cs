@@ -18,12 +18,20 @@ internal static class CaptureRun
         PacketReader reader,
         CompiledRuleset rules,
         EvaluationOptions options,
+        int threads,
         string captureName,
         string rulesetPath,
         IReportWriter? packetWriter,
         Progress progress,
         TextWriter error)
     {
+        if (threads > 1 && !options.RelatedIcmp)
+        {
+            // --related-icmp admits an error by the flow it quotes, which may live in another shard.
+            return ShardedCaptureRun.Evaluate(
+                reader, rules, options, Math.Min(threads, MaxThreads), captureName,
+                () => Input(reader, captureName, rulesetPath), packetWriter, progress, error);
+        }
         var evaluator = new Evaluator(rules, options);
         var info = new PacketInfo();
         var result = new PacketResult();
@@ -49,8 +57,17 @@ internal static class CaptureRun
             progress.Tick(evaluator.Counters.Frames, evaluator.Flows.Count);
         }
         progress.Done();
+        return new RunReport(evaluator, Input(reader, captureName, rulesetPath));
+    }
+
+    /// <summary>Shards are numbered in a byte.</summary>
+    public const int MaxThreads = 256;
+
+    /// <summary>What was read, once it has been read (the capture's warnings are known only then).</summary>
+    private static RunInput Input(PacketReader reader, string captureName, string rulesetPath)
+    {
         var capture = reader.Capture;
-        return new RunReport(evaluator, new RunInput
+        return new RunInput
         {
             CaptureName = captureName,
             CaptureFormat = capture.Format == CaptureFormat.Pcap ? "pcap" : "pcapng",
@@ -58,7 +75,7 @@ internal static class CaptureRun
             RulesetPath = rulesetPath,
             DecapsulateVxlan = reader.Options.DecapsulateVxlan,
             CaptureWarnings = capture.Warnings.Select(w => w.ToString()).ToList(),
-        });
+        };
     }
 
     /// <summary>Evaluates synthetic packets (<c>--flows F.yaml</c>) exactly as a capture of them would be: no capture is written.</summary>

@@ -36,4 +36,30 @@ public sealed class Counters
 
     /// <summary>Later fragments evaluated without their first fragment.</summary>
     public long FragmentsWithoutFirst;
+
+    /// <summary>Adds another run's counts (a shard of the same ruleset) to these.</summary>
+    public void Add(Counters other)
+    {
+        Frames += other.Frames;
+        Allowed += other.Allowed;
+        Denied += other.Denied;
+        Skipped += other.Skipped;
+        NotFiltered += other.NotFiltered;
+        Undecodable += other.Undecodable;
+        FragmentsFollowed += other.FragmentsFollowed;
+        FragmentsWithoutFirst += other.FragmentsWithoutFirst;
+        PacketsOfUnrecordedFlows += other.PacketsOfUnrecordedFlows;
+        AddInto(RulePackets, other.RulePackets);
+        AddInto(RuleFlows, other.RuleFlows);
+        AddInto(DenyReasons, other.DenyReasons);
+        AddInto(DecodeErrors, other.DecodeErrors);
+    }
+
+    private static void AddInto(long[] into, long[] from)
+    {
+        for (var i = 0; i < into.Length; i++)
+        {
+            into[i] += from[i];
+        }
+    }
 }

@@ -49,6 +49,30 @@ public sealed class Evaluator
     /// <summary>The tracking table of each interface, in ruleset order.</summary>
     public IReadOnlyList<TrackingTable> Tables => _tables;
 
+    /// <summary>First fragments remembered so far: an upper bound of how many were remembered at once.</summary>
+    public long FirstFragmentsRemembered { get; private set; }
+
+    /// <summary>The distinct references the packets of a recorded flow met (what its per-rule flow counts added).</summary>
+    public IEnumerable<int> RulesOfFlow(int flowId)
+    {
+        var flow = Flows[flowId];
+        for (var i = 0; i < flow.RuleCount; i++)
+        {
+            yield return flow.Rules[i];
+        }
+        if (flow.RuleCount < FlowRecord.InlineRules)
+        {
+            yield break;
+        }
+        for (var ruleId = 0; ruleId < Counters.RuleFlows.Length; ruleId++)
+        {
+            if (_flowRuleOverflow.Contains((long)flowId << 32 | (uint)ruleId))
+            {
+                yield return ruleId;
+            }
+        }
+    }
+
     public void Evaluate(in PacketInfo p, ref PacketResult r)
     {
         r.Frame = p.Frame;
@@ -734,6 +758,7 @@ public sealed class Evaluator
         {
             PruneFragments(now);
         }
+        FirstFragmentsRemembered++;
         _fragments[new FragmentKey(p.Src, p.Dst, p.Protocol, p.FragId)] = new FragmentVerdict
         {
             Deadline = now + _options.FragmentTimeout * NsPerSecond,

@@ -8,9 +8,25 @@ namespace Firewall.Engine.Evaluation;
 /// </summary>
 public sealed class FlowTable
 {
-    private FlowRecord[] _records = new FlowRecord[1024];
-    private int[] _index = new int[2048]; // record number + 1; 0 = empty
-    private int _mask = 2047;
+    private FlowRecord[] _records;
+    private int[] _index; // record number + 1; 0 = empty; empty array until first needed for adopted records
+    private int _mask;
+
+    public FlowTable(int capacity = 1024)
+    {
+        capacity = (int)System.Numerics.BitOperations.RoundUpToPowerOf2((uint)Math.Max(1024, capacity));
+        _records = new FlowRecord[capacity];
+        _index = new int[capacity * 2];
+        _mask = _index.Length - 1;
+    }
+
+    /// <summary>A table of finished flows laid out by the caller (a merged run); its index is built only if asked to find.</summary>
+    public FlowTable(FlowRecord[] records, int count)
+    {
+        _records = records;
+        Count = count;
+        _index = [];
+    }
 
     public int Count { get; private set; }
 
@@ -26,6 +42,10 @@ public sealed class FlowTable
     /// </summary>
     public int FindOrAdd(in FlowKey key, int maxFlows, out bool created)
     {
+        if (_index.Length == 0)
+        {
+            GrowIndex();
+        }
         var i = key.Hash & _mask;
         while (true)
         {
@@ -50,7 +70,7 @@ public sealed class FlowTable
         created = true;
         if (Count == _records.Length)
         {
-            Array.Resize(ref _records, _records.Length * 2);
+            Array.Resize(ref _records, Math.Max(1024, _records.Length * 2));
         }
         var id = Count++;
         _records[id] = new FlowRecord { Key = key, DeniedBy = -1, StatelessDeniedBy = -1 };
@@ -64,7 +84,7 @@ public sealed class FlowTable
 
     private void GrowIndex()
     {
-        _index = new int[_index.Length * 2];
+        _index = new int[Math.Max(2048, (int)System.Numerics.BitOperations.RoundUpToPowerOf2((uint)Math.Max(_index.Length * 2, Count * 2 + 2)))];
         _mask = _index.Length - 1;
         for (var id = 0; id < Count; id++)
         {

@@ -67,6 +67,9 @@ public sealed class TrackingTable
     /// <summary>Entries that count against <see cref="MaxTracked"/> (untracked ones do not).</summary>
     public int TrackedCount { get; private set; }
 
+    /// <summary>Tracked entries ever inserted: an upper bound of <see cref="TrackedCount"/> at any time.</summary>
+    public long TrackedInserted { get; private set; }
+
     /// <summary>All entries, untracked ones included, expired ones not yet reclaimed included.</summary>
     public int Count => _count;
 
@@ -135,6 +138,7 @@ public sealed class TrackingTable
         if ((flags & EntryFlags.Untracked) == 0)
         {
             TrackedCount++;
+            TrackedInserted++;
         }
         return i;
     }

@@ -18,6 +18,12 @@ public static class FieldText
     /// RFC 3339 UTC time of a capture timestamp: microseconds when the timestamp has no finer part
     /// (what most captures hold), else nanoseconds, so that the text never hides what was recorded.
     /// </summary>
+    private const int SecondChars = 32;
+
+    [ThreadStatic] private static char[]? _secondText;
+    [ThreadStatic] private static long _second;
+    [ThreadStatic] private static int _secondLength;
+
     public static bool TryFormatTime(long ns, Span<char> destination, out int written)
     {
         written = 0;
@@ -31,11 +37,20 @@ public static class FieldText
         {
             return false; // outside what DateTime can hold; callers print the raw number instead
         }
-        var time = DateTime.UnixEpoch.AddSeconds(seconds);
-        if (!time.TryFormat(destination, out written, "yyyy-MM-ddTHH:mm:ss", System.Globalization.CultureInfo.InvariantCulture))
+        // Consecutive packets share their second: format it once (per thread) and reuse the text.
+        var cache = _secondText ??= new char[SecondChars];
+        if (seconds != _second || _secondLength == 0)
         {
-            return false;
+            var time = DateTime.UnixEpoch.AddSeconds(seconds);
+            if (!time.TryFormat(cache, out _secondLength, "yyyy-MM-ddTHH:mm:ss", System.Globalization.CultureInfo.InvariantCulture))
+            {
+                _secondLength = 0;
+                return false;
+            }
+            _second = seconds;
         }
+        cache.AsSpan(0, _secondLength).CopyTo(destination);
+        written = _secondLength;
         destination[written++] = '.';
         var digits = fraction % 1000 == 0 ? 6 : 9;
         var value = digits == 6 ? fraction / 1000 : fraction;

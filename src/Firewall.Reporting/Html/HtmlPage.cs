@@ -436,7 +436,7 @@ public static class HtmlPage
         Section(h, "assumptions", "Assumptions",
             "Values the run depends on: documented by AWS, set in the ruleset, Linux netfilter's defaults where AWS publishes none, this tool's choices, and command-line options.");
         h.Append("<table class=\"data\" id=\"assumptions-table\"><thead><tr><th>name</th><th>value</th><th>source</th><th>note</th></tr></thead><tbody>\n");
-        foreach (var a in Assumptions.For(report.Rules, report.Evaluator.Options))
+        foreach (var a in Assumptions.For(report.Rules, report.Options))
         {
             h.Append("<tr><td><code>").Append(E(a.Name)).Append("</code></td><td>").Append(E(a.Value)).Append("</td><td><span class=\"badge src-")
                 .Append(E(a.Source)).Append("\">").Append(E(a.Source)).Append("</span></td><td>").Append(E(a.Note)).Append("</td></tr>\n");

@@ -64,7 +64,7 @@ public sealed class JsonLinesReportWriter : IReportWriter
         foreach (var c in s.ReplyDrops) Record("reply_drop", () => Counted(w, c, withHit: false));
         foreach (var c in s.RuleHits) Record("rule", () => Counted(w, c, withHit: true));
         foreach (var c in s.EngineHits) Record("reference", () => Counted(w, c, withHit: false));
-        foreach (var a in Assumptions.For(report.Rules, report.Evaluator.Options))
+        foreach (var a in Assumptions.For(report.Rules, report.Options))
         {
             Record("assumption", () =>
             {

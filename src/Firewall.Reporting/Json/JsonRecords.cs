@@ -34,70 +34,106 @@ internal sealed class JsonRecords
     private static readonly JsonEncodedText FlowType = JsonEncodedText.Encode("flow");
 
     /// <param name="typed">Write <c>"type": "packet"</c> first (JSON Lines, where records of several kinds mix).</param>
+    // Pre-encoded names and values of packet records: millions are written per run.
+    private static readonly JsonEncodedText PBasis = JsonEncodedText.Encode("basis");
+    private static readonly JsonEncodedText PDirection = JsonEncodedText.Encode("direction");
+    private static readonly JsonEncodedText PDport = JsonEncodedText.Encode("dport");
+    private static readonly JsonEncodedText PDst = JsonEncodedText.Encode("dst");
+    private static readonly JsonEncodedText PError = JsonEncodedText.Encode("error");
+    private static readonly JsonEncodedText PFlow = JsonEncodedText.Encode("flow");
+    private static readonly JsonEncodedText PFrame = JsonEncodedText.Encode("frame");
+    private static readonly JsonEncodedText PHops = JsonEncodedText.Encode("hops");
+    private static readonly JsonEncodedText PIcmpCode = JsonEncodedText.Encode("icmp_code");
+    private static readonly JsonEncodedText PIcmpType = JsonEncodedText.Encode("icmp_type");
+    private static readonly JsonEncodedText PKind = JsonEncodedText.Encode("kind");
+    private static readonly JsonEncodedText PLength = JsonEncodedText.Encode("length");
+    private static readonly JsonEncodedText PNotes = JsonEncodedText.Encode("notes");
+    private static readonly JsonEncodedText PProto = JsonEncodedText.Encode("proto");
+    private static readonly JsonEncodedText PReason = JsonEncodedText.Encode("reason");
+    private static readonly JsonEncodedText PResult = JsonEncodedText.Encode("result");
+    private static readonly JsonEncodedText PRule = JsonEncodedText.Encode("rule");
+    private static readonly JsonEncodedText PSport = JsonEncodedText.Encode("sport");
+    private static readonly JsonEncodedText PSrc = JsonEncodedText.Encode("src");
+    private static readonly JsonEncodedText PStatelessRule = JsonEncodedText.Encode("stateless_rule");
+    private static readonly JsonEncodedText PStatelessVerdict = JsonEncodedText.Encode("stateless_verdict");
+    private static readonly JsonEncodedText PTcpFlags = JsonEncodedText.Encode("tcp_flags");
+    private static readonly JsonEncodedText PTime = JsonEncodedText.Encode("time");
+    private static readonly JsonEncodedText PVerdict = JsonEncodedText.Encode("verdict");
+    private static readonly JsonEncodedText[] VerdictTexts = VerdictNames.Select(n => JsonEncodedText.Encode(n)).ToArray();
+    private static readonly JsonEncodedText[] HopTexts = HopNames.Select(n => JsonEncodedText.Encode(n)).ToArray();
+    private static readonly JsonEncodedText[] BasisTexts = BasisNames.Select(n => JsonEncodedText.Encode(n)).ToArray();
+    private static readonly JsonEncodedText[] ReasonTexts = ReasonNames.Select(n => JsonEncodedText.Encode(n)).ToArray();
+    private static readonly JsonEncodedText[] ProtocolNames = Enumerable.Range(0, 256).Select(n => JsonEncodedText.Encode(IpProtocol.Name((byte)n))).ToArray();
+    private static readonly JsonEncodedText[] TcpFlagNames = Enumerable.Range(0, 256).Select(n => JsonEncodedText.Encode(FieldText.TcpFlagText[n])).ToArray();
+    private static readonly JsonEncodedText RequestName = JsonEncodedText.Encode(FieldText.Direction(false));
+    private static readonly JsonEncodedText ReplyName = JsonEncodedText.Encode(FieldText.Direction(true));
+    private static readonly JsonEncodedText AllowName = JsonEncodedText.Encode("allow");
+    private static readonly JsonEncodedText DenyName = JsonEncodedText.Encode("deny");
+
     public void WritePacket(Utf8JsonWriter w, in PacketInfo p, in PacketResult r, bool typed = false)
     {
         Span<char> text = stackalloc char[FieldText.MaxTimeChars + FieldText.MaxAddressChars];
         w.WriteStartObject();
         if (typed) w.WriteString(TypeKey, PacketType);
-        w.WriteNumber("frame", p.Frame);
-        if (FieldText.TryFormatTime(p.TimestampNs, text, out var n)) w.WriteString("time", text[..n]);
-        else w.WriteNumber("time", p.TimestampNs);
+        w.WriteNumber(PFrame, p.Frame);
+        if (FieldText.TryFormatTime(p.TimestampNs, text, out var n)) w.WriteString(PTime, text[..n]);
+        else w.WriteNumber(PTime, p.TimestampNs);
         if (p.IsIp)
         {
-            w.WriteString("proto", IpProtocol.Name(p.Protocol));
-            WriteAddress(w, "src", p.Src, text);
-            WritePort(w, "sport", p.Has(PacketFlags.Ports), p.SrcPort);
-            WriteAddress(w, "dst", p.Dst, text);
-            WritePort(w, "dport", p.Has(PacketFlags.Ports), p.DstPort);
+            w.WriteString(PProto, ProtocolNames[p.Protocol]);
+            WriteAddress(w, PSrc, p.Src, text);
+            WritePort(w, PSport, p.Has(PacketFlags.Ports), p.SrcPort);
+            WriteAddress(w, PDst, p.Dst, text);
+            WritePort(w, PDport, p.Has(PacketFlags.Ports), p.DstPort);
         }
         else
         {
-            w.WriteNull("proto");
-            w.WriteNull("src");
-            w.WriteNull("sport");
-            w.WriteNull("dst");
-            w.WriteNull("dport");
+            w.WriteNull(PProto);
+            w.WriteNull(PSrc);
+            w.WriteNull(PSport);
+            w.WriteNull(PDst);
+            w.WriteNull(PDport);
         }
         var icmp = p.IsIp && p.Has(PacketFlags.Icmp);
-        WritePort(w, "icmp_type", icmp, p.IcmpType);
-        WritePort(w, "icmp_code", icmp, p.IcmpCode);
-        if (p.IsIp && p.Has(PacketFlags.Tcp)) w.WriteString("tcp_flags", FieldText.TcpFlagText[p.TcpFlags]);
-        else w.WriteNull("tcp_flags");
-        w.WriteNumber("length", p.OriginalLength);
+        WritePort(w, PIcmpType, icmp, p.IcmpType);
+        WritePort(w, PIcmpCode, icmp, p.IcmpCode);
+        if (p.IsIp && p.Has(PacketFlags.Tcp)) w.WriteString(PTcpFlags, TcpFlagNames[p.TcpFlags]);
+        else w.WriteNull(PTcpFlags);
+        w.WriteNumber(PLength, p.OriginalLength);
         if (r.FlowId >= 0)
         {
-            w.WriteNumber("flow", r.FlowId);
-            w.WriteString("direction", FieldText.Direction(r.IsReply));
+            w.WriteNumber(PFlow, r.FlowId);
+            w.WriteString(PDirection, r.IsReply ? ReplyName : RequestName);
         }
         else
         {
-            w.WriteNull("flow");
-            w.WriteNull("direction");
+            w.WriteNull(PFlow);
+            w.WriteNull(PDirection);
         }
-        w.WriteString("verdict", VerdictNames[(int)r.Verdict]);
-        WriteRule(w, "rule", r.Verdict == Verdict.Undecodable ? -1 : r.RuleId);
-        if (r.Verdict == Verdict.Deny) w.WriteString("reason", ReasonNames[(int)r.Reason]);
-        else w.WriteNull("reason");
-        w.WriteStartArray("hops");
+        w.WriteString(PVerdict, VerdictTexts[(int)r.Verdict]);
+        WriteRule(w, PRule, r.Verdict == Verdict.Undecodable ? -1 : r.RuleId);
+        if (r.Verdict == Verdict.Deny) w.WriteString(PReason, ReasonTexts[(int)r.Reason]);
+        else w.WriteNull(PReason);
+        w.WriteStartArray(PHops);
         for (var h = 0; h < r.HopCount; h++)
         {
             var hop = r.Hops[h];
             w.WriteStartObject();
-            w.WriteString("kind", HopNames[(int)hop.Kind]);
-            w.WriteString("rule", _references[hop.RuleId]);
-            w.WriteString("result", hop.Allowed ? "allow" : "deny");
-            w.WriteString("basis", BasisNames[(int)hop.Basis]);
+            w.WriteString(PKind, HopTexts[(int)hop.Kind]);
+            w.WriteString(PRule, _references[hop.RuleId]);
+            w.WriteString(PResult, hop.Allowed ? AllowName : DenyName);
+            w.WriteString(PBasis, BasisTexts[(int)hop.Basis]);
             w.WriteEndObject();
         }
         w.WriteEndArray();
-        w.WriteString("stateless_verdict", VerdictNames[(int)r.StatelessVerdict]);
-        WriteRule(w, "stateless_rule", r.StatelessVerdict == Verdict.Undecodable ? -1 : r.StatelessRuleId);
-        w.WriteStartArray("notes");
+        w.WriteString(PStatelessVerdict, VerdictTexts[(int)r.StatelessVerdict]);
+        WriteRule(w, PStatelessRule, r.StatelessVerdict == Verdict.Undecodable ? -1 : r.StatelessRuleId);
+        w.WriteStartArray(PNotes);
         var count = FieldText.Notes(in p, in r, _notes);
         for (var i = 0; i < count; i++) w.WriteStringValue(_notes[i]);
         w.WriteEndArray();
-        if (p.Decoded) w.WriteNull("error");
-        else w.WriteString("error", ErrorNames[(int)p.Error]);
+        if (p.Decoded) w.WriteNull(PError);
+        else w.WriteString(PError, ErrorNames[(int)p.Error]);
         w.WriteEndObject();
     }
 
@@ -199,7 +235,7 @@ internal sealed class JsonRecords
     public static void WriteInput(Utf8JsonWriter w, RunReport report)
     {
         var input = report.Input;
-        var options = report.Evaluator.Options;
+        var options = report.Options;
         w.WriteString("file", input.CaptureName);
         if (input.CaptureFormat is { } format) w.WriteString("format", format);
         else w.WriteNull("format");
@@ -213,6 +249,24 @@ internal sealed class JsonRecords
         w.WriteStartArray("warnings");
         foreach (var warning in input.CaptureWarnings) w.WriteStringValue(warning);
         w.WriteEndArray();
+    }
+
+    private void WriteRule(Utf8JsonWriter w, JsonEncodedText name, int id)
+    {
+        if (id >= 0) w.WriteString(name, _references[id]);
+        else w.WriteNull(name);
+    }
+
+    private static void WriteAddress(Utf8JsonWriter w, JsonEncodedText name, IpAddr address, Span<char> buffer)
+    {
+        if (address.TryFormat(buffer, out var n)) w.WriteString(name, buffer[..n]);
+        else w.WriteString(name, address.ToString());
+    }
+
+    private static void WritePort(Utf8JsonWriter w, JsonEncodedText name, bool present, int value)
+    {
+        if (present) w.WriteNumber(name, value);
+        else w.WriteNull(name);
     }
 
     private void WriteRule(Utf8JsonWriter w, string name, int id)

@@ -107,7 +107,7 @@ public sealed class JsonReportWriter : IReportWriter
         foreach (var c in s.EngineHits) JsonRecords.WriteRuleCount(w, c, withHit: false);
         w.WriteEndArray();
         w.WriteStartArray("assumptions");
-        foreach (var a in Assumptions.For(report.Rules, report.Evaluator.Options)) JsonRecords.WriteAssumption(w, a);
+        foreach (var a in Assumptions.For(report.Rules, report.Options)) JsonRecords.WriteAssumption(w, a);
         w.WriteEndArray();
         w.WriteEndObject();
     }

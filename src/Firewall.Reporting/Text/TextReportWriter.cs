@@ -207,7 +207,7 @@ public sealed class TextReportWriter : IReportWriter
         flows.Add("  untracked", N(s.UntrackedFlows), "0.0.0.0/0 both ways: AWS does not track them");
         if (report.Counters.PacketsOfUnrecordedFlows > 0)
         {
-            flows.Add("  not recorded", "", $"{N(report.Counters.PacketsOfUnrecordedFlows)} packets of flows past the bound of {N(report.Evaluator.Options.MaxFlows)} flows kept per run: evaluated and counted above, not listed per flow");
+            flows.Add("  not recorded", "", $"{N(report.Counters.PacketsOfUnrecordedFlows)} packets of flows past the bound of {N(report.Options.MaxFlows)} flows kept per run: evaluated and counted above, not listed per flow");
         }
         o.Write("Flows\n");
         flows.WriteTo(o, "  ");
@@ -272,7 +272,7 @@ public sealed class TextReportWriter : IReportWriter
 
         o.Write("Assumptions\n");
         var assumptions = new TextTable(false, false, false, false);
-        foreach (var a in Assumptions.For(report.Rules, report.Evaluator.Options))
+        foreach (var a in Assumptions.For(report.Rules, report.Options))
         {
             assumptions.Add(a.Name, a.Value, a.Source, a.Note);
         }

@@ -12,7 +12,7 @@ public class StatefulPropertyTests
     private static readonly string[] Hosts4 = ["10.0.1.10", "10.0.1.20", "10.9.0.5", "10.0.1.77", "198.51.100.7", "203.0.113.9", "192.0.2.1"];
     private static readonly string[] Hosts6 = ["2001:db8:1::10", "2001:db8:1::20", "2001:db8:9::5", "2001:db8:1::77", "2001:db8:ff::1"];
 
-    private static List<PacketInfo> Traffic(Random rng)
+    internal static List<PacketInfo> Traffic(Random rng)
     {
         var flows = Enumerable.Range(0, rng.Next(1, 6)).Select(_ =>
         {

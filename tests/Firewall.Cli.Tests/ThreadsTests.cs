@@ -1,0 +1,87 @@
+using Firewall.Cli.Tests.Support;
+
+namespace Firewall.Cli.Tests;
+
+/// <summary>
+/// <c>--threads N</c> changes how fast, never what: every output of a run on N threads is byte-identical to
+/// the run on one, on every capture in the repository and on a generated mix of many flows.
+/// </summary>
+public sealed class ThreadsTests
+{
+    private static readonly string[][] Outputs =
+    [
+        [],
+        ["--format", "jsonl", "--packets", "--flows"],
+        ["--format", "json", "--flows"],
+        ["--format", "csv", "--flows"],
+    ];
+
+    public static TheoryData<string> Captures()
+    {
+        var data = new TheoryData<string>();
+        foreach (var file in Directory.GetFiles(Repo.PathOf("tests/captures")).Where(f => f.Contains(".pcap")).Order())
+        {
+            data.Add(Path.GetRelativePath(Repo.Root, file));
+        }
+        data.Add("samples/web-tier.pcapng");
+        return data;
+    }
+
+    private static void AssertSameOnThreads(string capture, string ruleset, params string[] extra)
+    {
+        foreach (var output in Outputs)
+        {
+            string[] Args(int threads) => ["check", capture, "--ruleset", ruleset, .. extra, .. output, "--threads", threads.ToString()];
+            var one = CliRunner.Run(Args(1));
+            Assert.True(one.ExitCode is 0, one.Error);
+            foreach (var threads in new[] { 2, 3, 5 })
+            {
+                var many = CliRunner.Run(Args(threads));
+                Assert.Equal(one.ExitCode, many.ExitCode);
+                Assert.Equal(one.Error, many.Error);
+                Assert.True(one.Out == many.Out, $"{capture} {string.Join(' ', output)}: --threads {threads} differs from --threads 1");
+            }
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(Captures))]
+    public void Every_capture_gives_the_same_output_on_several_threads(string capture)
+    {
+        var decap = capture.Contains("vxlan") ? new[] { "--decap", "vxlan" } : [];
+        AssertSameOnThreads(Repo.PathOf(capture), Repo.PathOf("rulesets/web-tier.yaml"), decap);
+        AssertSameOnThreads(Repo.PathOf(capture), Repo.PathOf("rulesets/dual-stack.yaml"), decap);
+    }
+
+    [Fact]
+    public void A_generated_mix_of_many_flows_gives_the_same_output_on_several_threads()
+    {
+        var dir = Directory.CreateTempSubdirectory("firewall-threads-");
+        try
+        {
+            var ruleset = Repo.PathOf("rulesets/three-tier.yaml");
+            var capture = Path.Combine(dir.FullName, "mix.pcap");
+            var synth = CliRunner.Run("synth", "--random", "40000", "--seed", "11", "--ruleset", ruleset, "-o", capture);
+            Assert.True(synth.ExitCode == 0, synth.Error);
+            AssertSameOnThreads(capture, ruleset);
+            AssertSameOnThreads(capture, ruleset, "--midstream", "strict");
+        }
+        finally
+        {
+            dir.Delete(recursive: true);
+        }
+    }
+
+    [Fact]
+    public void Related_icmp_runs_on_one_thread_and_threads_are_bounded()
+    {
+        var capture = Repo.PathOf("tests/captures/icmp-errors.pcap");
+        var ruleset = Repo.PathOf("rulesets/dual-stack.yaml");
+        var one = CliRunner.Run("check", capture, "--ruleset", ruleset, "--related-icmp", "--threads", "1", "--format", "jsonl", "--packets");
+        var many = CliRunner.Run("check", capture, "--ruleset", ruleset, "--related-icmp", "--threads", "4", "--format", "jsonl", "--packets");
+        Assert.Equal(one.Out, many.Out);
+        var zero = CliRunner.Run("check", capture, "--ruleset", ruleset, "--threads", "0");
+        Assert.Equal(2, zero.ExitCode);
+        Assert.Contains("--threads must be between 1 and 256", zero.Error);
+    }
+}
