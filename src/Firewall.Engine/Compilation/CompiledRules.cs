@@ -43,29 +43,42 @@ public sealed class CompiledSgRuleSet
     {
         Rules = rules;
         Peers = peers;
-        var buckets = new int[256][];
+        var lists = new List<int>[256];
         for (var p = 0; p < 256; p++)
         {
-            var list = new List<int>();
-            for (var i = 0; i < rules.Length; i++)
-            {
-                if (rules[i].Protocol < 0 || rules[i].Protocol == p)
-                {
-                    list.Add(i);
-                }
-            }
-            buckets[p] = list.ToArray();
+            lists[p] = [];
         }
+        for (var i = 0; i < rules.Length; i++)
+        {
+            if (rules[i].Protocol < 0)
+            {
+                foreach (var list in lists) list.Add(i);
+            }
+            else
+            {
+                lists[rules[i].Protocol].Add(i);
+            }
+        }
+        var buckets = lists.Select(l => l.ToArray()).ToArray();
         ByProtocol = buckets;
         PortIndexes = new PortIndex?[256];
         foreach (var p in new[] { IpProtocol.Tcp, IpProtocol.Udp })
         {
             PortIndexes[p] = PortIndex.Build(rules, buckets[p]);
         }
-        for (var p = 0; p < 256; p++)
+        foreach (var r in rules)
         {
-            OpenToAll[p] = rules.Any(r => r.PeerIsAll && (r.Protocol < 0 || r.Protocol == p) && r.Ports.IsAll
-                && (r.Protocol < 0 || !IpProtocol.IsIcmp((byte)p) || r.Icmp.IsAny));
+            if (!r.PeerIsAll || !r.Ports.IsAll)
+            {
+                continue;
+            }
+            for (var p = 0; p < 256; p++)
+            {
+                if (r.Protocol < 0 || (r.Protocol == p && (!IpProtocol.IsIcmp((byte)p) || r.Icmp.IsAny)))
+                {
+                    OpenToAll[p] = true;
+                }
+            }
         }
     }
 

@@ -61,25 +61,44 @@ public sealed class PortIndex
             }
         }
         var starts = cuts.ToArray();
+        // Each rule covers a run of whole segments: count, then fill, in rule order (so every list is ascending).
+        var counts = new long[starts.Length + 1];
+        foreach (var i in bucket)
+        {
+            var (first, last) = Segments(starts, rules[i].Ports);
+            counts[first]++;
+            counts[last + 1]--;
+        }
         var offsets = new int[starts.Length + 1];
-        var list = new List<int>();
-        var limit = (long)bucket.Length * MaxEntriesPerRule;
+        long running = 0, total = 0;
         for (var s = 0; s < starts.Length; s++)
         {
-            offsets[s] = list.Count;
-            foreach (var i in bucket)
-            {
-                if (rules[i].Ports.Contains((ushort)starts[s]))
-                {
-                    list.Add(i);
-                }
-            }
-            if (list.Count > limit)
+            running += counts[s];
+            total += running;
+            if (total > (long)bucket.Length * MaxEntriesPerRule)
             {
                 return null; // wide overlapping ranges everywhere: the lists would cost more than the scan saves
             }
+            offsets[s + 1] = (int)total;
         }
-        offsets[starts.Length] = list.Count;
-        return new PortIndex(starts, offsets, list.ToArray());
+        var list = new int[total];
+        var fill = offsets[..^1].ToArray();
+        foreach (var i in bucket)
+        {
+            var (first, last) = Segments(starts, rules[i].Ports);
+            for (var s = first; s <= last; s++)
+            {
+                list[fill[s]++] = i;
+            }
+        }
+        return new PortIndex(starts, offsets, list);
+    }
+
+    /// <summary>The first and last segment a port range covers (its bounds are segment starts or ends by construction).</summary>
+    private static (int First, int Last) Segments(int[] starts, Addressing.PortRange ports)
+    {
+        var first = Array.BinarySearch(starts, (int)ports.From);
+        var last = ports.To == 65535 ? starts.Length - 1 : Array.BinarySearch(starts, ports.To + 1) - 1;
+        return (first, last);
     }
 }
