@@ -78,6 +78,10 @@ ratio() { printf '%-34s %8.2f\n' "$1" "$(echo "$2 / $3" | bc -l)"; }
 echo
 ratio "check wall / cat wall" "${MED[check]}" "${MED[cat]}"
 [ -n "${MED[tcpdump]:-}" ] && ratio "check packet rate / tcpdump's" "${MED[tcpdump]}" "${MED[check]}"
+if [ -n "${MED[check-threads1]:-}" ]; then
+    ratio "one core: check wall / cat wall" "${MED[check-threads1]}" "${MED[cat]}"
+    [ -n "${MED[tcpdump]:-}" ] && ratio "one core: rate / tcpdump's" "${MED[tcpdump]}" "${MED[check-threads1]}"
+fi
 [ -n "${MED[check-threads1]:-}" ] && ratio "all cores rate / one core's" "${MED[check-threads1]}" "${MED[check]}"
 ratio "jsonl per-packet rate / check's" "${MED[check]}" "${MED[check-jsonl]}"
 if [ -x /usr/bin/time ]; then
