@@ -73,10 +73,8 @@ internal static class ShardedCaptureRun
             worker.Thread.Start();
         }
 
-        // The calling thread's shard: the hash points below this bound (out of 2^32).
         // Writing per-packet output costs more than evaluating: then the calling thread keeps no shard's flows.
-        var discount = packetWriter is null ? ReaderDiscount : 100;
-        var ownShare = (ulong)((100 - discount) * (1L << 32) / (100L * threads));
+        var split = ShardSplit.WithFirstShare(threads, packetWriter is null ? 100 - ReaderDiscount : 0);
         var merger = new ShardMerger([own, .. workers.Select(w => w.Evaluator)]);
         var keepPackets = packetWriter is not null;
         string? readError = null;
@@ -97,10 +95,10 @@ internal static class ShardedCaptureRun
                 while (batch.Count < BatchSize && reader.TryReadNext(ref info))
                 {
                     var i = batch.Count++;
-                    var point = Sharding.Point(in info);
-                    if (point < ownShare)
+                    var shard = split.ShardOf(in info);
+                    batch.Shards[i] = (byte)shard;
+                    if (shard == 0)
                     {
-                        batch.Shards[i] = 0;
                         own.Evaluate(in info, ref batch.Results[i]);
                         if (keepPackets)
                         {
@@ -109,7 +107,6 @@ internal static class ShardedCaptureRun
                     }
                     else
                     {
-                        batch.Shards[i] = (byte)(1 + point % (ulong)workers.Length);
                         batch.Packets[i] = info;
                     }
                 }

@@ -25,9 +25,6 @@ public sealed class PortIndex
         _rules = rules;
     }
 
-    /// <summary>Entries in the candidate lists, for the memory figures.</summary>
-    public int Entries => _rules.Length;
-
     /// <summary>Indexes into the rule array, ascending, of the rules that may match <paramref name="port"/>.</summary>
     public ReadOnlySpan<int> Candidates(ushort port)
     {
@@ -82,7 +79,7 @@ public sealed class PortIndex
             offsets[s + 1] = (int)total;
         }
         var list = new int[total];
-        var fill = offsets[..^1].ToArray();
+        var fill = offsets[..^1];
         foreach (var i in bucket)
         {
             var (first, last) = Segments(starts, rules[i].Ports);

@@ -12,11 +12,10 @@ public sealed class FlowTable
     private int[] _index; // record number + 1; 0 = empty; empty array until first needed for adopted records
     private int _mask;
 
-    public FlowTable(int capacity = 1024)
+    public FlowTable()
     {
-        capacity = (int)System.Numerics.BitOperations.RoundUpToPowerOf2((uint)Math.Max(1024, capacity));
-        _records = new FlowRecord[capacity];
-        _index = new int[capacity * 2];
+        _records = new FlowRecord[1024];
+        _index = new int[2048];
         _mask = _index.Length - 1;
     }
 
@@ -70,7 +69,7 @@ public sealed class FlowTable
         created = true;
         if (Count == _records.Length)
         {
-            Array.Resize(ref _records, Math.Max(1024, _records.Length * 2));
+            Array.Resize(ref _records, _records.Length * 2);
         }
         var id = Count++;
         _records[id] = new FlowRecord { Key = key, DeniedBy = -1, StatelessDeniedBy = -1 };
@@ -84,7 +83,7 @@ public sealed class FlowTable
 
     private void GrowIndex()
     {
-        _index = new int[Math.Max(2048, (int)System.Numerics.BitOperations.RoundUpToPowerOf2((uint)Math.Max(_index.Length * 2, Count * 2 + 2)))];
+        _index = new int[(int)System.Numerics.BitOperations.RoundUpToPowerOf2((uint)Math.Max(2048, Count * 2 + 2))];
         _mask = _index.Length - 1;
         for (var id = 0; id < Count; id++)
         {

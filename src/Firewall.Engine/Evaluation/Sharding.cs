@@ -11,9 +11,6 @@ namespace Firewall.Engine.Evaluation;
 /// </summary>
 public static class Sharding
 {
-    /// <summary>Shard <paramref name="p"/> belongs to when the address pairs are split evenly over <paramref name="shards"/>.</summary>
-    public static int ShardOf(in PacketInfo p, int shards) => shards <= 1 ? 0 : (int)(Point(in p) * (ulong)shards >> 32);
-
     /// <summary>
     /// Where the packet's unordered address pair falls in [0, 2^32): the same for both directions and for
     /// every packet between the two hosts. Undecodable and non-IP frames (no flow, no table) are at 0.
@@ -35,5 +32,23 @@ public static class Sharding
         var x = a.Hi * 0x9E3779B97F4A7C15UL ^ a.Lo;
         x ^= x >> 31;
         return x * 0x94D049BB133111EBUL;
+    }
+}
+
+/// <summary>
+/// How the address-pair space is cut into shards: shard 0 takes the points below <see cref="FirstBound"/>
+/// (the thread that also reads and writes may take less than its fair share), the other shards share the
+/// rest evenly. Any split gives the same results; it only moves work between threads.
+/// </summary>
+public readonly record struct ShardSplit(int Shards, ulong FirstBound)
+{
+    /// <summary>Shard 0 takes <paramref name="percentOfFair"/> % of a fair share (1/<paramref name="shards"/>).</summary>
+    public static ShardSplit WithFirstShare(int shards, int percentOfFair) =>
+        new(shards, shards <= 1 ? 1UL << 32 : (ulong)percentOfFair * (1UL << 32) / (100UL * (ulong)shards));
+
+    public int ShardOf(in PacketInfo p)
+    {
+        var point = Sharding.Point(in p);
+        return point < FirstBound ? 0 : 1 + (int)(point % (ulong)(Shards - 1));
     }
 }

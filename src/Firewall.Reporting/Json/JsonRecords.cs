@@ -33,7 +33,6 @@ internal sealed class JsonRecords
     private static readonly JsonEncodedText PacketType = JsonEncodedText.Encode("packet");
     private static readonly JsonEncodedText FlowType = JsonEncodedText.Encode("flow");
 
-    /// <param name="typed">Write <c>"type": "packet"</c> first (JSON Lines, where records of several kinds mix).</param>
     // Pre-encoded names and values of packet records: millions are written per run.
     private static readonly JsonEncodedText PBasis = JsonEncodedText.Encode("basis");
     private static readonly JsonEncodedText PDirection = JsonEncodedText.Encode("direction");
@@ -70,6 +69,7 @@ internal sealed class JsonRecords
     private static readonly JsonEncodedText AllowName = JsonEncodedText.Encode("allow");
     private static readonly JsonEncodedText DenyName = JsonEncodedText.Encode("deny");
 
+    /// <param name="typed">Write <c>"type": "packet"</c> first (JSON Lines, where records of several kinds mix).</param>
     public void WritePacket(Utf8JsonWriter w, in PacketInfo p, in PacketResult r, bool typed = false)
     {
         Span<char> text = stackalloc char[FieldText.MaxTimeChars + FieldText.MaxAddressChars];

@@ -23,8 +23,9 @@ public class ShardMergerTests
         return (results, evaluator.Counters, evaluator.Flows.Records.ToArray());
     }
 
-    private static (PacketResult[] Results, Counters Counters, FlowRecord[] Flows) Sharded(CompiledRuleset rules, EvaluationOptions options, List<PacketInfo> packets, int shards)
+    private static (PacketResult[] Results, Counters Counters, FlowRecord[] Flows) Sharded(CompiledRuleset rules, EvaluationOptions options, List<PacketInfo> packets, ShardSplit split)
     {
+        var shards = split.Shards;
         var evaluators = Enumerable.Range(0, shards).Select(_ => new Evaluator(rules, options)).ToArray();
         var results = new PacketResult[packets.Count];
         var owner = new int[packets.Count];
@@ -34,7 +35,7 @@ public class ShardMergerTests
             for (var i = 0; i < packets.Count; i++)
             {
                 var p = packets[i];
-                if (Sharding.ShardOf(in p, shards) == s)
+                if (split.ShardOf(in p) == s)
                 {
                     owner[i] = s;
                     evaluators[s].Evaluate(in p, ref results[i]);
@@ -61,12 +62,13 @@ public class ShardMergerTests
             var rules = RulesetCompiler.Compile(RandomCases.Ruleset(rng));
             var packets = StatefulPropertyTests.Traffic(rng);
             var options = new EvaluationOptions { MaxFlows = rng.Next(3) == 0 ? rng.Next(1, 4) : 1_000_000 };
-            var shards = rng.Next(2, 5);
+            var split = ShardSplit.WithFirstShare(rng.Next(2, 5), rng.Next(0, 101));
             var single = Single(rules, options, packets);
-            var sharded = Sharded(rules, options, packets, shards);
+            var sharded = Sharded(rules, options, packets, split);
+            var even = ShardSplit.WithFirstShare(4, 100);
             foreach (var p in packets)
             {
-                usedShards[Sharding.ShardOf(in p, 4)] = true;
+                usedShards[even.ShardOf(in p)] = true;
             }
 
             for (var i = 0; i < packets.Count; i++)
