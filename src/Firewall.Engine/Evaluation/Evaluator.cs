@@ -24,7 +24,6 @@ public sealed class Evaluator
     private readonly Dictionary<FragmentKey, FragmentVerdict> _fragments = new();
     private readonly HashSet<long> _flowRuleOverflow = new();
     private FlowRecord _unrecorded;
-    private RuleResultCache[] _ruleCache = new RuleResultCache[1024];
     private int _cacheFlow = -1; // the flow whose rule results this packet may use and fill, or -1
     private int _cacheSide;
     private int _noCache;
@@ -90,31 +89,52 @@ public sealed class Evaluator
             Counters.DecodeErrors[(int)p.Error]++;
             return;
         }
-        if (!p.IsIp || IsNeighborDiscovery(in p) || !PlanPath(in p, ref r))
+        if (!p.IsIp || IsNeighborDiscovery(in p))
         {
-            Finish(ref r, Verdict.Skip, RuleTable.Skip);
-            Counters.Skipped++;
-            Counters.RulePackets[RuleTable.Skip]++;
-            return;
-        }
-        var service = _rules.Bypass.Classify(in p);
-        if (service != Bypass.Service.None)
-        {
-            r.HopCount = 0;
-            r.Flags |= PacketResultFlags.NotFiltered;
-            Finish(ref r, Verdict.Allow, _rules.BypassIds[(int)service]);
-            Counters.NotFiltered++;
-            Counters.RulePackets[r.RuleId]++;
+            Skip(ref r);
             return;
         }
 
         var now = p.TimestampNs;
-        if (p.IsLaterFragment && FollowFirstFragment(in p, ref r, now))
+        var key = FlowKeyOf(in p, out var swapped);
+        int flowId;
+        bool isReply;
+        var known = p.IsLaterFragment ? -1 : Flows.Find(in key);
+        if (known >= 0)
         {
-            return;
+            // A known flow had a path and no bypass when it was created, and both depend only on its key:
+            // the hops come from the endpoints' places it remembers, with no address lookups.
+            flowId = known;
+            ref var record = ref Flows[known];
+            var senderIsA = !swapped;
+            BuildHops(ref r, record.Path.Of(senderIsA), record.Path.Of(!senderIsA));
+            isReply = senderIsA != record.ClientIsA;
         }
-
-        var flowId = FindFlow(in p, out var isReply);
+        else
+        {
+            var path = Locate(in p); // A = source, B = destination
+            BuildHops(ref r, path.A, path.B);
+            if (r.HopCount == 0)
+            {
+                Skip(ref r);
+                return;
+            }
+            var service = _rules.Bypass.Classify(in p);
+            if (service != Bypass.Service.None)
+            {
+                r.HopCount = 0;
+                r.Flags |= PacketResultFlags.NotFiltered;
+                Finish(ref r, Verdict.Allow, _rules.BypassIds[(int)service]);
+                Counters.NotFiltered++;
+                Counters.RulePackets[r.RuleId]++;
+                return;
+            }
+            if (p.IsLaterFragment && FollowFirstFragment(in p, ref r, now))
+            {
+                return;
+            }
+            flowId = AddFlow(in p, in key, swapped, path, out isReply);
+        }
         r.FlowId = flowId;
         r.IsReply = isReply;
         if (flowId < 0)
@@ -161,58 +181,70 @@ public sealed class Evaluator
         r.StatelessRuleId = ruleId;
     }
 
-    /// <summary>Fills the hop plan (kinds and targets); false when the packet meets no hop (out of scope).</summary>
-    private bool PlanPath(in PacketInfo p, ref PacketResult r)
+    private void Skip(ref PacketResult r)
+    {
+        r.HopCount = 0;
+        Finish(ref r, Verdict.Skip, RuleTable.Skip);
+        Counters.Skipped++;
+        Counters.RulePackets[RuleTable.Skip]++;
+    }
+
+    /// <summary>Where the packet's source (A) and destination (B) sit in the ruleset: interface and subnet of each.</summary>
+    private FlowPath Locate(in PacketInfo p)
     {
         var map = _rules.Addresses;
         map.Locate(p.Src, out var srcIf, out var srcSubnet);
         map.Locate(p.Dst, out var dstIf, out var dstSubnet);
-        var n = 0;
-        if (srcIf >= 0 && _rules.Interfaces[srcIf].HasGroups)
-        {
-            r.Hops[n++] = new HopTrace { Kind = HopKind.SgOutbound, Target = srcIf };
-        }
-        // AWS evaluates NACLs where traffic enters and leaves a subnet, not within it ("Network ACLs").
-        if (srcSubnet >= 0 && srcSubnet != dstSubnet)
-        {
-            r.Hops[n++] = new HopTrace { Kind = HopKind.NaclOutbound, Target = _rules.SubnetAcl[srcSubnet] };
-        }
-        if (dstSubnet >= 0 && srcSubnet != dstSubnet)
-        {
-            r.Hops[n++] = new HopTrace { Kind = HopKind.NaclInbound, Target = _rules.SubnetAcl[dstSubnet] };
-        }
-        if (dstIf >= 0 && _rules.Interfaces[dstIf].HasGroups)
-        {
-            r.Hops[n++] = new HopTrace { Kind = HopKind.SgInbound, Target = dstIf };
-        }
-        r.HopCount = n;
-        return n > 0;
+        return new FlowPath(new FlowPath.Place(srcIf, srcSubnet), new FlowPath.Place(dstIf, dstSubnet));
     }
 
-    private int FindFlow(in PacketInfo p, out bool isReply)
+    /// <summary>Fills the hop plan (kinds and targets) from the endpoints' places; no hop means out of scope.</summary>
+    private void BuildHops(ref PacketResult r, FlowPath.Place src, FlowPath.Place dst)
     {
-        FlowKey key;
-        bool swapped;
-        var echo = p.Has(PacketFlags.IcmpEcho);
+        var n = 0;
+        if (src.Interface >= 0 && _rules.Interfaces[src.Interface].HasGroups)
+        {
+            r.Hops[n++] = new HopTrace { Kind = HopKind.SgOutbound, Target = src.Interface };
+        }
+        // AWS evaluates NACLs where traffic enters and leaves a subnet, not within it ("Network ACLs").
+        if (src.Subnet >= 0 && src.Subnet != dst.Subnet)
+        {
+            r.Hops[n++] = new HopTrace { Kind = HopKind.NaclOutbound, Target = _rules.SubnetAcl[src.Subnet] };
+        }
+        if (dst.Subnet >= 0 && src.Subnet != dst.Subnet)
+        {
+            r.Hops[n++] = new HopTrace { Kind = HopKind.NaclInbound, Target = _rules.SubnetAcl[dst.Subnet] };
+        }
+        if (dst.Interface >= 0 && _rules.Interfaces[dst.Interface].HasGroups)
+        {
+            r.Hops[n++] = new HopTrace { Kind = HopKind.SgInbound, Target = dst.Interface };
+        }
+        r.HopCount = n;
+    }
+
+    /// <summary>The packet's flow key (canonical order; <paramref name="swapped"/> when the sender is the key's B).</summary>
+    private static FlowKey FlowKeyOf(in PacketInfo p, out bool swapped)
+    {
         if (p.Has(PacketFlags.Ports))
         {
-            key = FlowKey.Canonical(p.Src, p.SrcPort, p.Dst, p.DstPort, p.Protocol, out swapped);
+            return FlowKey.Canonical(p.Src, p.SrcPort, p.Dst, p.DstPort, p.Protocol, out swapped);
         }
-        else if (echo)
+        if (p.Has(PacketFlags.IcmpEcho))
         {
-            key = FlowKey.Canonical(p.Src, p.IcmpId, p.Dst, p.IcmpId, p.Protocol, out swapped);
+            return FlowKey.Canonical(p.Src, p.IcmpId, p.Dst, p.IcmpId, p.Protocol, out swapped);
         }
-        else if (p.Has(PacketFlags.Icmp))
+        if (p.Has(PacketFlags.Icmp))
         {
             // Other ICMP messages (errors, router/neighbour discovery...) form flows of their own per type/code.
             var tc = (ushort)(p.IcmpType << 8 | p.IcmpCode);
-            key = FlowKey.Canonical(p.Src, tc, p.Dst, tc, p.Protocol, out swapped);
+            return FlowKey.Canonical(p.Src, tc, p.Dst, tc, p.Protocol, out swapped);
         }
-        else
-        {
-            key = FlowKey.Canonical(p.Src, 0, p.Dst, 0, p.Protocol, out swapped);
-        }
+        return FlowKey.Canonical(p.Src, 0, p.Dst, 0, p.Protocol, out swapped);
+    }
 
+    /// <summary>Finds or creates the flow of a packet that has a path; -1 past the flow-record bound.</summary>
+    private int AddFlow(in PacketInfo p, in FlowKey key, bool swapped, FlowPath path, out bool isReply)
+    {
         var id = Flows.FindOrAdd(in key, _options.MaxFlows, out var created);
         if (id < 0)
         {
@@ -227,6 +259,7 @@ public sealed class Evaluator
             flow.FirstFrame = p.Frame;
             flow.FirstTimeNs = p.TimestampNs;
             flow.ClientIsA = senderIsA;
+            flow.Path = senderIsA ? path : path.Reversed;
             if (p.Protocol == IpProtocol.Tcp && p.Has(PacketFlags.Tcp))
             {
                 var kind = TcpStateMachine.Classify(p.TcpFlags);
@@ -241,7 +274,7 @@ public sealed class Evaluator
                     flow.Flags |= FlowFlags.Inferred;
                 }
             }
-            else if (echo && IcmpKind.IsEchoReply(p.Protocol, p.IcmpType))
+            else if (p.Has(PacketFlags.IcmpEcho) && IcmpKind.IsEchoReply(p.Protocol, p.IcmpType))
             {
                 flow.ClientIsA = !senderIsA;
                 flow.Flags |= FlowFlags.Inferred;
@@ -259,12 +292,8 @@ public sealed class Evaluator
         {
             return;
         }
-        if (flowId >= _ruleCache.Length)
-        {
-            Array.Resize(ref _ruleCache, Math.Max(_ruleCache.Length * 2, flowId + 1));
-        }
         _cacheSide = senderIsA ? 0 : 1;
-        _ruleCache[flowId].Prepare(_cacheSide, RuleResultCache.Discriminator(in p));
+        Flows[flowId].RuleCache.Prepare(_cacheSide, RuleResultCache.Discriminator(in p));
         _cacheFlow = flowId;
     }
 
@@ -277,7 +306,7 @@ public sealed class Evaluator
             _noCache = 0;
             return ref _noCache;
         }
-        return ref _ruleCache[_cacheFlow].Hops[_cacheSide * 4 + h];
+        return ref Flows[_cacheFlow].RuleCache.Hops[_cacheSide * 4 + h];
     }
 
     /// <summary>

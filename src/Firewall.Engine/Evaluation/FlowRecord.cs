@@ -51,22 +51,22 @@ public struct FlowRecord
 {
     public const int InlineRules = 10;
 
+    // Fields are ordered by size so the record packs without padding: it is the largest per-flow structure.
+
     /// <summary>Canonical key (smaller endpoint in A).</summary>
     public FlowKey Key;
-
-    /// <summary>The client (request sender) is the key's A endpoint.</summary>
-    public bool ClientIsA;
 
     public long FirstFrame;
     public long FirstTimeNs;
     public long LastTimeNs;
+    public long RequestBytes;
+    public long ReplyBytes;
+    public long DeniedFrame;
 
     public int RequestAllowed;
     public int RequestDenied;
     public int ReplyAllowed;
     public int ReplyDenied;
-    public long RequestBytes;
-    public long ReplyBytes;
 
     public int StatelessRequestAllowed;
     public int StatelessRequestDenied;
@@ -75,18 +75,28 @@ public struct FlowRecord
 
     /// <summary>Reference id of the first packet that was denied, or -1.</summary>
     public int DeniedBy;
-    public long DeniedFrame;
-    public bool DeniedPacketWasReply;
 
     public int StatelessDeniedBy;
+
+    /// <summary>The distinct references this flow's packets met, for per-rule flow counts.</summary>
+    public FlowRuleSet Rules;
+
+    /// <summary>Where the key's endpoints sit in the ruleset (the evaluator's path plan).</summary>
+    internal FlowPath Path;
+
+    /// <summary>What the rules said at each hop for each side (the evaluator's, kept beside the flow it serves).</summary>
+    internal RuleResultCache RuleCache;
+
+    /// <summary>The client (request sender) is the key's A endpoint.</summary>
+    public bool ClientIsA;
+
+    public bool DeniedPacketWasReply;
 
     /// <summary>The most recent TCP tracking state seen for this flow.</summary>
     public TcpState TcpState;
 
     public FlowFlags Flags;
 
-    /// <summary>The distinct references this flow's packets met, for per-rule flow counts.</summary>
-    public FlowRuleSet Rules;
     public byte RuleCount;
 
     public readonly IpAddr Client => ClientIsA ? Key.A : Key.B;

@@ -3,43 +3,69 @@ using Firewall.Engine.Tracking;
 namespace Firewall.Engine.Evaluation;
 
 /// <summary>
-/// Every flow of a run, in order of first appearance: records in one growing struct array, found
-/// through an open-addressing index of record numbers (no per-flow object).
+/// Every flow of a run, in order of first appearance: records in fixed-size struct chunks, found through
+/// an open-addressing index of record numbers (no per-flow object). Chunks, unlike one doubling array,
+/// never copy records and never hold two copies at once: a run of a million flows touches each record's
+/// memory once, and fresh memory is what a long capture mostly pays for.
 /// </summary>
 public sealed class FlowTable
 {
-    private FlowRecord[] _records;
+    internal const int ChunkBits = 14;
+    internal const int ChunkSize = 1 << ChunkBits; // 16,384 records, about 4 MB
+    private const int ChunkMask = ChunkSize - 1;
+
+    private FlowRecord[][] _chunks; // all full-size except the first while it is still growing towards ChunkSize
+    private int _chunkCount;
     private int[] _index; // record number + 1; 0 = empty; empty array until first needed for adopted records
     private int _mask;
 
     public FlowTable()
     {
-        _records = new FlowRecord[1024];
+        _chunks = [new FlowRecord[1024]];
+        _chunkCount = 1;
         _index = new int[2048];
         _mask = _index.Length - 1;
     }
 
-    /// <summary>A table of finished flows laid out by the caller (a merged run); its index is built only if asked to find.</summary>
-    public FlowTable(FlowRecord[] records, int count)
+    private FlowTable(int count)
     {
-        _records = records;
+        _chunkCount = Math.Max(1, (count + ChunkMask) >> ChunkBits);
+        _chunks = new FlowRecord[_chunkCount][];
+        for (var c = 0; c < _chunkCount; c++)
+        {
+            _chunks[c] = GC.AllocateUninitializedArray<FlowRecord>(Math.Clamp(count, 1, ChunkSize));
+        }
         Count = count;
         _index = [];
     }
 
+    /// <summary>
+    /// A table of <paramref name="count"/> records for the caller to fill, each id once, from any thread
+    /// (a merged run); its index is built only if asked to find.
+    /// </summary>
+    public static FlowTable ForFilling(int count) => new(count);
+
     public int Count { get; private set; }
 
-    public ref FlowRecord this[int id] => ref _records[id];
+    public ref FlowRecord this[int id] => ref _chunks[id >> ChunkBits][id & ChunkMask];
 
-    public ReadOnlySpan<FlowRecord> Records => _records.AsSpan(0, Count);
+    public FlowRecords Records => new(_chunks, Count);
 
-    public long BytesAllocated => (long)_records.Length * System.Runtime.CompilerServices.Unsafe.SizeOf<FlowRecord>() + (long)_index.Length * sizeof(int);
+    public long BytesAllocated
+    {
+        get
+        {
+            long records = 0;
+            for (var c = 0; c < _chunkCount; c++)
+            {
+                records += _chunks[c].Length;
+            }
+            return records * System.Runtime.CompilerServices.Unsafe.SizeOf<FlowRecord>() + (long)_index.Length * sizeof(int);
+        }
+    }
 
-    /// <summary>
-    /// The id of the flow with <paramref name="key"/>, creating it when new (<paramref name="created"/>), or -1
-    /// when it is new and the table already holds <paramref name="maxFlows"/> flows.
-    /// </summary>
-    public int FindOrAdd(in FlowKey key, int maxFlows, out bool created)
+    /// <summary>The id of the flow with <paramref name="key"/>, or -1 when there is none.</summary>
+    public int Find(in FlowKey key)
     {
         if (_index.Length == 0)
         {
@@ -51,14 +77,32 @@ public sealed class FlowTable
             var slot = _index[i];
             if (slot == 0)
             {
-                break;
+                return -1;
             }
-            ref var r = ref _records[slot - 1];
+            ref var r = ref this[slot - 1];
             if (r.Key.Hash == key.Hash && r.Key.Equals(key))
             {
-                created = false;
                 return slot - 1;
             }
+            i = (i + 1) & _mask;
+        }
+    }
+
+    /// <summary>
+    /// The id of the flow with <paramref name="key"/>, creating it when new (<paramref name="created"/>), or -1
+    /// when it is new and the table already holds <paramref name="maxFlows"/> flows.
+    /// </summary>
+    public int FindOrAdd(in FlowKey key, int maxFlows, out bool created)
+    {
+        var found = Find(in key);
+        if (found >= 0)
+        {
+            created = false;
+            return found;
+        }
+        var i = key.Hash & _mask;
+        while (_index[i] != 0)
+        {
             i = (i + 1) & _mask;
         }
         if (Count >= maxFlows)
@@ -67,12 +111,12 @@ public sealed class FlowTable
             return -1;
         }
         created = true;
-        if (Count == _records.Length)
+        if (Count == _chunks[0].Length + (_chunkCount - 1) * ChunkSize)
         {
-            Array.Resize(ref _records, _records.Length * 2);
+            AddRoom();
         }
         var id = Count++;
-        _records[id] = new FlowRecord { Key = key, DeniedBy = -1, StatelessDeniedBy = -1 };
+        this[id] = new FlowRecord { Key = key, DeniedBy = -1, StatelessDeniedBy = -1 };
         _index[i] = id + 1;
         if (Count * 2 > _index.Length)
         {
@@ -81,13 +125,28 @@ public sealed class FlowTable
         return id;
     }
 
+    /// <summary>Room for the next record: the first chunk doubles up to full size, then whole chunks are added.</summary>
+    private void AddRoom()
+    {
+        if (_chunks[0].Length < ChunkSize)
+        {
+            Array.Resize(ref _chunks[0], Math.Min(ChunkSize, _chunks[0].Length * 2));
+            return;
+        }
+        if (_chunkCount == _chunks.Length)
+        {
+            Array.Resize(ref _chunks, _chunks.Length * 2);
+        }
+        _chunks[_chunkCount++] = new FlowRecord[ChunkSize];
+    }
+
     private void GrowIndex()
     {
         _index = new int[(int)System.Numerics.BitOperations.RoundUpToPowerOf2((uint)Math.Max(2048, Count * 2 + 2))];
         _mask = _index.Length - 1;
         for (var id = 0; id < Count; id++)
         {
-            var i = _records[id].Key.Hash & _mask;
+            var i = this[id].Key.Hash & _mask;
             while (_index[i] != 0)
             {
                 i = (i + 1) & _mask;

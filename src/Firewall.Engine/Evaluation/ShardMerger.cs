@@ -99,18 +99,18 @@ public sealed class ShardMerger
             }
         }
         // Copied in parallel: a run's flows can be hundreds of megabytes, and this is the only serial step left.
-        var records = GC.AllocateUninitializedArray<FlowRecord>(Math.Max(1, _flows));
-        const int Chunk = 1 << 16;
+        var merged = FlowTable.ForFilling(_flows);
+        const int Chunk = FlowTable.ChunkSize;
         Parallel.For(0, (_flows + Chunk - 1) / Chunk, c =>
         {
             var end = Math.Min(_flows, (c + 1) * Chunk);
             for (var id = c * Chunk; id < end; id++)
             {
                 var owner = _owner[id];
-                records[id] = _shards[(int)(owner >> 32)].Flows[(int)owner];
+                merged[id] = _shards[(int)(owner >> 32)].Flows[(int)owner];
             }
         });
-        return (counters, new FlowTable(records, _flows));
+        return (counters, merged);
     }
 
     /// <summary>

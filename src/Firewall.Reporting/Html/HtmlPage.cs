@@ -472,7 +472,7 @@ public static class HtmlPage
         return $"{IpProtocol.Name(f.Key.Protocol)} {Text.TextReportWriter.Endpoint(f.Client, f.ClientPort, ports)} → {Text.TextReportWriter.Endpoint(f.Server, f.ServerPort, ports)}";
     }
 
-    private static (long First, long Last)? FlowSpan(ReadOnlySpan<FlowRecord> flows)
+    private static (long First, long Last)? FlowSpan(FlowRecords flows)
     {
         if (flows.Length == 0)
         {

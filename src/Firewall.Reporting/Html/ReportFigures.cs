@@ -24,7 +24,7 @@ public static class ReportFigures
     public const int MaxExamples = 3;
 
     /// <summary>New flows per timeline bucket (by their first packet) and outcome: [bucket, <see cref="FlowOutcome"/>].</summary>
-    public static long[,] FlowsPerInterval(Timeline timeline, ReadOnlySpan<FlowRecord> flows)
+    public static long[,] FlowsPerInterval(Timeline timeline, FlowRecords flows)
     {
         var counts = new long[Math.Max(1, timeline.BucketCount), Enum.GetValues<FlowOutcome>().Length];
         foreach (ref readonly var f in flows)
@@ -207,7 +207,7 @@ public static class ReportFigures
     /// The flows the table shows: all of them when they fit, else flows with a denied packet first (they
     /// are what a reader looks for), then allowed flows, each in order of appearance; shown by flow number.
     /// </summary>
-    public static FlowSelection SelectFlows(ReadOnlySpan<FlowRecord> flows, int max)
+    public static FlowSelection SelectFlows(FlowRecords flows, int max)
     {
         if (flows.Length <= max)
         {

@@ -131,7 +131,7 @@ public static class ReplyDropAnalysis
     public const int WidestV4Prefix = 16;
     public const int WidestV6Prefix = 48;
 
-    public static ReplyDropReport Analyze(CompiledRuleset rules, RuleCatalog catalog, ReadOnlySpan<FlowRecord> flows)
+    public static ReplyDropReport Analyze(CompiledRuleset rules, RuleCatalog catalog, FlowRecords flows)
     {
         var byRule = new Dictionary<int, List<(int Id, FlowRecord Flow)>>();
         var other = 0;

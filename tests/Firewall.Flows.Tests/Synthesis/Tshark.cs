@@ -47,6 +47,7 @@ internal static class Tshark
 
     private static string Run(string[] args)
     {
+        Skip.If(Path is null, "tshark is not installed");
         var info = new ProcessStartInfo(Path!) { RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (var a in args)
         {

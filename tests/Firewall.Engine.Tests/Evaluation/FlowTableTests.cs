@@ -1,0 +1,68 @@
+using Firewall.Engine.Addressing;
+using Firewall.Engine.Evaluation;
+using Firewall.Engine.Model;
+using Firewall.Engine.Tracking;
+
+namespace Firewall.Engine.Tests.Evaluation;
+
+/// <summary>The flow table's chunked records: ids, lookups and the read-only view across chunk boundaries.</summary>
+public class FlowTableTests
+{
+    private static FlowKey Key(int i) =>
+        new(IpAddr.FromV4(0x0A000001), (ushort)(i & 0xFFFF), IpAddr.FromV4(0xC6336400u + (uint)(i >> 16)), 443, IpProtocol.Tcp);
+
+    [Fact]
+    public void Flows_across_several_chunks_keep_their_ids_and_are_found_again()
+    {
+        const int Flows = FlowTable.ChunkSize * 3 + 123;
+        var table = new FlowTable();
+        for (var i = 0; i < Flows; i++)
+        {
+            Assert.Equal(i, table.FindOrAdd(Key(i), int.MaxValue, out var created));
+            Assert.True(created);
+            table[i].FirstFrame = i;
+        }
+        Assert.Equal(Flows, table.Count);
+        for (var i = 0; i < Flows; i += 97)
+        {
+            Assert.Equal(i, table.Find(Key(i)));
+            Assert.Equal(i, table.FindOrAdd(Key(i), int.MaxValue, out var created));
+            Assert.False(created);
+        }
+        Assert.Equal(-1, table.Find(Key(Flows)));
+        Assert.Equal(-1, table.FindOrAdd(Key(Flows), Flows, out _));
+
+        var records = table.Records;
+        Assert.Equal(Flows, records.Length);
+        var n = 0;
+        foreach (ref readonly var flow in records)
+        {
+            Assert.Equal(n, flow.FirstFrame);
+            Assert.Equal(Key(n), flow.Key);
+            n++;
+        }
+        Assert.Equal(Flows, n);
+        Assert.Equal(records[FlowTable.ChunkSize].Key, records.ToArray()[FlowTable.ChunkSize].Key);
+        Assert.Throws<ArgumentOutOfRangeException>(() => table.Records[Flows]);
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(1)]
+    [InlineData(FlowTable.ChunkSize)]
+    [InlineData(FlowTable.ChunkSize * 2 + 1)]
+    public void A_table_filled_by_id_reads_back_in_order_and_finds_its_keys(int count)
+    {
+        var table = FlowTable.ForFilling(count);
+        for (var i = count - 1; i >= 0; i--)
+        {
+            table[i] = new FlowRecord { Key = Key(i), FirstFrame = i };
+        }
+        Assert.Equal(count, table.Count);
+        Assert.Equal(Enumerable.Range(0, count).Select(i => (long)i), table.Records.ToArray().Select(f => f.FirstFrame));
+        for (var i = 0; i < count; i += 101)
+        {
+            Assert.Equal(i, table.Find(Key(i)));
+        }
+    }
+}
