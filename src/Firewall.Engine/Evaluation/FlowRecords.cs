@@ -1,20 +1,17 @@
 namespace Firewall.Engine.Evaluation;
 
 /// <summary>
-/// A read-only view of a run's flow records in id order, over the flow table's chunks: index it, count
-/// it, or <c>foreach (ref readonly var flow in records)</c> without copying a record.
+/// A read-only view of a run's flow records in id order: index it, count it, or
+/// <c>foreach (ref readonly var flow in records)</c> without copying a record.
 /// </summary>
 public readonly struct FlowRecords
 {
-    private const int ChunkBits = FlowTable.ChunkBits;
-    private const int ChunkMask = FlowTable.ChunkSize - 1;
+    private readonly FlowTable _table;
 
-    private readonly FlowRecord[][] _chunks;
-
-    internal FlowRecords(FlowRecord[][] chunks, int length)
+    internal FlowRecords(FlowTable table)
     {
-        _chunks = chunks;
-        Length = length;
+        _table = table;
+        Length = table.Count;
     }
 
     public int Length { get; }
@@ -27,7 +24,7 @@ public readonly struct FlowRecords
             {
                 throw new ArgumentOutOfRangeException(nameof(id));
             }
-            return ref _chunks[id >> ChunkBits][id & ChunkMask];
+            return ref _table[id];
         }
     }
 
@@ -54,7 +51,7 @@ public readonly struct FlowRecords
             _id = -1;
         }
 
-        public readonly ref readonly FlowRecord Current => ref _records._chunks[_id >> ChunkBits][_id & ChunkMask];
+        public readonly ref readonly FlowRecord Current => ref _records._table[_id];
 
         public bool MoveNext() => ++_id < _records.Length;
     }

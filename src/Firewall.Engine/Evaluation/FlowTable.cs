@@ -14,6 +14,8 @@ public sealed class FlowTable
     internal const int ChunkSize = 1 << ChunkBits; // 16,384 records, about 4 MB
     private const int ChunkMask = ChunkSize - 1;
 
+    private readonly FlowTable[]? _sources; // a table over other tables' records (Over); then _chunks is unused
+    private readonly long[]? _owner;
     private FlowRecord[][] _chunks; // all full-size except the first while it is still growing towards ChunkSize
     private int _chunkCount;
     private int[] _index; // record number + 1; 0 = empty; empty array until first needed for adopted records
@@ -27,29 +29,39 @@ public sealed class FlowTable
         _mask = _index.Length - 1;
     }
 
-    private FlowTable(int count)
+    private FlowTable(FlowTable[] sources, long[] owner, int count)
     {
-        _chunkCount = Math.Max(1, (count + ChunkMask) >> ChunkBits);
-        _chunks = new FlowRecord[_chunkCount][];
-        for (var c = 0; c < _chunkCount; c++)
-        {
-            _chunks[c] = GC.AllocateUninitializedArray<FlowRecord>(Math.Clamp(count, 1, ChunkSize));
-        }
+        _sources = sources;
+        _owner = owner;
+        _chunks = [[]];
+        _chunkCount = 1;
         Count = count;
         _index = [];
     }
 
     /// <summary>
-    /// A table of <paramref name="count"/> records for the caller to fill, each id once, from any thread
-    /// (a merged run); its index is built only if asked to find.
+    /// A run's flows laid out over other tables without copying them (a merged run): flow <c>id</c> is
+    /// record <c>(int)owner[id]</c> of <c>sources[owner[id] &gt;&gt; 32]</c>. Read-only in spirit, like
+    /// any finished run; its index is built only if asked to find.
     /// </summary>
-    public static FlowTable ForFilling(int count) => new(count);
+    public static FlowTable Over(FlowTable[] sources, long[] owner, int count) => new(sources, owner, count);
 
     public int Count { get; private set; }
 
-    public ref FlowRecord this[int id] => ref _chunks[id >> ChunkBits][id & ChunkMask];
+    public ref FlowRecord this[int id]
+    {
+        get
+        {
+            if (_owner is null)
+            {
+                return ref _chunks[id >> ChunkBits][id & ChunkMask];
+            }
+            var owner = _owner[id];
+            return ref _sources![owner >> 32][(int)owner];
+        }
+    }
 
-    public FlowRecords Records => new(_chunks, Count);
+    public FlowRecords Records => new(this);
 
     public long BytesAllocated
     {
@@ -94,6 +106,10 @@ public sealed class FlowTable
     /// </summary>
     public int FindOrAdd(in FlowKey key, int maxFlows, out bool created)
     {
+        if (_owner is not null)
+        {
+            throw new InvalidOperationException("a table over other tables' records takes no new flows");
+        }
         var found = Find(in key);
         if (found >= 0)
         {

@@ -98,19 +98,8 @@ public sealed class ShardMerger
                 }
             }
         }
-        // Copied in parallel: a run's flows can be hundreds of megabytes, and this is the only serial step left.
-        var merged = FlowTable.ForFilling(_flows);
-        const int Chunk = FlowTable.ChunkSize;
-        Parallel.For(0, (_flows + Chunk - 1) / Chunk, c =>
-        {
-            var end = Math.Min(_flows, (c + 1) * Chunk);
-            for (var id = c * Chunk; id < end; id++)
-            {
-                var owner = _owner[id];
-                merged[id] = _shards[(int)(owner >> 32)].Flows[(int)owner];
-            }
-        });
-        return (counters, merged);
+        // Laid out over the shards' records, not copied: a run's flows can be hundreds of megabytes.
+        return (counters, FlowTable.Over(_shards.Select(e => e.Flows).ToArray(), _owner, _flows));
     }
 
     /// <summary>

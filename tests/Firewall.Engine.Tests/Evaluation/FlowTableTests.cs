@@ -49,20 +49,29 @@ public class FlowTableTests
     [Theory]
     [InlineData(0)]
     [InlineData(1)]
-    [InlineData(FlowTable.ChunkSize)]
     [InlineData(FlowTable.ChunkSize * 2 + 1)]
-    public void A_table_filled_by_id_reads_back_in_order_and_finds_its_keys(int count)
+    public void A_table_over_other_tables_reads_their_records_in_its_own_order(int count)
     {
-        var table = FlowTable.ForFilling(count);
-        for (var i = count - 1; i >= 0; i--)
+        var sources = new[] { new FlowTable(), new FlowTable() };
+        var owner = new long[Math.Max(1, count)];
+        for (var id = 0; id < count; id++)
         {
-            table[i] = new FlowRecord { Key = Key(i), FirstFrame = i };
+            // Flow id goes to source id % 2 as its next local record.
+            var source = sources[id % 2];
+            var local = source.FindOrAdd(Key(id), int.MaxValue, out _);
+            source[local].FirstFrame = id;
+            owner[id] = (long)(id % 2) << 32 | (uint)local;
         }
+        var table = FlowTable.Over(sources, owner, count);
+
         Assert.Equal(count, table.Count);
         Assert.Equal(Enumerable.Range(0, count).Select(i => (long)i), table.Records.ToArray().Select(f => f.FirstFrame));
         for (var i = 0; i < count; i += 101)
         {
             Assert.Equal(i, table.Find(Key(i)));
+            Assert.Equal(Key(i), table[i].Key);
         }
+        Assert.Equal(-1, table.Find(Key(count)));
+        Assert.Throws<InvalidOperationException>(() => table.FindOrAdd(Key(count), int.MaxValue, out _));
     }
 }
