@@ -10,7 +10,7 @@ namespace Firewall.Engine.Evaluation;
 /// </summary>
 public sealed class FlowTable
 {
-    internal const int ChunkBits = 14;
+    private const int ChunkBits = 14;
     internal const int ChunkSize = 1 << ChunkBits; // 16,384 records, about 4 MB
     private const int ChunkMask = ChunkSize - 1;
 
