@@ -76,12 +76,10 @@ internal static class ShardedCaptureRun
         // Writing per-packet output costs more than evaluating: then the calling thread keeps no shard's flows.
         var split = ShardSplit.WithFirstShare(threads, packetWriter is null ? 100 - ReaderDiscount : 0);
         var merger = new ShardMerger([own, .. workers.Select(w => w.Evaluator)]);
-        var keepPackets = packetWriter is not null;
         string? readError = null;
         long produced = 0;
         long merged = 0;
         var more = true;
-        var info = new PacketInfo();
         while (more)
         {
             if (produced - merged == ring.Length)
@@ -92,22 +90,20 @@ internal static class ShardedCaptureRun
             batch.Count = 0;
             try
             {
-                while (batch.Count < BatchSize && reader.TryReadNext(ref info))
+                while (batch.Count < BatchSize)
                 {
+                    // Decoded straight into the batch: a packet a worker evaluates is never copied.
+                    ref var packet = ref batch.Packets[batch.Count];
+                    if (!reader.TryReadNext(ref packet))
+                    {
+                        break;
+                    }
                     var i = batch.Count++;
-                    var shard = split.ShardOf(in info);
+                    var shard = split.ShardOf(in packet);
                     batch.Shards[i] = (byte)shard;
                     if (shard == 0)
                     {
-                        own.Evaluate(in info, ref batch.Results[i]);
-                        if (keepPackets)
-                        {
-                            batch.Packets[i] = info;
-                        }
-                    }
-                    else
-                    {
-                        batch.Packets[i] = info;
+                        own.Evaluate(in packet, ref batch.Results[i]);
                     }
                 }
             }
