@@ -110,15 +110,19 @@ public sealed class FlowTable
         {
             throw new InvalidOperationException("a table over other tables' records takes no new flows");
         }
-        var found = Find(in key);
-        if (found >= 0)
+        if (_index.Length == 0)
         {
-            created = false;
-            return found;
+            GrowIndex();
         }
         var i = key.Hash & _mask;
-        while (_index[i] != 0)
+        for (var slot = _index[i]; slot != 0; slot = _index[i])
         {
+            ref var r = ref this[slot - 1];
+            if (r.Key.Hash == key.Hash && r.Key.Equals(key))
+            {
+                created = false;
+                return slot - 1;
+            }
             i = (i + 1) & _mask;
         }
         if (Count >= maxFlows)
