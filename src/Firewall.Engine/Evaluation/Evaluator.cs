@@ -147,7 +147,7 @@ public sealed class Evaluator
         PrepareRuleCache(in p, flowId, isReply != flow.ClientIsA);
 
         var planned = r.HopCount;
-        var usedState = EvaluateHops(in p, ref r, ref flow, now);
+        var usedState = EvaluateHops(in p, in key, swapped, ref r, ref flow, now);
         if (usedState)
         {
             EvaluateStateless(in p, ref r, planned);
@@ -334,7 +334,7 @@ public sealed class Evaluator
     /// Runs the planned hops statefully: consults and updates tracking tables. Returns true when tracking
     /// state decided an SG hop anywhere (so the stateless comparison may differ).
     /// </summary>
-    private bool EvaluateHops(in PacketInfo p, ref PacketResult r, ref FlowRecord flow, long now)
+    private bool EvaluateHops(in PacketInfo p, in FlowKey key, bool swapped, ref PacketResult r, ref FlowRecord flow, long now)
     {
         var usedState = false;
         var laterFragment = p.IsLaterFragment;
@@ -352,7 +352,7 @@ public sealed class Evaluator
                     break;
                 default:
                     var direction = hop.Kind == HopKind.SgInbound ? Direction.Inbound : Direction.Outbound;
-                    allowed = EvaluateSgStateful(in p, ref hop, h, direction, laterFragment, ref r, ref flow, now);
+                    allowed = EvaluateSgStateful(in p, in key, swapped, ref hop, h, direction, laterFragment, ref r, ref flow, now);
                     usedState |= hop.Basis != HopBasis.Rule;
                     break;
             }
@@ -460,19 +460,18 @@ public sealed class Evaluator
         return true;
     }
 
-    private bool EvaluateSgStateful(in PacketInfo p, ref HopTrace hop, int h, Direction direction, bool laterFragment, ref PacketResult r, ref FlowRecord flow, long now)
+    private bool EvaluateSgStateful(in PacketInfo p, in FlowKey flowKey, bool swapped, ref HopTrace hop, int h, Direction direction, bool laterFragment, ref PacketResult r, ref FlowRecord flow, long now)
     {
         var nic = _rules.Interfaces[hop.Target];
         var table = _tables[hop.Target];
         var outbound = direction == Direction.Outbound;
-        var local = outbound ? p.Src : p.Dst;
-        var remote = outbound ? p.Dst : p.Src;
         var kind = TrackKind.Of(in p);
         var existing = -1;
 
+        // The interface's own endpoint is the sender on the way out and the receiver on the way in.
+        var key = kind != TrackKind.None ? flowKey.ForInterface(localIsA: outbound != swapped) : default;
         if (kind != TrackKind.None)
         {
-            var key = TrackKind.Key(in p, kind, local, remote, outbound);
             var slot = table.Find(in key, now);
             if (slot >= 0)
             {
@@ -511,7 +510,7 @@ public sealed class Evaluator
                 }
             }
         }
-        else if (_options.RelatedIcmp && p.IsIcmpError && p.Has(PacketFlags.InnerPorts) && QuotesTrackedFlow(in p, table, local, now))
+        else if (_options.RelatedIcmp && p.IsIcmpError && p.Has(PacketFlags.InnerPorts) && QuotesTrackedFlow(in p, table, outbound ? p.Src : p.Dst, now))
         {
             hop.Allowed = true;
             hop.Basis = HopBasis.Related;
@@ -555,7 +554,6 @@ public sealed class Evaluator
                 r.Reason = DenyReason.TableFull;
                 return false;
             }
-            var key = TrackKind.Key(in p, kind, local, remote, outbound);
             var originIsSender = kind != TrackKind.Tcp || tcpKind == TcpPacketKind.Syn
                 || (tcpKind != TcpPacketKind.SynAck && SenderIsClientByPort(p.SrcPort, p.DstPort));
             var originLocal = originIsSender == outbound;
@@ -682,19 +680,13 @@ public sealed class Evaluator
         {
             return false;
         }
-        FlowKey key;
-        if (p.InnerSrc == local)
-        {
-            key = new FlowKey(local, p.InnerSrcPort, p.InnerDst, p.InnerDstPort, p.InnerProtocol);
-        }
-        else if (p.InnerDst == local)
-        {
-            key = new FlowKey(local, p.InnerDstPort, p.InnerSrc, p.InnerSrcPort, p.InnerProtocol);
-        }
-        else
+        if (p.InnerSrc != local && p.InnerDst != local)
         {
             return false;
         }
+        // The quoted packet's flow, keyed from this interface's side as its own packets were.
+        var flow = FlowKey.Canonical(p.InnerSrc, p.InnerSrcPort, p.InnerDst, p.InnerDstPort, p.InnerProtocol, out var swapped);
+        var key = flow.ForInterface(localIsA: (p.InnerSrc == local) != swapped);
         var slot = table.Find(in key, now);
         return slot >= 0 && !table[slot].Has(EntryFlags.Untracked);
     }

@@ -4,7 +4,8 @@ namespace Firewall.Engine.Evaluation;
 
 /// <summary>
 /// Every flow of a run, in order of first appearance: records in fixed-size struct chunks, found through
-/// an open-addressing index of record numbers (no per-flow object). Chunks, unlike one doubling array,
+/// an open-addressing index of record numbers beside their keys' hashes (no per-flow object; a probe
+/// reads another flow's record only when the hashes agree). Chunks, unlike one doubling array,
 /// never copy records and never hold two copies at once: a run of a million flows touches each record's
 /// memory once, and fresh memory is what a long capture mostly pays for.
 /// </summary>
@@ -18,14 +19,14 @@ public sealed class FlowTable
     private readonly long[]? _owner;
     private FlowRecord[][] _chunks; // all full-size except the first while it is still growing towards ChunkSize
     private int _chunkCount;
-    private int[] _index; // record number + 1; 0 = empty; empty array until first needed for adopted records
+    private long[] _index; // key hash << 32 | record number + 1; 0 = empty; empty array until first needed for adopted records
     private int _mask;
 
     public FlowTable()
     {
         _chunks = [new FlowRecord[1024]];
         _chunkCount = 1;
-        _index = new int[2048];
+        _index = new long[2048];
         _mask = _index.Length - 1;
     }
 
@@ -72,7 +73,7 @@ public sealed class FlowTable
             {
                 records += _chunks[c].Length;
             }
-            return records * System.Runtime.CompilerServices.Unsafe.SizeOf<FlowRecord>() + (long)_index.Length * sizeof(int);
+            return records * System.Runtime.CompilerServices.Unsafe.SizeOf<FlowRecord>() + (long)_index.Length * sizeof(long);
         }
     }
 
@@ -86,15 +87,18 @@ public sealed class FlowTable
         var i = key.Hash & _mask;
         while (true)
         {
-            var slot = _index[i];
-            if (slot == 0)
+            var entry = _index[i];
+            if (entry == 0)
             {
                 return -1;
             }
-            ref var r = ref this[slot - 1];
-            if (r.Key.Hash == key.Hash && r.Key.Equals(key))
+            if ((int)(entry >> 32) == key.Hash)
             {
-                return slot - 1;
+                var id = (int)entry - 1;
+                if (this[id].Key.Equals(key))
+                {
+                    return id;
+                }
             }
             i = (i + 1) & _mask;
         }
@@ -115,13 +119,12 @@ public sealed class FlowTable
             GrowIndex();
         }
         var i = key.Hash & _mask;
-        for (var slot = _index[i]; slot != 0; slot = _index[i])
+        for (var entry = _index[i]; entry != 0; entry = _index[i])
         {
-            ref var r = ref this[slot - 1];
-            if (r.Key.Hash == key.Hash && r.Key.Equals(key))
+            if ((int)(entry >> 32) == key.Hash && this[(int)entry - 1].Key.Equals(key))
             {
                 created = false;
-                return slot - 1;
+                return (int)entry - 1;
             }
             i = (i + 1) & _mask;
         }
@@ -137,7 +140,7 @@ public sealed class FlowTable
         }
         var id = Count++;
         this[id] = new FlowRecord { Key = key, DeniedBy = -1, StatelessDeniedBy = -1 };
-        _index[i] = id + 1;
+        _index[i] = Entry(key.Hash, id);
         if (Count * 2 > _index.Length)
         {
             GrowIndex();
@@ -160,18 +163,38 @@ public sealed class FlowTable
         _chunks[_chunkCount++] = new FlowRecord[ChunkSize];
     }
 
+    private static long Entry(int hash, int id) => (long)hash << 32 | (uint)(id + 1);
+
     private void GrowIndex()
     {
-        _index = new int[(int)System.Numerics.BitOperations.RoundUpToPowerOf2((uint)Math.Max(2048, Count * 2 + 2))];
+        var old = _index;
+        _index = new long[(int)System.Numerics.BitOperations.RoundUpToPowerOf2((uint)Math.Max(2048, Count * 2 + 2))];
         _mask = _index.Length - 1;
-        for (var id = 0; id < Count; id++)
+        if (old.Length == 0)
         {
-            var i = this[id].Key.Hash & _mask;
-            while (_index[i] != 0)
+            // A table over other tables' records: its index is built from the records the first time it is asked.
+            for (var id = 0; id < Count; id++)
             {
-                i = (i + 1) & _mask;
+                Place(Entry(this[id].Key.Hash, id));
             }
-            _index[i] = id + 1;
+            return;
         }
+        foreach (var entry in old)
+        {
+            if (entry != 0)
+            {
+                Place(entry);
+            }
+        }
+    }
+
+    private void Place(long entry)
+    {
+        var i = (int)(entry >> 32) & _mask;
+        while (_index[i] != 0)
+        {
+            i = (i + 1) & _mask;
+        }
+        _index[i] = entry;
     }
 }

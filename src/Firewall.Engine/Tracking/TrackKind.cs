@@ -39,14 +39,4 @@ public static class TrackKind
             _ => Value.Other,
         };
     }
-
-    /// <summary>The key with the interface's own side in slot A.</summary>
-    public static FlowKey Key(in PacketInfo p, Value kind, IpAddr local, IpAddr remote, bool outbound) => kind switch
-    {
-        Value.Tcp or Value.Udp => outbound
-            ? new FlowKey(local, p.SrcPort, remote, p.DstPort, p.Protocol)
-            : new FlowKey(local, p.DstPort, remote, p.SrcPort, p.Protocol),
-        Value.IcmpEcho => new FlowKey(local, p.IcmpId, remote, 0, p.Protocol),
-        _ => new FlowKey(local, 0, remote, 0, p.Protocol),
-    };
 }

@@ -46,6 +46,34 @@ public class FlowTableTests
         Assert.Throws<ArgumentOutOfRangeException>(() => table.Records[Flows]);
     }
 
+    [Fact]
+    public void Keys_whose_hashes_agree_are_still_told_apart()
+    {
+        // The index keeps each record's hash beside its number: equal hashes must still compare the keys.
+        var seen = new Dictionary<int, FlowKey>();
+        FlowKey first = default, second = default;
+        for (var i = 0; ; i++)
+        {
+            var key = new FlowKey(IpAddr.FromV4(0x0A000000u + (uint)i), 40000, IpAddr.FromV4(0xC6336401), 443, IpProtocol.Tcp);
+            if (seen.TryGetValue(key.Hash, out first))
+            {
+                second = key;
+                break;
+            }
+            seen.Add(key.Hash, key);
+        }
+        Assert.Equal(first.Hash, second.Hash);
+        Assert.NotEqual(first, second);
+
+        var table = new FlowTable();
+        Assert.Equal(0, table.FindOrAdd(first, int.MaxValue, out _));
+        Assert.Equal(-1, table.Find(second));
+        Assert.Equal(1, table.FindOrAdd(second, int.MaxValue, out var created));
+        Assert.True(created);
+        Assert.Equal(0, table.Find(first));
+        Assert.Equal(1, table.Find(second));
+    }
+
     [Theory]
     [InlineData(0)]
     [InlineData(1)]

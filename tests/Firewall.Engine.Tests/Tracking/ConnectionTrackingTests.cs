@@ -57,6 +57,35 @@ public class ConnectionTrackingTests
     }
 
     [Fact]
+    public void Each_interface_keys_a_flow_from_its_own_side()
+    {
+        var run = new Run(new RulesetBuilder()
+            .Interface("web-1", Web, groups: "lan-sg")
+            .Interface("db-1", "10.0.1.20", groups: "lan-sg")
+            .Sg("lan-sg", Direction.Outbound, "tcp", "10.0.1.0/24")
+            .Sg("lan-sg", Direction.Inbound, "tcp", "10.0.1.0/24"));
+        var web = run.Evaluator.Tables[0];
+        var db = run.Evaluator.Tables[1];
+
+        // web-1 to db-1: an entry at each end, and the reply passes both by tracking.
+        Assert.Equal("allow sg:lan-sg:inbound:1", run.Outcome(Tcp($"{Web}:40000", "10.0.1.20:5432", "S", 0)));
+        Assert.Equal((1, 1), (web.Count, db.Count));
+        Assert.Equal("allow conntrack:web-1", run.Outcome(Tcp("10.0.1.20:5432", $"{Web}:40000", "S.", 0.01)));
+        Assert.Equal(2, run.Last.HopCount);
+        Assert.Equal("conntrack:db-1", run.Ref(run.Last.Hops[0].RuleId));
+
+        // web-1 to itself on another port: its sending side and its receiving side are two entries.
+        run.Send(Tcp($"{Web}:40001", $"{Web}:8080", "S", 1));
+        Assert.Equal((3, 1), (web.Count, db.Count));
+        Assert.Equal("allow conntrack:web-1", run.Outcome(Tcp($"{Web}:8080", $"{Web}:40001", "S.", 1.01)));
+        Assert.Equal(3, web.Count);
+
+        // The same address and port at both ends are the same key from either side: one entry.
+        run.Send(Tcp($"{Web}:7000", $"{Web}:7000", "S", 2));
+        Assert.Equal(4, web.Count);
+    }
+
+    [Fact]
     public void Tcp_established_timeout_of_60_seconds_expires_on_capture_time()
     {
         var run = new Run(ClientSide(new TrackingSettings { TcpEstablished = 60 }));
