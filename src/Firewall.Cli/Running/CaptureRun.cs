@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Firewall.Capture;
 using Firewall.Capture.Reading;
 using Firewall.Engine.Compilation;
@@ -14,6 +15,9 @@ namespace Firewall.Cli.Running;
 internal static class CaptureRun
 {
     /// <returns>The finished run, or null when reading failed part-way (the message has been printed).</returns>
+    // Entered once and looping over every packet: compiled optimized at once, since a published (precompiled)
+    // build would otherwise keep its precompiled code, which never inlines across assemblies, for the whole run.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static RunReport? Evaluate(
         PacketReader reader,
         CompiledRuleset rules,

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.ExceptionServices;
 using Firewall.Capture;
 using Firewall.Engine.Compilation;
@@ -43,6 +44,9 @@ internal static class ShardedCaptureRun
         public Thread? Thread;
     }
 
+    // Entered once and looping over every packet: compiled optimized at once, since a published (precompiled)
+    // build would otherwise keep its precompiled code, which never inlines across assemblies, for the whole run.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static RunReport? Evaluate(
         PacketReader reader,
         CompiledRuleset rules,
@@ -144,6 +148,9 @@ internal static class ShardedCaptureRun
         return new RunReport(rules, options, counters, flows, input());
     }
 
+    // Entered once and looping over every packet: compiled optimized at once, since a published (precompiled)
+    // build would otherwise keep its precompiled code, which never inlines across assemblies, for the whole run.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Work(Worker worker, Batch[] ring, ref ExceptionDispatchInfo? failure)
     {
         var shard = (byte)worker.Shard;
