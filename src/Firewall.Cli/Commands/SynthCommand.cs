@@ -25,6 +25,11 @@ internal static class SynthCommand
         var ruleset = new Option<string?>("--ruleset", "-r") { Description = "the ruleset whose interface names the flows use (replaces the file's ruleset:); required with --random" };
         var random = new Option<long?>("--random") { Description = "write N packets of random traffic shaped by the ruleset instead of a flows file" };
         var seed = new Option<int>("--seed") { Description = "seed of --random (the same seed gives the same capture)", DefaultValueFactory = _ => 1 };
+        var flowRate = new Option<double>("--flow-rate")
+        {
+            Description = "conversations begun per second of capture time with --random; higher packs more of them in progress at once",
+            DefaultValueFactory = _ => RandomTraffic.DefaultFlowRate,
+        };
         var quiet = new Option<bool>("--quiet", "-q") { Description = "no summary on standard error" };
         var command = new Command("synth", "Write synthetic flows, or a random traffic mix for a ruleset, as a pcap capture.")
         {
@@ -33,14 +38,15 @@ internal static class SynthCommand
             ruleset,
             random,
             seed,
+            flowRate,
             quiet,
         };
         command.SetAction(parse => Run(console, parse.GetValue(flows), parse.GetValue(output)!, parse.GetValue(ruleset),
-            parse.GetValue(random), parse.GetValue(seed), parse.GetValue(quiet)));
+            parse.GetValue(random), parse.GetValue(seed), parse.GetValue(flowRate), parse.GetValue(quiet)));
         return command;
     }
 
-    private static int Run(CliConsole console, string? flowsPath, string outputPath, string? rulesetPath, long? random, int seed, bool quiet)
+    private static int Run(CliConsole console, string? flowsPath, string outputPath, string? rulesetPath, long? random, int seed, double flowRate, bool quiet)
     {
         var error = console.Error;
         if ((flowsPath is null) == (random is null))
@@ -71,13 +77,18 @@ internal static class SynthCommand
                 error.WriteLine($"firewall: synth: --random expects a positive number of packets, found {n}");
                 return ExitCodes.BadInput;
             }
+            if (!(flowRate > 0 && flowRate <= 1e9))
+            {
+                error.WriteLine($"firewall: synth: --flow-rate expects conversations per second, more than 0 and at most 1e9, found {flowRate}");
+                return ExitCodes.BadInput;
+            }
             using var stream = Open(outputPath, console);
             if (stream is null)
             {
                 return ExitCodes.BadInput;
             }
             using var writer = new PcapWriter(stream);
-            var flowCount = new RandomTraffic(model, seed).Write(n, writer);
+            var flowCount = new RandomTraffic(model, seed, flowRate).Write(n, writer);
             writer.Flush();
             Summary(console, quiet, outputPath, n, flowCount, writer.BytesWritten, clock.Elapsed);
             return ExitCodes.Ok;

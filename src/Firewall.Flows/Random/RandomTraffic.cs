@@ -27,16 +27,27 @@ public sealed class RandomTraffic
     private readonly IpAddr[] _externals6;
     private readonly List<(IpAddr Address, string Nic)> _interfaces4 = [];
     private readonly List<(IpAddr Address, string Nic)> _interfaces6 = [];
+    private readonly double _meanArrivalNs;
     private int _flowIndex;
 
-    /// <summary>Mean time between conversation starts.</summary>
-    public const long MeanArrivalNs = 1_000_000;
+    /// <summary>Conversations begun per second of capture time by default: a few hundred in progress at once.</summary>
+    public const double DefaultFlowRate = 1000;
 
     /// <summary>A flow the ruleset has a reason to see: who talks to whom on which protocol and port.</summary>
     private readonly record struct Target(byte Protocol, bool V6, Func<System.Random, IpAddr> Client, Func<System.Random, IpAddr> Server, PortRange Ports, bool Inbound);
 
-    public RandomTraffic(Ruleset ruleset, int seed)
+    /// <param name="flowRate">
+    /// Conversations begun per second of capture time (mean of a Poisson process). The packet mix is the
+    /// same at any rate; a higher rate packs the conversations closer, so more are in progress at once
+    /// (about 270 per 1,000/s), as on a busy subnet.
+    /// </param>
+    public RandomTraffic(Ruleset ruleset, int seed, double flowRate = DefaultFlowRate)
     {
+        if (!(flowRate > 0 && flowRate <= 1e9))
+        {
+            throw new ArgumentOutOfRangeException(nameof(flowRate), flowRate, "expected more than 0 and at most 1e9 conversations per second");
+        }
+        _meanArrivalNs = 1e9 / flowRate;
         _random = new System.Random(seed);
         _externals4 = Enumerable.Range(0, 4096).Select(_ => RandomPublicV4(_random)).ToArray();
         _externals6 = Enumerable.Range(0, 1024).Select(_ => IpAddr.FromV6(0x20010db8ffff0000UL | (uint)_random.Next(0, 0xffff), (ulong)_random.NextInt64())).ToArray();
@@ -71,7 +82,7 @@ public sealed class RandomTraffic
                 {
                     queue.Enqueue(p, (p.TimestampNs, order++));
                 }
-                nextStart += (long)(-Math.Log(1 - _random.NextDouble()) * MeanArrivalNs) + 1;
+                nextStart += (long)(-Math.Log(1 - _random.NextDouble()) * _meanArrivalNs) + 1;
             }
             var packet = queue.Dequeue();
             var frame = writer.Reserve(packet.FrameLength);
