@@ -5,6 +5,10 @@
 #
 #   scripts/bench.sh [PACKETS] [ROUNDS]      (defaults: 5000000 packets, 5 rounds)
 #
+# FLOW_RATE=R (default 1000) starts R conversations per second of capture time: the same packet mix, but
+# a higher rate keeps more flows in progress at once (about 270 per 1,000/s), as on a busy subnet.
+# SEED=S picks another capture.
+#
 # Needs the .NET SDK; tcpdump is timed when installed. Files go to $BENCH_DIR (default /tmp/firewall-bench);
 # the capture is reused when it already exists with the same packet count and seed.
 set -euo pipefail
@@ -12,6 +16,7 @@ set -euo pipefail
 PACKETS=${1:-5000000}
 ROUNDS=${2:-5}
 SEED=${SEED:-1}
+FLOW_RATE=${FLOW_RATE:-1000}
 DIR=${BENCH_DIR:-/tmp/firewall-bench}
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 mkdir -p "$DIR"
@@ -21,11 +26,15 @@ dotnet publish "$ROOT/src/Firewall.Cli" -c Release -o "$DIR/bin" -nologo -v q >/
 dotnet build "$ROOT/tests/Firewall.Benchmarks" -c Release -nologo -v q >/dev/null
 FW="$DIR/bin/firewall"
 RULESET="$DIR/bench.yaml"
-CAPTURE="$DIR/bench-$PACKETS-$SEED.pcap"
+if [ "$FLOW_RATE" = 1000 ]; then
+    CAPTURE="$DIR/bench-$PACKETS-$SEED.pcap"
+else
+    CAPTURE="$DIR/bench-$PACKETS-$SEED-rate$FLOW_RATE.pcap"
+fi
 
 dotnet "$ROOT/tests/Firewall.Benchmarks/bin/Release/net10.0/Firewall.Benchmarks.dll" ruleset "$RULESET"
 if [ ! -s "$CAPTURE" ]; then
-    "$FW" synth --random "$PACKETS" --seed "$SEED" --ruleset "$RULESET" -o "$CAPTURE"
+    "$FW" synth --random "$PACKETS" --seed "$SEED" --flow-rate "$FLOW_RATE" --ruleset "$RULESET" -o "$CAPTURE"
 fi
 SIZE=$(stat -c %s "$CAPTURE")
 cat "$CAPTURE" > /dev/null # into the page cache
@@ -66,7 +75,7 @@ done
 
 median() { tr ' ' '\n' | grep -v '^$' | sort -g | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR+1)/2] : (a[NR/2] + a[NR/2+1]) / 2}'; }
 
-echo "capture: $CAPTURE ($PACKETS packets, $SIZE bytes); ruleset: $RULESET; rounds: $ROUNDS"
+echo "capture: $CAPTURE ($PACKETS packets, $SIZE bytes, $FLOW_RATE flows/s); ruleset: $RULESET; rounds: $ROUNDS"
 printf '%-16s %10s %14s\n' command "median s" "packets/s"
 declare -A MED
 for name in "${NAMES[@]}"; do

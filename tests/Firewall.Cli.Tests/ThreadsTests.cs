@@ -65,6 +65,12 @@ public sealed class ThreadsTests
             Assert.True(synth.ExitCode == 0, synth.Error);
             AssertSameOnThreads(capture, ruleset);
             AssertSameOnThreads(capture, ruleset, "--midstream", "strict");
+
+            // The same mix packed as on a busy subnet: thousands of flows in progress at once across the shards.
+            var busy = Path.Combine(dir.FullName, "busy.pcap");
+            synth = CliRunner.Run("synth", "--random", "40000", "--seed", "11", "--flow-rate", "500000", "--ruleset", ruleset, "-o", busy);
+            Assert.True(synth.ExitCode == 0, synth.Error);
+            AssertSameOnThreads(busy, ruleset);
         }
         finally
         {

@@ -12,14 +12,40 @@ namespace Firewall.Flows.Tests.Synthesis;
 /// <summary><c>synth --random</c>: exact size, reproducible, time-ordered, decodable, clean for tshark, and touching the ruleset.</summary>
 public class RandomTrafficTests
 {
-    private static byte[] Generate(string ruleset, long packets, int seed)
+    private static byte[] Generate(string ruleset, long packets, int seed, double flowRate = RandomTraffic.DefaultFlowRate)
     {
         var stream = new MemoryStream();
         using (var writer = new PcapWriter(stream, ownsStream: false))
         {
-            new RandomTraffic(TestFiles.LoadRuleset(Path.Combine(TestFiles.Rulesets, ruleset)), seed).Write(packets, writer);
+            new RandomTraffic(TestFiles.LoadRuleset(Path.Combine(TestFiles.Rulesets, ruleset)), seed, flowRate).Write(packets, writer);
         }
         return stream.ToArray();
+    }
+
+    /// <summary>Frames and flows of a capture, evaluated, and the most flows in progress at any one time.</summary>
+    private static (long Frames, int Flows, int MostAtOnce) Concurrency(byte[] capture, string ruleset)
+    {
+        var evaluator = new Evaluator(RulesetCompiler.Compile(TestFiles.LoadRuleset(Path.Combine(TestFiles.Rulesets, ruleset))));
+        using var reader = new PacketReader(CaptureReader.Open(new MemoryStream(capture), "random.pcap"), new DecoderOptions());
+        var info = default(PacketInfo);
+        var result = default(PacketResult);
+        while (reader.TryReadNext(ref info))
+        {
+            evaluator.Evaluate(in info, ref result);
+        }
+        var edges = new List<(long Time, int Step)>();
+        foreach (ref readonly var flow in evaluator.Flows.Records)
+        {
+            edges.Add((flow.FirstTimeNs, 1));
+            edges.Add((flow.LastTimeNs + 1, -1));
+        }
+        var (now, most) = (0, 0);
+        foreach (var (_, step) in edges.OrderBy(e => e.Time).ThenBy(e => e.Step))
+        {
+            now += step;
+            most = Math.Max(most, now);
+        }
+        return (evaluator.Counters.Frames, evaluator.Flows.Count, most);
     }
 
     [Fact]
@@ -31,6 +57,27 @@ public class RandomTrafficTests
         Assert.Equal(a, b);
         Assert.NotEqual(a, c);
     }
+
+    [Fact]
+    public void A_higher_flow_rate_keeps_more_conversations_in_progress_with_the_same_packets()
+    {
+        var usual = Generate("three-tier.yaml", 20_000, 5);
+        Assert.Equal(usual, Generate("three-tier.yaml", 20_000, 5, RandomTraffic.DefaultFlowRate));
+        var busy = Generate("three-tier.yaml", 20_000, 5, flowRate: 200_000);
+
+        var (usualFrames, usualFlows, usualAtOnce) = Concurrency(usual, "three-tier.yaml");
+        var (busyFrames, busyFlows, busyAtOnce) = Concurrency(busy, "three-tier.yaml");
+        Assert.Equal((20_000, 20_000), (usualFrames, busyFrames));
+        Assert.True(busyAtOnce > usualAtOnce * 20, $"at most {busyAtOnce} of {busyFlows} flows at once at 200,000/s against {usualAtOnce} of {usualFlows} at 1,000/s");
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(-5)]
+    [InlineData(double.NaN)]
+    [InlineData(double.PositiveInfinity)]
+    public void A_flow_rate_must_be_positive_and_finite(double flowRate) =>
+        Assert.Throws<ArgumentOutOfRangeException>(() => Generate("web-tier.yaml", 10, 1, flowRate));
 
     [Theory]
     [InlineData("web-tier.yaml")]

@@ -54,5 +54,10 @@ public class TestCommandTests
         (code, _, err) = ExplainTests.Cli("synth", "--random", "10", "-o", dir.File("x.pcap"));
         Assert.Equal(2, code);
         Assert.Contains("--random needs --ruleset", err);
+
+        (code, _, err) = ExplainTests.Cli("synth", "--random", "10", "--flow-rate", "0", "--ruleset", TestFiles.WebTier, "-o", dir.File("x.pcap"));
+        Assert.Equal(2, code);
+        Assert.Contains("--flow-rate expects conversations per second, more than 0 and at most 1e9, found 0", err);
+        Assert.False(File.Exists(dir.File("x.pcap")), "nothing is written for a bad --flow-rate");
     }
 }
