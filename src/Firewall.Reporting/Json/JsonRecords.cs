@@ -24,6 +24,13 @@ internal sealed class JsonRecords
     private readonly JsonEncodedText[] _references;
     private readonly string[] _notes = new string[FieldText.MaxNotes];
 
+    // Packet addresses as text, remembered in a small direct-mapped cache: consecutive packets mostly
+    // repeat the addresses of the flows in progress, and formatting an IPv6 address is costly.
+    private const int AddressSlots = 1024;
+    private readonly IpAddr[] _addressKeys = new IpAddr[AddressSlots];
+    private readonly byte[] _addressLengths = new byte[AddressSlots]; // 0 = empty slot
+    private readonly byte[] _addressTexts = new byte[AddressSlots * FieldText.MaxAddressChars];
+
     public JsonRecords(CompiledRuleset rules)
     {
         _references = rules.Rules.References.Select(r => JsonEncodedText.Encode(r)).ToArray();
@@ -76,14 +83,14 @@ internal sealed class JsonRecords
         w.WriteStartObject();
         if (typed) w.WriteString(TypeKey, PacketType);
         w.WriteNumber(PFrame, p.Frame);
-        if (FieldText.TryFormatTime(p.TimestampNs, text, out var n)) w.WriteString(PTime, text[..n]);
+        if (FieldText.TryFormatTime(p.TimestampNs, text, out var n)) w.WriteString(PTime, Ascii(text[..n], stackalloc byte[FieldText.MaxTimeChars]));
         else w.WriteNumber(PTime, p.TimestampNs);
         if (p.IsIp)
         {
             w.WriteString(PProto, ProtocolNames[p.Protocol]);
-            WriteAddress(w, PSrc, p.Src, text);
+            WritePacketAddress(w, PSrc, p.Src, text);
             WritePort(w, PSport, p.Has(PacketFlags.Ports), p.SrcPort);
-            WriteAddress(w, PDst, p.Dst, text);
+            WritePacketAddress(w, PDst, p.Dst, text);
             WritePort(w, PDport, p.Has(PacketFlags.Ports), p.DstPort);
         }
         else
@@ -257,10 +264,36 @@ internal sealed class JsonRecords
         else w.WriteNull(name);
     }
 
-    private static void WriteAddress(Utf8JsonWriter w, JsonEncodedText name, IpAddr address, Span<char> buffer)
+    /// <summary>ASCII text as its UTF-8 bytes (the same bytes), so the writer need not transcode it.</summary>
+    private static ReadOnlySpan<byte> Ascii(ReadOnlySpan<char> text, Span<byte> bytes)
     {
-        if (address.TryFormat(buffer, out var n)) w.WriteString(name, buffer[..n]);
-        else w.WriteString(name, address.ToString());
+        for (var i = 0; i < text.Length; i++)
+        {
+            bytes[i] = (byte)text[i];
+        }
+        return bytes[..text.Length];
+    }
+
+    private void WritePacketAddress(Utf8JsonWriter w, JsonEncodedText name, IpAddr address, Span<char> buffer)
+    {
+        var slot = (int)((address.Lo * 0x9E3779B97F4A7C15UL ^ address.Hi * 0xC2B2AE3D27D4EB4FUL) >> 54) & (AddressSlots - 1);
+        var text = _addressTexts.AsSpan(slot * FieldText.MaxAddressChars, FieldText.MaxAddressChars);
+        int length = _addressLengths[slot];
+        if (length == 0 || !_addressKeys[slot].Equals(address))
+        {
+            if (!address.TryFormat(buffer, out length) || length > FieldText.MaxAddressChars)
+            {
+                w.WriteString(name, address.ToString());
+                return;
+            }
+            for (var i = 0; i < length; i++)
+            {
+                text[i] = (byte)buffer[i]; // addresses are ASCII
+            }
+            _addressKeys[slot] = address;
+            _addressLengths[slot] = (byte)length;
+        }
+        w.WriteString(name, text[..length]);
     }
 
     private static void WritePort(Utf8JsonWriter w, JsonEncodedText name, bool present, int value)

@@ -234,4 +234,40 @@ public sealed class LargeOutputTests
                 break;
         }
     }
+    [Fact]
+    public void Packet_addresses_stay_right_when_far_more_of_them_than_the_writer_remembers_alternate()
+    {
+        // The JSON writer keeps recent addresses as text; 3,000 distinct ones, revisited out of order, must
+        // each come out as themselves whatever they displaced.
+        var random = new Random(7);
+        var addresses = Enumerable.Range(0, 3000).Select(i => i % 3 == 0
+            ? $"2001:db8:{random.Next(0x10000):x}:{random.Next(0x10000):x}::{random.Next(1, 0x10000):x}"
+            : $"10.{random.Next(256)}.{random.Next(256)}.{random.Next(256)}").ToArray();
+        var run = new TestRun(TestRulesets.WithNumberedDeny);
+        var sent = new List<(string Src, string Dst)>();
+        for (var i = 0; i < 6000; i++)
+        {
+            var src = addresses[random.Next(addresses.Length)];
+            var dst = addresses[random.Next(addresses.Length)];
+            if (src.Contains(':') != dst.Contains(':'))
+            {
+                continue;
+            }
+            run.Udp(i * 0.001, src, 1000, dst, 2000);
+            sent.Add((src, dst));
+        }
+        var stream = new MemoryStream();
+        using (var writer = ReportWriters.Create(ReportFormat.Jsonl, stream, new ReportContent(Packets: true, Flows: false), run.Rules))
+        {
+            writer.Complete(run.Evaluate(writer));
+        }
+        var records = Encoding.UTF8.GetString(stream.ToArray()).Split('\n', StringSplitOptions.RemoveEmptyEntries)
+            .Select(line => JsonDocument.Parse(line).RootElement)
+            .Where(r => r.GetProperty("type").GetString() == "packet")
+            .Select(r => (r.GetProperty("src").GetString()!, r.GetProperty("dst").GetString()!))
+            .ToList();
+        var expected = sent.Select(x => (System.Net.IPAddress.Parse(x.Src).ToString(), System.Net.IPAddress.Parse(x.Dst).ToString())).ToList();
+        Assert.Equal(expected.Count, records.Count);
+        Assert.Equal(expected, records);
+    }
 }
