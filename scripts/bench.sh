@@ -36,7 +36,7 @@ dotnet "$ROOT/tests/Firewall.Benchmarks/bin/Release/net10.0/Firewall.Benchmarks.
 if [ ! -s "$CAPTURE" ]; then
     "$FW" synth --random "$PACKETS" --seed "$SEED" --flow-rate "$FLOW_RATE" --ruleset "$RULESET" -o "$CAPTURE"
 fi
-SIZE=$(stat -c %s "$CAPTURE")
+SIZE=$(stat -L -c %s "$CAPTURE")
 cat "$CAPTURE" > /dev/null # into the page cache
 
 # seconds of one run of "$@" (stdout discarded)
