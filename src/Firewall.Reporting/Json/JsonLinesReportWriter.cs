@@ -27,9 +27,12 @@ public sealed class JsonLinesReportWriter : IReportWriter
 
     public void WritePacket(in PacketInfo packet, in PacketResult result)
     {
-        // The record type goes first so that line-oriented tools can dispatch on a prefix.
-        _records.WritePacket(_out.Writer, in packet, in result, typed: true);
-        _out.EndLine();
+        // The record type goes first so that line-oriented tools can dispatch on a prefix. Written as
+        // bytes, not through the JSON writer: the same record, several times faster (JsonRecords.Lines).
+        var buffer = _out.Buffer;
+        var line = buffer.GetSpan(_records.MaxPacketLineBytes(result.HopCount));
+        buffer.Advance(_records.WritePacketLine(line, in packet, in result));
+        _out.DrainIfLarge();
     }
 
     public void Complete(RunReport report)

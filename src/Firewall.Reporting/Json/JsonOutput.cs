@@ -28,6 +28,9 @@ internal sealed class JsonOutput : IDisposable
 
     public Utf8JsonWriter Writer { get; }
 
+    /// <summary>The buffer under <see cref="Writer"/>, for records written as bytes between whole values of the writer.</summary>
+    public ArrayBufferWriter<byte> Buffer => _buffer;
+
     /// <summary>Ends a JSON Lines record: flushes the writer, adds a newline, and readies the writer for the next value.</summary>
     public void EndLine()
     {

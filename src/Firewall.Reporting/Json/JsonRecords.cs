@@ -13,7 +13,7 @@ namespace Firewall.Reporting.Json;
 /// writers. Field names are the stable ones of docs/output-fields.md; fields that do not apply are null,
 /// never absent, so every record of a kind has the same keys.
 /// </summary>
-internal sealed class JsonRecords
+internal sealed partial class JsonRecords
 {
     private static readonly string[] VerdictNames = Enum.GetValues<Verdict>().Select(ResultText.Name).ToArray();
     private static readonly string[] HopNames = Enum.GetValues<HopKind>().Select(ResultText.Name).ToArray();
@@ -276,6 +276,14 @@ internal sealed class JsonRecords
 
     private void WritePacketAddress(Utf8JsonWriter w, JsonEncodedText name, IpAddr address, Span<char> buffer)
     {
+        var text = PacketAddress(address, buffer);
+        if (text.IsEmpty) w.WriteString(name, address.ToString());
+        else w.WriteString(name, text);
+    }
+
+    /// <summary>An address's text as UTF-8, from the cache or formatted into it; empty when it cannot be formatted.</summary>
+    private ReadOnlySpan<byte> PacketAddress(IpAddr address, Span<char> buffer)
+    {
         var slot = (int)((address.Lo * 0x9E3779B97F4A7C15UL ^ address.Hi * 0xC2B2AE3D27D4EB4FUL) >> 54) & (AddressSlots - 1);
         var text = _addressTexts.AsSpan(slot * FieldText.MaxAddressChars, FieldText.MaxAddressChars);
         int length = _addressLengths[slot];
@@ -283,8 +291,7 @@ internal sealed class JsonRecords
         {
             if (!address.TryFormat(buffer, out length) || length > FieldText.MaxAddressChars)
             {
-                w.WriteString(name, address.ToString());
-                return;
+                return [];
             }
             for (var i = 0; i < length; i++)
             {
@@ -293,7 +300,7 @@ internal sealed class JsonRecords
             _addressKeys[slot] = address;
             _addressLengths[slot] = (byte)length;
         }
-        w.WriteString(name, text[..length]);
+        return text[..length];
     }
 
     private static void WritePort(Utf8JsonWriter w, JsonEncodedText name, bool present, int value)
