@@ -72,6 +72,11 @@ public sealed class Evaluator
         }
     }
 
+    // Evaluate and the per-packet methods it calls that are too big to inline are compiled optimized at
+    // their first call. Otherwise a published (precompiled) build runs their precompiled code, and tiering
+    // re-compiles them twice during the run on a thread of its own, which takes a core from a two-thread
+    // run (paired, 5 M packets: two threads 1.48 → 1.40 s, one thread 2.14 → 2.10 s).
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Evaluate(in PacketInfo p, ref PacketResult r)
     {
         r.Frame = p.Frame;
@@ -334,6 +339,7 @@ public sealed class Evaluator
     /// Runs the planned hops statefully: consults and updates tracking tables. Returns true when tracking
     /// state decided an SG hop anywhere (so the stateless comparison may differ).
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private bool EvaluateHops(in PacketInfo p, in FlowKey key, bool swapped, ref PacketResult r, ref FlowRecord flow, long now)
     {
         var usedState = false;
@@ -374,6 +380,7 @@ public sealed class Evaluator
     /// Hops the stateful pass decided by rules are reused; only tracking-decided hops and the hops after
     /// a stateful deny are evaluated again. The reported trace (<see cref="PacketResult.Hops"/>) is untouched.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void EvaluateStateless(in PacketInfo p, ref PacketResult r, int planned)
     {
         var laterFragment = p.IsLaterFragment;
@@ -408,6 +415,7 @@ public sealed class Evaluator
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private bool EvaluateNacl(in PacketInfo p, ref HopTrace hop, int h, Direction direction, bool laterFragment, ref PacketResult r, bool stateful)
     {
         var acl = _rules.Acls[hop.Target];
@@ -460,6 +468,7 @@ public sealed class Evaluator
         return true;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private bool EvaluateSgStateful(in PacketInfo p, in FlowKey flowKey, bool swapped, ref HopTrace hop, int h, Direction direction, bool laterFragment, ref PacketResult r, ref FlowRecord flow, long now)
     {
         var nic = _rules.Interfaces[hop.Target];
@@ -691,6 +700,7 @@ public sealed class Evaluator
         return slot >= 0 && !table[slot].Has(EntryFlags.Untracked);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void Account(in PacketInfo p, ref PacketResult r, ref FlowRecord flow, int flowId)
     {
         var allowed = r.Verdict == Verdict.Allow;
