@@ -65,16 +65,26 @@ public class AllocationTests(ITestOutputHelper output)
         {
             run.Evaluator.Evaluate(in p, ref result); // warm-up: tables and flows grow here
         }
-        var measured = Traffic(100_000, 2_000, 20);
-        var before = GC.GetAllocatedBytesForCurrentThread();
-        for (var i = 0; i < measured.Length; i++)
+        // The runtime itself may allocate a few kilobytes on this thread while the JIT's tiering settles
+        // (seen about once in 40 runs when other test classes keep the machine busy), so the measure is
+        // taken up to three times: one round of 100,000 packets with nothing allocated is the steady
+        // state. Allocating per packet would allocate in every round, 100,000 times over.
+        var rounds = new List<long>();
+        for (var round = 0; round < 3 && (rounds.Count == 0 || rounds[^1] != 0); round++)
         {
-            run.Evaluator.Evaluate(in measured[i], ref result);
+            var measured = Traffic(100_000, 2_000, 20 + round * 10);
+            var before = GC.GetAllocatedBytesForCurrentThread();
+            for (var i = 0; i < measured.Length; i++)
+            {
+                run.Evaluator.Evaluate(in measured[i], ref result);
+            }
+            rounds.Add(GC.GetAllocatedBytesForCurrentThread() - before);
         }
-        var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
-        Assert.Equal(200_000, run.Evaluator.Counters.Frames);
+        output.WriteLine($"bytes allocated per round of 100,000 packets: {string.Join(", ", rounds)}");
+        Assert.Equal(100_000 * (1 + rounds.Count), run.Evaluator.Counters.Frames);
         Assert.True(run.Evaluator.Counters.Allowed > 100_000, "most of this traffic is allowed");
-        Assert.Equal(0, allocated);
+        Assert.Equal(0, rounds[^1]);
+        Assert.All(rounds, bytes => Assert.True(bytes < 100_000, $"{bytes} bytes in a round: that is allocating per packet"));
     }
 
     [Fact]
