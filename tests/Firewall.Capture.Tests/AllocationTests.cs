@@ -76,20 +76,31 @@ public class AllocationTests(ITestOutputHelper output)
         {
             Assert.True(reader.TryReadNext(ref info));
         }
+        // Measured in three parts: the runtime may allocate a few kilobytes on this thread while the JIT's
+        // tiering settles (seen now and then when other tests keep the machine busy). One part with nothing
+        // allocated is the steady state; allocating per packet would show in every part, thousands of times over.
         long checksum = 0;
-        var before = GC.GetAllocatedBytesForCurrentThread();
         var measured = 0;
-        while (reader.TryReadNext(ref info))
+        const int Part = (Packets - WarmUp) / 3;
+        var parts = new List<long>();
+        for (var part = 0; part < 3; part++)
         {
-            checksum += info.SrcPort + info.Protocol;
-            measured++;
+            var before = GC.GetAllocatedBytesForCurrentThread();
+            // The last part takes the remainder too.
+            for (var n = 0; part == 2 ? reader.TryReadNext(ref info) : n < Part && reader.TryReadNext(ref info); n++)
+            {
+                checksum += info.SrcPort + info.Protocol;
+                measured++;
+            }
+            parts.Add(GC.GetAllocatedBytesForCurrentThread() - before);
         }
-        var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
-        output.WriteLine($"{format}: {measured} packets after warm-up, {allocated} bytes allocated, {reader.Counts.Undecodable} undecodable, checksum {checksum}");
+        var allocated = parts.Min();
+        output.WriteLine($"{format}: {measured} packets after warm-up, bytes allocated per part of {Part}: {string.Join(", ", parts)}, {reader.Counts.Undecodable} undecodable, checksum {checksum}");
+        Assert.All(parts, bytes => Assert.True(bytes < 20_000, $"{bytes} bytes in a part of {Part} packets"));
         Assert.Equal(Packets - WarmUp, measured);
         Assert.Equal(Packets, reader.Counts.Frames);
         Assert.Empty(reader.Capture.Warnings);
         Assert.Equal(0, reader.Counts.Undecodable);
-        Assert.True(allocated == 0, $"{allocated} bytes allocated over {measured} packets");
+        Assert.True(allocated == 0, $"every part of {Part} packets allocated: {string.Join(", ", parts)} bytes");
     }
 }

@@ -133,14 +133,22 @@ public class DecodeWriterTests
             {
                 writer.Write(infos[i % infos.Count]);
             }
-            var before = GC.GetAllocatedBytesForCurrentThread();
-            for (var i = 0; i < 100_000; i++)
+            // Up to three rounds: the runtime may allocate a few kilobytes on this thread while the JIT's
+            // tiering settles; one round with nothing allocated is the steady state, and allocating per row
+            // would show in every round.
+            var rounds = new List<long>();
+            for (var round = 0; round < 3 && (rounds.Count == 0 || rounds[^1] != 0); round++)
             {
-                writer.Write(infos[i % infos.Count]);
+                var before = GC.GetAllocatedBytesForCurrentThread();
+                for (var i = 0; i < 100_000; i++)
+                {
+                    writer.Write(infos[i % infos.Count]);
+                }
+                writer.Flush();
+                rounds.Add(GC.GetAllocatedBytesForCurrentThread() - before);
             }
-            writer.Flush();
-            var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
-            Assert.True(allocated == 0, $"{format}: {allocated} bytes over 100000 rows");
+            Assert.True(rounds[^1] == 0, $"{format}: bytes over rounds of 100000 rows: {string.Join(", ", rounds)}");
+            Assert.All(rounds, bytes => Assert.True(bytes < 100_000, $"{format}: {bytes} bytes over 100000 rows"));
         }
     }
 }

@@ -109,18 +109,28 @@ public sealed class TimelineTests
         }
 
         Feed(1000); // the first second: the interval settles
-        var before = GC.GetAllocatedBytesForCurrentThread();
-        Feed(100_000);
-        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        // Up to three rounds: the runtime may allocate a few kilobytes on this thread while the JIT's tiering
+        // settles; one round with nothing allocated is the steady state, and allocating per packet would show
+        // in every round.
+        var rounds = new List<long>();
+        for (var round = 0; round < 3 && (rounds.Count == 0 || rounds[^1] != 0); round++)
+        {
+            var before = GC.GetAllocatedBytesForCurrentThread();
+            Feed(100_000);
+            rounds.Add(GC.GetAllocatedBytesForCurrentThread() - before);
+        }
+        Assert.True(rounds[^1] == 0, $"bytes over rounds of 500,000 records: {string.Join(", ", rounds)}");
+        Assert.All(rounds, bytes => Assert.True(bytes < 100_000, $"{bytes} bytes in a round"));
 
         var t = writer.Timeline;
         long Sum(TimelineSeries s) => Enumerable.Range(0, t.BucketCount).Sum(b => t.Count(b, s));
-        Assert.Equal(101_000, Sum(TimelineSeries.AllowedByRule));
-        Assert.Equal(101_000, Sum(TimelineSeries.AllowedTracked));
-        Assert.Equal(101_000, Sum(TimelineSeries.DeniedNaclOutbound));
-        Assert.Equal(101_000, Sum(TimelineSeries.NotFiltered));
+        var fed = 1000 + 100_000 * rounds.Count;
+        Assert.Equal(fed, Sum(TimelineSeries.AllowedByRule));
+        Assert.Equal(fed, Sum(TimelineSeries.AllowedTracked));
+        Assert.Equal(fed, Sum(TimelineSeries.DeniedNaclOutbound));
+        Assert.Equal(fed, Sum(TimelineSeries.NotFiltered));
         Assert.Equal(0, Sum(TimelineSeries.DeniedSgOutbound));
-        Assert.Equal(4 * 101_000, t.TotalPackets); // the skipped packet is not drawn
+        Assert.Equal(4 * fed, t.TotalPackets); // the skipped packet is not drawn
     }
 
     private static long FloorDiv(long a, long b)
