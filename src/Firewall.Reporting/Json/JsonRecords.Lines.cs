@@ -44,15 +44,9 @@ internal sealed partial class JsonRecords
     private static readonly JsonEncodedText[] ErrorTexts = ErrorNames.Select(n => JsonEncodedText.Encode(n, JavaScriptEncoder.UnsafeRelaxedJsonEscaping)).ToArray();
     private readonly Dictionary<string, JsonEncodedText> _noteTexts = new();
 
-    private int _longestReference = -1;
-
     /// <summary>The most bytes <see cref="WritePacketLine"/> can write for a result with this many hops.</summary>
     public int MaxPacketLineBytes(int hops)
     {
-        if (_longestReference < 0)
-        {
-            _longestReference = _references.Length == 0 ? 0 : _references.Max(r => r.EncodedUtf8Bytes.Length);
-        }
         // Names, punctuation and fixed values stay well under 1 KiB; each rule reference appears at most
         // once per hop and twice more (rule, stateless rule), with its quotes.
         return 1024 + (hops + 2) * (_longestReference + 2) + hops * 128;
@@ -212,10 +206,8 @@ internal sealed partial class JsonRecords
         public void Quoted(scoped ReadOnlySpan<char> ascii)
         {
             Byte((byte)'"');
-            foreach (var c in ascii)
-            {
-                _destination[Written++] = (byte)c;
-            }
+            System.Text.Ascii.FromUtf16(ascii, _destination[Written..], out var n);
+            Written += n;
             Byte((byte)'"');
         }
 

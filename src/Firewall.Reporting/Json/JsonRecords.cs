@@ -22,6 +22,7 @@ internal sealed partial class JsonRecords
     private static readonly string[] ErrorNames = Enum.GetValues<DecodeError>().Select(DecodeErrorText.Name).ToArray();
 
     private readonly JsonEncodedText[] _references;
+    private readonly int _longestReference; // encoded bytes
     private readonly string[] _notes = new string[FieldText.MaxNotes];
 
     // Packet addresses as text, remembered in a small direct-mapped cache: consecutive packets mostly
@@ -34,6 +35,7 @@ internal sealed partial class JsonRecords
     public JsonRecords(CompiledRuleset rules)
     {
         _references = rules.Rules.References.Select(r => JsonEncodedText.Encode(r)).ToArray();
+        _longestReference = _references.Length == 0 ? 0 : _references.Max(r => r.EncodedUtf8Bytes.Length);
     }
 
     private static readonly JsonEncodedText TypeKey = JsonEncodedText.Encode("type");
@@ -267,11 +269,8 @@ internal sealed partial class JsonRecords
     /// <summary>ASCII text as its UTF-8 bytes (the same bytes), so the writer need not transcode it.</summary>
     private static ReadOnlySpan<byte> Ascii(ReadOnlySpan<char> text, Span<byte> bytes)
     {
-        for (var i = 0; i < text.Length; i++)
-        {
-            bytes[i] = (byte)text[i];
-        }
-        return bytes[..text.Length];
+        System.Text.Ascii.FromUtf16(text, bytes, out var written);
+        return bytes[..written];
     }
 
     private void WritePacketAddress(Utf8JsonWriter w, JsonEncodedText name, IpAddr address, Span<char> buffer)
@@ -293,10 +292,7 @@ internal sealed partial class JsonRecords
             {
                 return [];
             }
-            for (var i = 0; i < length; i++)
-            {
-                text[i] = (byte)buffer[i]; // addresses are ASCII
-            }
+            System.Text.Ascii.FromUtf16(buffer[..length], text, out _); // addresses are ASCII
             _addressKeys[slot] = address;
             _addressLengths[slot] = (byte)length;
         }
