@@ -44,7 +44,9 @@ public struct TrackEntry
 /// A connection-tracking table for one interface: open addressing with linear probing over a struct
 /// array, precomputed hashes, backward-shift deletion (no tombstones). Expired entries vanish when a
 /// lookup meets them and are reclaimed by a clock hand that visits a few slots per insertion, so
-/// expiry never scans the whole table on the packet path.
+/// expiry never scans the whole table on the packet path. A byte per slot beside the entries (its tag: 0 when
+/// the slot is free, else seven bits of the entry's hash) lets a probe pass free slots and other keys without
+/// reading their entries: a new flow's lookup, the common miss, reads only the small tag array.
 /// </summary>
 public sealed class TrackingTable
 {
@@ -52,6 +54,7 @@ public sealed class TrackingTable
     private const int SweepWhenFull = 1024;
 
     private TrackEntry[] _slots;
+    private byte[] _tags;
     private int _mask;
     private int _count;
     private int _clock;
@@ -61,8 +64,11 @@ public sealed class TrackingTable
         MaxTracked = maxTracked;
         var capacity = (int)Math.Max(16, System.Numerics.BitOperations.RoundUpToPowerOf2((uint)Math.Max(1, initialCapacity)));
         _slots = new TrackEntry[capacity];
+        _tags = new byte[capacity];
         _mask = capacity - 1;
     }
+
+    private static byte TagOf(int hash) => (byte)(0x80 | ((uint)hash >> 25));
 
     /// <summary>Entries that count against <see cref="MaxTracked"/> (untracked ones do not).</summary>
     public int TrackedCount { get; private set; }
@@ -77,7 +83,7 @@ public sealed class TrackingTable
 
     public int Capacity => _slots.Length;
 
-    public long BytesAllocated => (long)_slots.Length * Unsafe.SizeOf<TrackEntry>();
+    public long BytesAllocated => (long)_slots.Length * (Unsafe.SizeOf<TrackEntry>() + sizeof(byte));
 
     public ref TrackEntry this[int slot] => ref _slots[slot];
 
@@ -85,21 +91,26 @@ public sealed class TrackingTable
     public int Find(in FlowKey key, long now)
     {
         var i = key.Hash & _mask;
+        var tag = TagOf(key.Hash);
         while (true)
         {
-            ref var e = ref _slots[i];
-            if ((e.Flags & EntryFlags.Used) == 0)
+            var t = _tags[i];
+            if (t == 0)
             {
                 return -1;
             }
-            if (e.Key.Hash == key.Hash && e.Key.Equals(key))
+            if (t == tag)
             {
-                if (e.Deadline - now <= 0)
+                ref var e = ref _slots[i];
+                if (e.Key.Hash == key.Hash && e.Key.Equals(key))
                 {
-                    RemoveAt(i);
-                    return -1;
+                    if (e.Deadline - now <= 0)
+                    {
+                        RemoveAt(i);
+                        return -1;
+                    }
+                    return i;
                 }
-                return i;
             }
             i = (i + 1) & _mask;
         }
@@ -129,10 +140,11 @@ public sealed class TrackingTable
             Grow();
         }
         var i = key.Hash & _mask;
-        while ((_slots[i].Flags & EntryFlags.Used) != 0)
+        while (_tags[i] != 0)
         {
             i = (i + 1) & _mask;
         }
+        _tags[i] = TagOf(key.Hash);
         _slots[i] = new TrackEntry { Key = key, Flags = flags | EntryFlags.Used };
         _count++;
         if ((flags & EntryFlags.Untracked) == 0)
@@ -156,11 +168,11 @@ public sealed class TrackingTable
         while (true)
         {
             j = (j + 1) & _mask;
-            ref var e = ref _slots[j];
-            if ((e.Flags & EntryFlags.Used) == 0)
+            if (_tags[j] == 0)
             {
                 break;
             }
+            ref var e = ref _slots[j];
             var home = e.Key.Hash & _mask;
             var stays = hole <= j ? hole < home && home <= j : hole < home || home <= j;
             if (stays)
@@ -168,9 +180,11 @@ public sealed class TrackingTable
                 continue;
             }
             _slots[hole] = e;
+            _tags[hole] = _tags[j];
             hole = j;
         }
         _slots[hole] = default;
+        _tags[hole] = 0;
     }
 
     /// <summary>Visits up to <paramref name="budget"/> slots from the clock hand and removes expired entries.</summary>
@@ -178,8 +192,7 @@ public sealed class TrackingTable
     {
         for (var n = 0; n < budget; n++)
         {
-            ref var e = ref _slots[_clock];
-            if ((e.Flags & EntryFlags.Used) != 0 && e.Deadline - now <= 0)
+            if (_tags[_clock] != 0 && _slots[_clock].Deadline - now <= 0)
             {
                 RemoveAt(_clock); // another entry may have shifted into this slot: look at it again
                 continue;
@@ -191,21 +204,24 @@ public sealed class TrackingTable
     private void Grow()
     {
         var old = _slots;
+        var oldTags = _tags;
         _slots = new TrackEntry[old.Length * 2];
+        _tags = new byte[_slots.Length];
         _mask = _slots.Length - 1;
         _clock = 0;
-        foreach (ref readonly var e in old.AsSpan())
+        for (var k = 0; k < old.Length; k++)
         {
-            if ((e.Flags & EntryFlags.Used) == 0)
+            if (oldTags[k] == 0)
             {
                 continue;
             }
-            var i = e.Key.Hash & _mask;
-            while ((_slots[i].Flags & EntryFlags.Used) != 0)
+            var i = old[k].Key.Hash & _mask;
+            while (_tags[i] != 0)
             {
                 i = (i + 1) & _mask;
             }
-            _slots[i] = e;
+            _tags[i] = oldTags[k];
+            _slots[i] = old[k];
         }
     }
 }
