@@ -66,6 +66,10 @@ public sealed partial class CaptureReader : IDisposable
     /// <summary>Opens a capture file, or standard input for "-".</summary>
     public static CaptureReader Open(string path)
     {
+        if (path == "-")
+        {
+            PipeBuffer.Widen(0);
+        }
         var stream = path == "-"
             ? Console.OpenStandardInput()
             : new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1, FileOptions.SequentialScan);

@@ -1,0 +1,61 @@
+using System.Diagnostics;
+using Firewall.Cli.Tests.Support;
+
+namespace Firewall.Cli.Tests;
+
+/// <summary>
+/// <c>tcpdump -w - | firewall check -</c>: the real process reading a capture from a real pipe (the in-process
+/// runner hands it a memory stream) gives the same flows as reading the file.
+/// </summary>
+public class PipeInputTests
+{
+    [Fact]
+    public async Task A_capture_piped_into_the_process_gives_the_flows_of_the_file()
+    {
+        var capture = Repo.PathOf("samples/web-tier.pcapng");
+        var ruleset = Repo.PathOf("rulesets/web-tier.yaml");
+        var fromFile = CliRunner.Run("check", capture, "--ruleset", ruleset, "--flows", "--format", "jsonl", "--threads", "2");
+        Assert.Equal(0, fromFile.ExitCode);
+
+        var psi = new ProcessStartInfo(DotnetHost())
+        {
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (var arg in new[] { Path.Combine(AppContext.BaseDirectory, "firewall.dll"), "check", "-", "--ruleset", ruleset, "--flows", "--format", "jsonl", "--threads", "2" })
+        {
+            psi.ArgumentList.Add(arg);
+        }
+        using var process = Process.Start(psi)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        await using (var input = process.StandardInput.BaseStream)
+        {
+            // Written in pieces, as a live capture arrives.
+            var bytes = File.ReadAllBytes(capture);
+            for (var offset = 0; offset < bytes.Length; offset += 1000)
+            {
+                await input.WriteAsync(bytes.AsMemory(offset, Math.Min(1000, bytes.Length - offset)));
+                await input.FlushAsync();
+            }
+        }
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+        await process.WaitForExitAsync(timeout.Token);
+        var error = await stderr;
+        Assert.True(process.ExitCode == 0, $"exit {process.ExitCode}: {error}");
+
+        static string[] Flows(string jsonl) => jsonl.Split('\n').Where(l => l.StartsWith("{\"type\":\"flow\"", StringComparison.Ordinal)).ToArray();
+        var expected = Flows(fromFile.Out);
+        Assert.NotEmpty(expected);
+        Assert.Equal(expected, Flows(await stdout));
+    }
+
+    /// <summary>The dotnet host running these tests (testhost runs under it), else the one on PATH.</summary>
+    private static string DotnetHost()
+    {
+        var host = Environment.ProcessPath;
+        return host is not null && Path.GetFileNameWithoutExtension(host) == "dotnet" ? host : "dotnet";
+    }
+}
