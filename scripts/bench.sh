@@ -9,7 +9,7 @@
 # a higher rate keeps more flows in progress at once (about 270 per 1,000/s), as on a busy subnet.
 # SEED=S picks another capture.
 #
-# Needs the .NET SDK; tcpdump is timed when installed. Files go to $BENCH_DIR (default /tmp/firewall-bench);
+# Needs the .NET SDK; tcpdump is timed when installed, alone and writing into a pipe that `check -` reads. Files go to $BENCH_DIR (default /tmp/firewall-bench);
 # the capture is reused when it already exists with the same packet count and seed.
 set -euo pipefail
 
@@ -50,7 +50,7 @@ seconds() {
 
 declare -A RESULTS
 NAMES=(check check-threads1 check-jsonl cat)
-command -v tcpdump >/dev/null && NAMES+=(tcpdump)
+command -v tcpdump >/dev/null && NAMES+=(tcpdump check-pipe)
 run() {
     case "$1" in
         check) seconds "$FW" check "$CAPTURE" --ruleset "$RULESET" --quiet ;;
@@ -58,6 +58,8 @@ run() {
         check-jsonl) seconds "$FW" check "$CAPTURE" --ruleset "$RULESET" --quiet --packets --format jsonl ;;
         cat) seconds cat "$CAPTURE" ;;
         tcpdump) seconds tcpdump -r "$CAPTURE" -w /dev/null ;;
+        # a live capture's path: tcpdump writing into a pipe that check reads (microsecond timestamps, same packets)
+        check-pipe) seconds sh -c 'tcpdump -r "$1" -w - 2>/dev/null | "$2" check - --ruleset "$3" --quiet' _ "$CAPTURE" "$FW" "$RULESET" ;;
     esac
 }
 # --threads exists only once multi-core evaluation has landed; fall back to the default run.
@@ -93,6 +95,7 @@ if [ -n "${MED[check-threads1]:-}" ]; then
 fi
 [ -n "${MED[check-threads1]:-}" ] && ratio "all cores rate / one core's" "${MED[check-threads1]}" "${MED[check]}"
 ratio "jsonl per-packet rate / check's" "${MED[check]}" "${MED[check-jsonl]}"
+[ -n "${MED[check-pipe]:-}" ] && ratio "tcpdump | check -: wall / check's" "${MED[check-pipe]}" "${MED[check]}"
 if [ -x /usr/bin/time ]; then
     /usr/bin/time -f "peak RSS of check: %M KiB" "$FW" check "$CAPTURE" --ruleset "$RULESET" --quiet > /dev/null
 fi
