@@ -18,18 +18,23 @@ public sealed class CliConsole
     /// <summary>Progress is shown only when standard error is a terminal.</summary>
     public bool ErrorIsTerminal { get; init; }
 
-    public static CliConsole FromSystem() => new()
+    public static CliConsole FromSystem()
     {
-        Out = Console.OpenStandardOutput(),
-        Error = Console.Error,
-        OpenInput = () =>
+        // A report piped out moves faster through a larger pipe (no-op unless standard output is a Linux pipe).
+        PipeBuffer.Widen(1);
+        return new()
         {
-            // A capture piped in moves faster through a larger pipe (no-op unless standard input is a Linux pipe).
-            PipeBuffer.Widen(0);
-            return Console.OpenStandardInput();
-        },
-        ErrorIsTerminal = !Console.IsErrorRedirected,
-    };
+            Out = Console.OpenStandardOutput(),
+            Error = Console.Error,
+            OpenInput = () =>
+            {
+                // A capture piped in moves faster through a larger pipe (no-op unless standard input is a Linux pipe).
+                PipeBuffer.Widen(0);
+                return Console.OpenStandardInput();
+            },
+            ErrorIsTerminal = !Console.IsErrorRedirected,
+        };
+    }
 }
 
 /// <summary>SPEC §5 exit codes.</summary>

@@ -1,11 +1,14 @@
 using System.Diagnostics;
+using System.IO.Pipes;
+using Firewall.Capture.Reading;
 using Firewall.Cli.Tests.Support;
 
 namespace Firewall.Cli.Tests;
 
 /// <summary>
 /// <c>tcpdump -w - | firewall check -</c>: the real process reading a capture from a real pipe (the in-process
-/// runner hands it a memory stream) gives the same flows as reading the file.
+/// runner hands it a memory stream) gives the same flows as reading the file, and on Linux both of its pipes
+/// were widened to a mebibyte.
 /// </summary>
 public class PipeInputTests
 {
@@ -31,6 +34,7 @@ public class PipeInputTests
         using var process = Process.Start(psi)!;
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
+        int inputPipe;
         await using (var input = process.StandardInput.BaseStream)
         {
             // Written in pieces, as a live capture arrives.
@@ -40,6 +44,8 @@ public class PipeInputTests
                 await input.WriteAsync(bytes.AsMemory(offset, Math.Min(1000, bytes.Length - offset)));
                 await input.FlushAsync();
             }
+            // The process widens the pipe when it opens "-" (Linux): wait for that before the end of input.
+            inputPipe = await WidenedSize(input);
         }
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
         await process.WaitForExitAsync(timeout.Token);
@@ -50,7 +56,39 @@ public class PipeInputTests
         var expected = Flows(fromFile.Out);
         Assert.NotEmpty(expected);
         Assert.Equal(expected, Flows(await stdout));
+
+        if (OperatingSystem.IsLinux())
+        {
+            // Both pipes were widened past Linux's 64 KiB default: standard input when "-" was opened, output at start.
+            Assert.True(inputPipe > DefaultPipeSize, $"standard input's pipe: {inputPipe} bytes");
+            var outputPipe = PipeBuffer.SizeOf(FdOf(process.StandardOutput.BaseStream));
+            Assert.True(outputPipe > DefaultPipeSize, $"standard output's pipe: {outputPipe} bytes");
+        }
     }
+
+    private const int DefaultPipeSize = 65536;
+
+    private static async Task<int> WidenedSize(Stream pipe)
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            return -1;
+        }
+        var fd = FdOf(pipe);
+        var deadline = DateTime.UtcNow.AddMinutes(1);
+        while (PipeBuffer.SizeOf(fd) <= DefaultPipeSize && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(10);
+        }
+        return PipeBuffer.SizeOf(fd);
+    }
+
+    private static int FdOf(Stream stream) => stream switch
+    {
+        PipeStream pipe => (int)pipe.SafePipeHandle.DangerousGetHandle(),
+        FileStream file => (int)file.SafeFileHandle.DangerousGetHandle(),
+        _ => throw new InvalidOperationException($"not a pipe: {stream.GetType()}"),
+    };
 
     /// <summary>The dotnet host running these tests (testhost runs under it), else the one on PATH.</summary>
     private static string DotnetHost()

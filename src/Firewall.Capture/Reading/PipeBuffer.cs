@@ -3,10 +3,10 @@ using System.Runtime.InteropServices;
 namespace Firewall.Capture.Reading;
 
 /// <summary>
-/// A Linux pipe holds 64 KiB by default, so a capture piped in (<c>tcpdump -w - | firewall check -</c>)
-/// moves 64 KiB at a time, and every step wakes one side and puts the other to sleep. A larger buffer
-/// lets the writer run ahead and each read take more (docs/performance.md: 1.35× faster end to end with
-/// tcpdump writing). Elsewhere, or for anything but a pipe, nothing changes.
+/// A Linux pipe holds 64 KiB by default, so a capture piped in (<c>tcpdump -w - | firewall check -</c>) or a
+/// report piped out (<c>--packets --format jsonl | jq</c>) moves 64 KiB at a time, and every step wakes one
+/// side and puts the other to sleep. A larger buffer lets the writer run ahead and each read take more
+/// (docs/performance.md: 1.2–1.35× faster end to end). Elsewhere, or for anything but a pipe, nothing changes.
 /// </summary>
 public static partial class PipeBuffer
 {
@@ -44,6 +44,23 @@ public static partial class PipeBuffer
                 }
             }
             return size;
+        }
+        catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException)
+        {
+            return -1;
+        }
+    }
+
+    /// <summary>The size of the pipe behind <paramref name="fd"/>, or -1 when it is not a pipe or this is not Linux.</summary>
+    public static int SizeOf(int fd)
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            return -1;
+        }
+        try
+        {
+            return Math.Max(-1, Fcntl(fd, GetPipeSize, 0));
         }
         catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException)
         {
