@@ -28,12 +28,23 @@ public sealed class PortIndex
     /// <summary>Indexes into the rule array, ascending, of the rules that may match <paramref name="port"/>.</summary>
     public ReadOnlySpan<int> Candidates(ushort port)
     {
-        var segment = Array.BinarySearch(_starts, (int)port);
-        if (segment < 0)
+        // The last segment starting at or below the port (_starts[0] == 0): a plain search, where
+        // Array.BinarySearch would go through a generic comparer on every packet that meets the rules.
+        var starts = _starts;
+        int low = 0, high = starts.Length - 1;
+        while (low < high)
         {
-            segment = ~segment - 1; // the last start below the port; _starts[0] == 0, so never negative
+            var mid = (low + high + 1) >>> 1;
+            if (starts[mid] <= port)
+            {
+                low = mid;
+            }
+            else
+            {
+                high = mid - 1;
+            }
         }
-        return _rules.AsSpan(_offsets[segment], _offsets[segment + 1] - _offsets[segment]);
+        return _rules.AsSpan(_offsets[low], _offsets[low + 1] - _offsets[low]);
     }
 
     /// <summary>The index of <paramref name="bucket"/> (indexes into <paramref name="rules"/>), or null when a scan is as good.</summary>
