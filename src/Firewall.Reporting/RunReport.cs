@@ -55,6 +55,22 @@ public sealed class RunReport
     public FlowTable Flows { get; }
 
     public RuleCatalog Catalog { get; }
+
+    /// <summary>
+    /// What the bounds that protect the process left out of this run (the text report lists it in its flow
+    /// totals; machine formats have no field for it, so the CLI prints these lines as warnings).
+    /// </summary>
+    public IEnumerable<string> BoundWarnings()
+    {
+        if (Counters.PacketsOfUnrecordedFlows > 0)
+        {
+            yield return $"{Counters.PacketsOfUnrecordedFlows} packets belong to flows past the bound of {Options.MaxFlows} flows kept per run: evaluated and counted, not listed per flow";
+        }
+        if (Counters.UntrackedNotKept > 0)
+        {
+            yield return $"{Counters.UntrackedNotKept} packets of untracked flows came past the bound of {Options.MaxUntracked} untracked entries per interface: judged by their rules, orientation not remembered";
+        }
+    }
 }
 
 /// <summary>What the caller asked a report to include besides the summary.</summary>

@@ -155,6 +155,10 @@ internal static class CheckCommand
             {
                 error.WriteLine($"firewall: warning: {report.Input.CaptureName}: {warning}");
             }
+            foreach (var warning in report.BoundWarnings())
+            {
+                error.WriteLine($"firewall: warning: {warning}");
+            }
         }
         return FailOn(failOn, report, error);
     }

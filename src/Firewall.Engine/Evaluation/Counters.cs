@@ -37,6 +37,9 @@ public sealed class Counters
     /// <summary>Later fragments evaluated without their first fragment.</summary>
     public long FragmentsWithoutFirst;
 
+    /// <summary>Packets of untracked flows that would have opened an entry past <see cref="EvaluationOptions.MaxUntracked"/>.</summary>
+    public long UntrackedNotKept;
+
     /// <summary>Adds another run's counts (a shard of the same ruleset) to these.</summary>
     public void Add(Counters other)
     {
@@ -49,6 +52,7 @@ public sealed class Counters
         FragmentsFollowed += other.FragmentsFollowed;
         FragmentsWithoutFirst += other.FragmentsWithoutFirst;
         PacketsOfUnrecordedFlows += other.PacketsOfUnrecordedFlows;
+        UntrackedNotKept += other.UntrackedNotKept;
         AddInto(RulePackets, other.RulePackets);
         AddInto(RuleFlows, other.RuleFlows);
         AddInto(DenyReasons, other.DenyReasons);

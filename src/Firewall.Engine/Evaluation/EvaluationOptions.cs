@@ -29,5 +29,14 @@ public sealed record EvaluationOptions
     /// </summary>
     public int MaxFlows { get; init; } = 10_000_000;
 
+    /// <summary>
+    /// The most untracked entries (SPEC §2.6: orientation only) an interface keeps at once. AWS counts them
+    /// against no allowance, so <c>max_tracked</c> does not bound them; this bound protects the process from a
+    /// flood of untracked flows. Past it a new untracked flow is still judged by its rules packet by packet,
+    /// as every untracked flow is, but its orientation is not remembered; such packets are counted in
+    /// <see cref="Counters.UntrackedNotKept"/>.
+    /// </summary>
+    public int MaxUntracked { get; init; } = Compilation.RulesetCompiler.DefaultMaxTracked;
+
     public static EvaluationOptions Default { get; } = new();
 }

@@ -554,6 +554,17 @@ public sealed class Evaluator
         var untracked = couldBeUntracked && allPeer;
         if (kind != TrackKind.None && existing < 0 && CreatesEntry(kind, tcpKind, in p))
         {
+            if (untracked && table.IsUntrackedFull(now, _options.MaxUntracked))
+            {
+                // Past the bound that protects this process: judged by its rules packet by packet, as an
+                // untracked flow is anyway, but its orientation is not remembered.
+                Counters.UntrackedNotKept++;
+                flow.Flags |= FlowFlags.Untracked;
+                r.Flags |= PacketResultFlags.Untracked;
+                hop.Allowed = true;
+                hop.RuleId = ruleId;
+                return true;
+            }
             if (!untracked && table.IsFull(now))
             {
                 // AWS: once the connection-tracking allowance is used up, packets of new flows are dropped.

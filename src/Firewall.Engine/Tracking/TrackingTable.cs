@@ -116,19 +116,30 @@ public sealed class TrackingTable
         }
     }
 
+    /// <summary>Untracked entries (orientation only, outside <see cref="MaxTracked"/>), expired ones not yet reclaimed included.</summary>
+    public int UntrackedCount => _count - TrackedCount;
+
     /// <summary>True when a new tracked entry would exceed the bound, after reclaiming what has expired nearby.</summary>
     public bool IsFull(long now)
     {
-        if (TrackedCount < MaxTracked)
-        {
-            return false;
-        }
+        return TrackedCount >= MaxTracked && Reclaim(now, untracked: false, MaxTracked);
+    }
+
+    /// <summary>True when <paramref name="maxUntracked"/> untracked entries are live, after reclaiming what has expired nearby.</summary>
+    public bool IsUntrackedFull(long now, int maxUntracked)
+    {
+        return UntrackedCount >= maxUntracked && Reclaim(now, untracked: true, maxUntracked);
+    }
+
+    /// <summary>Reclaims expired entries nearby (the whole table when small); true when the kind's count is still at its bound.</summary>
+    private bool Reclaim(long now, bool untracked, int bound)
+    {
         Sweep(now, Math.Min(_slots.Length, SweepWhenFull));
-        if (TrackedCount >= MaxTracked && _slots.Length <= SweepWhenFull * 4)
+        if ((untracked ? UntrackedCount : TrackedCount) >= bound && _slots.Length <= SweepWhenFull * 4)
         {
             Sweep(now, _slots.Length); // small tables: be exact
         }
-        return TrackedCount >= MaxTracked;
+        return (untracked ? UntrackedCount : TrackedCount) >= bound;
     }
 
     /// <summary>Inserts a new entry (the key must not be present) and returns its slot.</summary>

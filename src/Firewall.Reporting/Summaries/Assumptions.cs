@@ -49,7 +49,7 @@ public static class Assumptions
             new("neighbor-discovery", "skip", "firewall",
                 "ARP and ICMPv6 neighbour/router discovery and MLD are out of scope: the VPC answers them itself (AWS documents no filtering of them)"),
             new("tracking-table-size", MaxTracked(rules), "firewall",
-                "entries per interface: its max_tracked, else a bound that protects this process (AWS publishes allowances per instance type, not per interface)"),
+                $"entries per interface: its max_tracked, else a bound that protects this process (AWS publishes allowances per instance type, not per interface); untracked flows' orientation entries, outside it, up to {options.MaxUntracked}"),
         };
         return list;
     }

@@ -209,6 +209,10 @@ public sealed class TextReportWriter : IReportWriter
         {
             flows.Add("  not recorded", "", $"{N(report.Counters.PacketsOfUnrecordedFlows)} packets of flows past the bound of {N(report.Options.MaxFlows)} flows kept per run: evaluated and counted above, not listed per flow");
         }
+        if (report.Counters.UntrackedNotKept > 0)
+        {
+            flows.Add("  untracked, not kept", "", $"{N(report.Counters.UntrackedNotKept)} packets of untracked flows past the bound of {N(report.Options.MaxUntracked)} untracked entries per interface: judged by their rules, orientation not remembered");
+        }
         o.Write("Flows\n");
         flows.WriteTo(o, "  ");
         o.Write('\n');

@@ -5,6 +5,8 @@ using Firewall.Capture.Reading;
 using Firewall.Engine.Compilation;
 using Firewall.Engine.Evaluation;
 using Firewall.Engine.Packets;
+using Firewall.Reporting;
+using Firewall.Reporting.Text;
 using Firewall.Robustness.Tests.Support;
 using Firewall.Rulesets;
 using Xunit.Abstractions;
@@ -70,23 +72,9 @@ public sealed class FlowFloodTests(ITestOutputHelper output)
     {
         // AWS leaves a flow untracked when its rule is 0.0.0.0/0 and the other direction is open to all
         // (SPEC §2.6): such flows use none of the allowance, so max_tracked denies none of them. The engine
-        // still keeps one orientation entry per untracked flow, outside the bound: measured here.
+        // still keeps one orientation entry per untracked flow, outside the bound (up to MaxUntracked, below): measured here.
         const int flows = 50_000;
-        var text = """
-            version: 1
-            interfaces:
-              web-1:
-                addresses: [10.0.1.10]
-                security_groups: [open-sg]
-                max_tracked: 1000
-            security_groups:
-              open-sg:
-                inbound:
-                  - { protocol: tcp, source: 0.0.0.0/0 }
-                outbound:
-                  - { protocol: all, destination: 0.0.0.0/0 }
-            """;
-        var loaded = RulesetLoader.LoadText(text, "open.yaml");
+        var loaded = RulesetLoader.LoadText(OpenRuleset, "open.yaml");
         Assert.True(loaded.Succeeded, string.Join("; ", loaded.Diagnostics));
         var evaluator = new Evaluator(RulesetCompiler.Compile(loaded.Ruleset!));
         using var reader = new PacketReader(CaptureReader.Open(new SynFloodStream(flows), "flood"), new DecoderOptions());
@@ -103,6 +91,69 @@ public sealed class FlowFloodTests(ITestOutputHelper output)
         output.WriteLine($"bound: {flows} untracked flows, max_tracked 1000: all allowed; tracking table {table.Count} entries outside the bound, " +
             $"{table.BytesAllocated} bytes = {table.BytesAllocated / (double)flows:F0} bytes per flow");
     }
+
+    [Fact]
+    public void Untracked_entries_stop_at_their_bound_and_later_untracked_flows_are_judged_as_before()
+    {
+        // A SYN flood to a port open to 0.0.0.0/0 (with outbound open to all, as AWS's default group is):
+        // every flow is untracked. Past MaxUntracked the table stops growing and nothing else changes.
+        const int flows = 20_000;
+        const int bound = 1000;
+        var loaded = RulesetLoader.LoadText(OpenRuleset, "open.yaml");
+        Assert.True(loaded.Succeeded, string.Join("; ", loaded.Diagnostics));
+        var rules = RulesetCompiler.Compile(loaded.Ruleset!);
+        var unbounded = new Evaluator(rules);
+        var bounded = new Evaluator(rules, new EvaluationOptions { MaxUntracked = bound });
+        using var reader = new PacketReader(CaptureReader.Open(new SynFloodStream(flows), "flood"), new DecoderOptions());
+        var info = new PacketInfo();
+        var expected = new PacketResult();
+        var actual = new PacketResult();
+        while (reader.TryReadNext(ref info))
+        {
+            unbounded.Evaluate(in info, ref expected);
+            bounded.Evaluate(in info, ref actual);
+            Assert.Equal((expected.Verdict, expected.RuleId, expected.Flags, expected.FlowId), (actual.Verdict, actual.RuleId, actual.Flags, actual.FlowId));
+        }
+        Assert.Equal(flows, bounded.Counters.Allowed);
+        Assert.Equal(flows - bound, bounded.Counters.UntrackedNotKept);
+        Assert.Equal(0, unbounded.Counters.UntrackedNotKept);
+        var table = Assert.Single(bounded.Tables, t => t.MaxTracked == 1000);
+        Assert.Equal(bound, table.UntrackedCount);
+        Assert.True(table.Capacity <= 2048, $"{table.Capacity} slots for {bound} entries");
+        var records = bounded.Flows.Records;
+        Assert.Equal(flows, records.Length);
+        for (var id = 0; id < records.Length; id++)
+        {
+            Assert.True(records[id].Has(FlowFlags.Untracked), $"flow {id} is not marked untracked");
+        }
+
+        // The text report says so in its flow totals; machine formats get the same as a warning line.
+        var report = new RunReport(bounded, new RunInput { CaptureName = "flood", RulesetPath = "open.yaml" });
+        var warning = Assert.Single(report.BoundWarnings());
+        Assert.StartsWith($"{flows - bound} packets of untracked flows came past the bound of {bound} untracked entries per interface", warning);
+        var text = new MemoryStream();
+        using (var writer = new TextReportWriter(text, new ReportContent(false, false), rules))
+        {
+            writer.Complete(report);
+        }
+        Assert.Contains("untracked, not kept", System.Text.Encoding.UTF8.GetString(text.ToArray()));
+        Assert.Empty(new RunReport(unbounded, report.Input).BoundWarnings());
+    }
+
+    private const string OpenRuleset = """
+        version: 1
+        interfaces:
+          web-1:
+            addresses: [10.0.1.10]
+            security_groups: [open-sg]
+            max_tracked: 1000
+        security_groups:
+          open-sg:
+            inbound:
+              - { protocol: tcp, source: 0.0.0.0/0 }
+            outbound:
+              - { protocol: all, destination: 0.0.0.0/0 }
+        """;
 
     [Fact]
     public void Through_the_cli_the_full_table_is_reported_with_its_rule_and_reason()
