@@ -141,7 +141,10 @@ public sealed class FlowTable
         var id = Count++;
         this[id] = new FlowRecord { Key = key, DeniedBy = -1, StatelessDeniedBy = -1 };
         _index[i] = Entry(key.Hash, id);
-        if (Count * 2 > _index.Length)
+        // Grown past three quarters full, to twice the flows: half the index of growing at half full for
+        // the benchmark's 688,304 flows (8 instead of 16 MB, 16 MiB less peak memory). Probes for new flows
+        // get longer (about 5 slots at two-thirds full, in one or two cache lines of 8), and were no slower.
+        if (Count * 4 > _index.Length * 3)
         {
             GrowIndex();
         }
