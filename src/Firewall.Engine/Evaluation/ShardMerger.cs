@@ -118,6 +118,11 @@ public sealed class ShardMerger
             {
                 caveats.Add($"interface {first.Rules.Interfaces[i].Name} opened {inserted} tracking entries, at or past its bound of {first.Tables[i].MaxTracked}; the bound was enforced per thread, so results near it may differ from --threads 1");
             }
+            var untracked = _shards.Sum(s => s.Tables[i].UntrackedInserted);
+            if (untracked >= first.Options.MaxUntracked)
+            {
+                caveats.Add($"interface {first.Rules.Interfaces[i].Name} opened {untracked} untracked entries, at or past their bound of {first.Options.MaxUntracked}; the bound was enforced per thread, so the count of untracked packets not kept may differ from --threads 1");
+            }
         }
         var fragments = _shards.Sum(s => s.FirstFragmentsRemembered);
         if (fragments >= first.Options.MaxFragmentsRemembered)

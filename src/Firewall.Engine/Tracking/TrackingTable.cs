@@ -76,6 +76,9 @@ public sealed class TrackingTable
     /// <summary>Tracked entries ever inserted: an upper bound of <see cref="TrackedCount"/> at any time.</summary>
     public long TrackedInserted { get; private set; }
 
+    /// <summary>Untracked entries ever inserted: an upper bound of <see cref="UntrackedCount"/> at any time.</summary>
+    public long UntrackedInserted { get; private set; }
+
     /// <summary>All entries, untracked ones included, expired ones not yet reclaimed included.</summary>
     public int Count => _count;
 
@@ -162,6 +165,10 @@ public sealed class TrackingTable
         {
             TrackedCount++;
             TrackedInserted++;
+        }
+        else
+        {
+            UntrackedInserted++;
         }
         return i;
     }

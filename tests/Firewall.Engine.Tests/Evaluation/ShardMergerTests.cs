@@ -1,6 +1,7 @@
 using CsCheck;
 using Firewall.Engine.Compilation;
 using Firewall.Engine.Evaluation;
+using Firewall.Engine.Model;
 using Firewall.Engine.Packets;
 using Firewall.Engine.Tests.Support;
 
@@ -85,6 +86,42 @@ public class ShardMergerTests
         Assert.All(usedShards, Assert.True); // the traffic really was spread
     }
 
+    [Theory]
+    [InlineData(30, true)] // 40 untracked flows: no shard reaches 30 alone, one thread would have
+    [InlineData(1000, false)]
+    public void A_bound_enforced_per_thread_is_reported_when_the_shards_together_reach_it(int maxUntracked, bool reported)
+    {
+        var rules = new RulesetBuilder()
+            .Interface("i-1", "10.0.1.10", groups: "open")
+            .Sg("open", Direction.Inbound, "tcp", "0.0.0.0/0", "80")
+            .Sg("open", Direction.Outbound, "all", "0.0.0.0/0")
+            .Compile();
+        var packets = Enumerable.Range(0, 40).Select(i => Support.Packets.Tcp($"198.51.100.{i + 1}:50000", "10.0.1.10:80", "S", i * 0.001)).ToList();
+        var options = new EvaluationOptions { MaxUntracked = maxUntracked };
+        var split = ShardSplit.WithFirstShare(2, 100);
+        var evaluators = new[] { new Evaluator(rules, options), new Evaluator(rules, options) };
+        var result = new PacketResult();
+        foreach (var p in packets)
+        {
+            evaluators[split.ShardOf(in p)].Evaluate(in p, ref result);
+            Assert.True(result.Has(PacketResultFlags.Untracked));
+        }
+        Assert.All(evaluators, e => Assert.True(e.Tables[0].UntrackedCount is > 0 and < 30));
+        Assert.All(evaluators, e => Assert.Equal(0, e.Counters.UntrackedNotKept));
+
+        var caveats = new ShardMerger(evaluators).Caveats();
+
+        if (reported)
+        {
+            var caveat = Assert.Single(caveats);
+            Assert.StartsWith("interface i-1 opened 40 untracked entries, at or past their bound of 30; the bound was enforced per thread", caveat);
+        }
+        else
+        {
+            Assert.Empty(caveats);
+        }
+    }
+
     private static string Describe(PacketResult r)
     {
         var hops = string.Join(",", Enumerable.Range(0, r.HopCount).Select(h => $"{r.Hops[h].Kind}/{r.Hops[h].Target}/{r.Hops[h].Allowed}/{r.Hops[h].Basis}/{r.Hops[h].RuleId}"));
@@ -92,7 +129,7 @@ public class ShardMergerTests
     }
 
     private static string Describe(Counters c) =>
-        $"{c.Frames} {c.Allowed} {c.Denied} {c.Skipped} {c.NotFiltered} {c.Undecodable} {c.FragmentsFollowed} {c.FragmentsWithoutFirst} {c.PacketsOfUnrecordedFlows} "
+        $"{c.Frames} {c.Allowed} {c.Denied} {c.Skipped} {c.NotFiltered} {c.Undecodable} {c.FragmentsFollowed} {c.FragmentsWithoutFirst} {c.PacketsOfUnrecordedFlows} {c.UntrackedNotKept} "
         + $"p[{string.Join(",", c.RulePackets)}] f[{string.Join(",", c.RuleFlows)}] r[{string.Join(",", c.DenyReasons)}] e[{string.Join(",", c.DecodeErrors)}]";
 
     private static string Describe(FlowRecord f)
