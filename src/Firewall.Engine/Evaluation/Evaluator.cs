@@ -584,10 +584,7 @@ public sealed class Evaluator
                 flags |= EntryFlags.Inferred;
                 r.Flags |= PacketResultFlags.Inferred;
             }
-            var slot = table.Insert(in key, now, flags);
-            ref var entry = ref table[slot];
-            entry.FlowId = r.FlowId;
-            entry.State = kind != TrackKind.Tcp ? TcpState.None
+            var state = kind != TrackKind.Tcp ? TcpState.None
                 : tcpKind switch
                 {
                     TcpPacketKind.Syn => TcpState.SynSent,
@@ -595,10 +592,16 @@ public sealed class Evaluator
                     TcpPacketKind.Fin => TcpState.FinWait,
                     _ => TcpState.Established,
                 };
-            entry.Deadline = now + Timeout(ref entry, kind) * NsPerSecond;
+            // Only stores to the new entry: its cache line is usually not in the cache, and nothing here
+            // waits for it (a new entry's flags have no Stream bit, so its timeout needs nothing from it).
+            var slot = table.Insert(in key, now, flags);
+            ref var entry = ref table[slot];
+            entry.FlowId = r.FlowId;
+            entry.State = state;
+            entry.Deadline = now + Timeout(state, stream: false, kind) * NsPerSecond;
             if (kind == TrackKind.Tcp)
             {
-                flow.TcpState = entry.State;
+                flow.TcpState = state;
             }
             flow.Flags |= untracked ? FlowFlags.Untracked : FlowFlags.Tracked;
         }
@@ -685,10 +688,12 @@ public sealed class Evaluator
         }
     }
 
-    private long Timeout(ref TrackEntry entry, TrackKind.Value kind) => kind switch
+    private long Timeout(ref TrackEntry entry, TrackKind.Value kind) => Timeout(entry.State, entry.Has(EntryFlags.Stream), kind);
+
+    private long Timeout(TcpState state, bool stream, TrackKind.Value kind) => kind switch
     {
-        TrackKind.Tcp => TcpStateMachine.Timeout(entry.State, _timeouts),
-        TrackKind.Udp => entry.Has(EntryFlags.Stream) ? _timeouts.UdpStream : _timeouts.Udp,
+        TrackKind.Tcp => TcpStateMachine.Timeout(state, _timeouts),
+        TrackKind.Udp => stream ? _timeouts.UdpStream : _timeouts.Udp,
         TrackKind.IcmpEcho => _timeouts.Icmp,
         _ => _timeouts.Other,
     };
