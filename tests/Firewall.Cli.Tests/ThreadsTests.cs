@@ -71,6 +71,21 @@ public sealed class ThreadsTests
             synth = CliRunner.Run("synth", "--random", "40000", "--seed", "11", "--flow-rate", "500000", "--ruleset", ruleset, "-o", busy);
             Assert.True(synth.ExitCode == 0, synth.Error);
             AssertSameOnThreads(busy, ruleset);
+
+            // Compressed, it is inflated on a thread of its own when several may run: whole, and damaged
+            // part-way (the frames before the damage and the same warning, whatever the thread count).
+            var gzip = Path.Combine(dir.FullName, "mix.pcap.gz");
+            using (var output = File.Create(gzip))
+            using (var compressor = new System.IO.Compression.GZipStream(output, System.IO.Compression.CompressionLevel.Fastest))
+            {
+                compressor.Write(File.ReadAllBytes(capture));
+            }
+            AssertSameOnThreads(gzip, ruleset);
+            var damaged = File.ReadAllBytes(gzip);
+            damaged[damaged.Length * 2 / 3] ^= 0x5a;
+            var damagedPath = Path.Combine(dir.FullName, "damaged.pcap.gz");
+            File.WriteAllBytes(damagedPath, damaged);
+            AssertSameOnThreads(damagedPath, ruleset);
         }
         finally
         {

@@ -17,16 +17,9 @@ internal sealed class ByteSource : IDisposable
     private int _end;
     private bool _endOfStream;
 
-    private readonly int _maxRead;
-
-    /// <param name="maxRead">
-    /// Bytes asked of the stream per read. Small for gzip: a damaged member throws from inside a read and
-    /// everything that read inflated is lost, so small reads keep the frames before the damage.
-    /// </param>
-    public ByteSource(Stream stream, int capacity, ReadOnlySpan<byte> alreadyRead, int maxRead = int.MaxValue)
+    public ByteSource(Stream stream, int capacity, ReadOnlySpan<byte> alreadyRead)
     {
         _stream = stream;
-        _maxRead = maxRead;
         _buffer = ArrayPool<byte>.Shared.Rent(capacity);
         Capacity = capacity;
         alreadyRead.CopyTo(_buffer);
@@ -109,7 +102,7 @@ internal sealed class ByteSource : IDisposable
         int read;
         try
         {
-            read = _stream.Read(_buffer, _end, Math.Min(_maxRead, Capacity - _end));
+            read = _stream.Read(_buffer, _end, Capacity - _end);
         }
         catch (InvalidDataException e)
         {

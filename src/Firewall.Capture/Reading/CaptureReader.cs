@@ -64,7 +64,8 @@ public sealed partial class CaptureReader : IDisposable
     public IReadOnlyList<CaptureWarning> Warnings => _warnings;
 
     /// <summary>Opens a capture file, or standard input for "-".</summary>
-    public static CaptureReader Open(string path)
+    /// <param name="readAhead">Inflate a gzip-compressed capture on a thread of its own (when the run may use several cores).</param>
+    public static CaptureReader Open(string path, bool readAhead = false)
     {
         if (path == "-")
         {
@@ -75,7 +76,7 @@ public sealed partial class CaptureReader : IDisposable
             : new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1, FileOptions.SequentialScan);
         try
         {
-            return Open(stream, path);
+            return Open(stream, path, readAhead);
         }
         catch
         {
@@ -85,7 +86,8 @@ public sealed partial class CaptureReader : IDisposable
     }
 
     /// <summary>Opens a capture from a stream that is read forward only; the reader owns and disposes it.</summary>
-    public static CaptureReader Open(Stream stream, string displayName)
+    /// <param name="readAhead">Inflate a gzip-compressed capture on a thread of its own (when the run may use several cores).</param>
+    public static CaptureReader Open(Stream stream, string displayName, bool readAhead = false)
     {
         Span<byte> magic = stackalloc byte[4];
         var n = ByteSource.ReadAtMost(stream, magic);
@@ -93,7 +95,10 @@ public sealed partial class CaptureReader : IDisposable
         ByteSource source;
         if (compressed)
         {
-            source = new ByteSource(ByteSource.Gunzip(magic[..n], stream), BufferCapacity, [], CompressedReadLength);
+            // Inflated in fixed small steps: damage loses only the step it is found in, the same one whether
+            // the other thread inflates ahead (handing over every byte of the steps before the failure) or not.
+            var inflated = new SteppedReadStream(ByteSource.Gunzip(magic[..n], stream), CompressedReadLength);
+            source = new ByteSource(readAhead ? new ReadAheadStream(inflated) : inflated, BufferCapacity, []);
         }
         else
         {

@@ -126,7 +126,7 @@ internal static class CheckCommand
         {
             return ExitCodes.BadInput;
         }
-        using var reader = capturePath is null ? null : Inputs.OpenCapture(capturePath, parse.GetValue(common.Decap) == "vxlan", console);
+        using var reader = capturePath is null ? null : Inputs.OpenCapture(capturePath, parse.GetValue(common.Decap) == "vxlan", console, readAhead: parse.GetValue(common.Threads) > 1);
         if (capturePath is not null && reader is null)
         {
             return ExitCodes.BadInput;

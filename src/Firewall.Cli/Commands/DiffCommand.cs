@@ -104,7 +104,7 @@ internal static class DiffCommand
     private static RunReport? EvaluateCapture(CliConsole console, ParseResult parse, CommonOptions common, string capturePath,
         CompiledRuleset rules, EvaluationOptions options, string rulesetPath, FlowDecisionRecorder decisions)
     {
-        using var reader = Inputs.OpenCapture(capturePath, parse.GetValue(common.Decap) == "vxlan", console);
+        using var reader = Inputs.OpenCapture(capturePath, parse.GetValue(common.Decap) == "vxlan", console, readAhead: parse.GetValue(common.Threads) > 1);
         if (reader is null)
         {
             return null;

@@ -38,7 +38,7 @@ internal static class RepliesCommand
         {
             return ExitCodes.BadInput;
         }
-        using var reader = Inputs.OpenCapture(capturePath, parse.GetValue(common.Decap) == "vxlan", console);
+        using var reader = Inputs.OpenCapture(capturePath, parse.GetValue(common.Decap) == "vxlan", console, readAhead: parse.GetValue(common.Threads) > 1);
         if (reader is null)
         {
             return ExitCodes.BadInput;

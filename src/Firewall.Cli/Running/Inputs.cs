@@ -46,14 +46,15 @@ internal static class Inputs
         return loaded.File;
     }
 
-    public static PacketReader? OpenCapture(string path, bool decapsulateVxlan, CliConsole console)
+    /// <param name="readAhead">Inflate a gzip-compressed capture on a thread of its own: true when the run may use several cores.</param>
+    public static PacketReader? OpenCapture(string path, bool decapsulateVxlan, CliConsole console, bool readAhead = false)
     {
         var options = new DecoderOptions { DecapsulateVxlan = decapsulateVxlan };
         try
         {
             if (path == "-")
             {
-                return new PacketReader(CaptureReader.Open(console.OpenInput(), "-"), options);
+                return new PacketReader(CaptureReader.Open(console.OpenInput(), "-", readAhead), options);
             }
             if (Directory.Exists(path))
             {
@@ -63,7 +64,7 @@ internal static class Inputs
             {
                 return Fail(console, $"{path}: no such capture file");
             }
-            return new PacketReader(CaptureReader.Open(path), options);
+            return new PacketReader(CaptureReader.Open(path, readAhead), options);
         }
         catch (CaptureFormatException ex)
         {

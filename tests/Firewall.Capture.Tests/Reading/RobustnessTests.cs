@@ -49,12 +49,12 @@ public class RobustnessTests(ITestOutputHelper output)
     }
 
     /// <summary>Reads and decodes everything; returns records' data, warnings, and whether Open rejected the input.</summary>
-    private static (List<byte[]> Frames, IReadOnlyList<CaptureWarning> Warnings, bool Rejected) ReadAndDecode(byte[] bytes)
+    private static (List<byte[]> Frames, IReadOnlyList<CaptureWarning> Warnings, bool Rejected) ReadAndDecode(byte[] bytes, bool readAhead = false)
     {
         CaptureReader reader;
         try
         {
-            reader = CaptureReader.Open(new MemoryStream(bytes, writable: false), "fuzz");
+            reader = CaptureReader.Open(new MemoryStream(bytes, writable: false), "fuzz", readAhead);
         }
         catch (CaptureFormatException)
         {
@@ -118,6 +118,55 @@ public class RobustnessTests(ITestOutputHelper output)
             }
         }
         output.WriteLine($"{name}: {tried} prefixes of {full.Length} bytes in {watch.ElapsedMilliseconds} ms");
+    }
+
+    [Fact]
+    public void Inflating_on_another_thread_reads_the_same_frames_and_warnings_from_damaged_gzip()
+    {
+        // Large enough to span several of the read-ahead thread's chunks once inflated (about 3 MB).
+        var random = new Random(20261206);
+        var pcap = CaptureBytes.Pcap(nanoseconds: true);
+        for (var i = 0; i < 4000; i++)
+        {
+            var frame = new byte[random.Next(60, 1500)];
+            random.NextBytes(frame.AsSpan(14));
+            frame[12] = 0x08; // an IPv4 ethertype; the rest is noise, which is fine for the reader
+            pcap.Record((uint)i, 0, frame);
+        }
+        var full = CaptureBytes.Gzip(pcap.ToArray());
+        var compare = (byte[] bytes) =>
+        {
+            var plain = ReadAndDecode(bytes);
+            var ahead = ReadAndDecode(bytes, readAhead: true);
+            Assert.Equal(plain.Rejected, ahead.Rejected);
+            Assert.Equal(plain.Frames.Count, ahead.Frames.Count);
+            for (var f = 0; f < plain.Frames.Count; f++)
+            {
+                Assert.Equal(plain.Frames[f], ahead.Frames[f]);
+            }
+            Assert.Equal(plain.Warnings.Select(w => w.ToString()), ahead.Warnings.Select(w => w.ToString()));
+            return plain;
+        };
+        Assert.Equal(4000, compare(full).Frames.Count);
+        var damaged = 0;
+        for (var i = 0; i < 120; i++)
+        {
+            var bytes = (byte[])full.Clone();
+            if (i % 3 == 0)
+            {
+                bytes = bytes[..random.Next(bytes.Length)];
+            }
+            else
+            {
+                for (var k = random.Next(1, 4); k > 0; k--)
+                {
+                    bytes[random.Next(10, bytes.Length)] ^= (byte)(1 << random.Next(8));
+                }
+            }
+            var plain = compare(bytes);
+            damaged += plain.Warnings.Count > 0 ? 1 : 0;
+        }
+        Assert.True(damaged > 60, $"only {damaged} of 120 damaged inputs warned");
     }
 
     private static int FirstHeaderLength(byte[] capture) =>
