@@ -56,7 +56,7 @@ internal sealed class ReadAheadStream : Stream
             chunk.Error = null;
             try
             {
-                while (chunk.Length < chunk.Data.Length)
+                while (chunk.Length < chunk.Data.Length && !_stopping)
                 {
                     var read = _inner.Read(chunk.Data, chunk.Length, chunk.Data.Length - chunk.Length);
                     if (read == 0)
