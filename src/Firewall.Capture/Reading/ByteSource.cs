@@ -149,11 +149,9 @@ internal sealed class ByteSource : IDisposable
     public static Stream Gunzip(ReadOnlySpan<byte> alreadyRead, Stream inner) =>
         new GZipStream(new PrefixedStream(alreadyRead.ToArray(), inner), CompressionMode.Decompress);
 
-    private sealed class PrefixedStream(byte[] prefix, Stream inner) : Stream
+    private sealed class PrefixedStream(byte[] prefix, Stream inner) : ForwardReadStream
     {
         private int _prefixUsed;
-
-        public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
 
         public override int Read(Span<byte> buffer)
         {
@@ -166,16 +164,6 @@ internal sealed class ByteSource : IDisposable
             }
             return inner.Read(buffer);
         }
-
-        public override bool CanRead => true;
-        public override bool CanSeek => false;
-        public override bool CanWrite => false;
-        public override long Length => throw new NotSupportedException();
-        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-        public override void Flush() { }
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-        public override void SetLength(long value) => throw new NotSupportedException();
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
         protected override void Dispose(bool disposing)
         {

@@ -23,32 +23,17 @@ public static partial class PipeBuffer
     /// <returns>The pipe's size afterwards, or -1 when <paramref name="fd"/> is not a pipe or this is not Linux.</returns>
     public static int Widen(int fd)
     {
-        if (!OperatingSystem.IsLinux())
+        var size = SizeOf(fd); // -1 unless a pipe on Linux, where fcntl has then been found
+        // Past pipe-max-size, or past the user's total of pipe pages, Linux refuses (EPERM): try half as much.
+        for (var wanted = Preferred; size >= 0 && wanted > size; wanted /= 2)
         {
-            return -1;
-        }
-        try
-        {
-            var size = Fcntl(fd, GetPipeSize, 0);
-            if (size < 0)
+            var set = Fcntl(fd, SetPipeSize, wanted);
+            if (set >= 0)
             {
-                return -1;
+                return set;
             }
-            // Past pipe-max-size, or past the user's total of pipe pages, Linux refuses (EPERM): try half as much.
-            for (var wanted = Preferred; wanted > size; wanted /= 2)
-            {
-                var set = Fcntl(fd, SetPipeSize, wanted);
-                if (set >= 0)
-                {
-                    return set;
-                }
-            }
-            return size;
         }
-        catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException)
-        {
-            return -1;
-        }
+        return size;
     }
 
     /// <summary>The size of the pipe behind <paramref name="fd"/>, or -1 when it is not a pipe or this is not Linux.</summary>

@@ -8,7 +8,7 @@ namespace Firewall.Capture.Reading;
 /// on it. Every byte an inner read returned reaches the reader before a later read's failure does, so
 /// damage costs no more than it does unbuffered (<see cref="SteppedReadStream"/> fixes what one read is).
 /// </summary>
-internal sealed class ReadAheadStream : Stream
+internal sealed class ReadAheadStream : ForwardReadStream
 {
     private sealed class Chunk(int size)
     {
@@ -79,8 +79,6 @@ internal sealed class ReadAheadStream : Stream
         }
     }
 
-    public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
-
     public override int Read(Span<byte> buffer)
     {
         while (true)
@@ -128,14 +126,4 @@ internal sealed class ReadAheadStream : Stream
         }
         base.Dispose(disposing);
     }
-
-    public override bool CanRead => true;
-    public override bool CanSeek => false;
-    public override bool CanWrite => false;
-    public override long Length => throw new NotSupportedException();
-    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-    public override void Flush() { }
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-    public override void SetLength(long value) => throw new NotSupportedException();
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 }

@@ -6,13 +6,11 @@ namespace Firewall.Capture.Reading;
 /// inflated; with fixed steps exactly the failing step is lost, however (and on whichever thread) the
 /// capture is read, so damage costs the same whether inflating runs on the reader's thread or ahead of it.
 /// </summary>
-internal sealed class SteppedReadStream(Stream inner, int step) : Stream
+internal sealed class SteppedReadStream(Stream inner, int step) : ForwardReadStream
 {
     private readonly byte[] _step = new byte[step];
     private int _start;
     private int _end;
-
-    public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
 
     public override int Read(Span<byte> buffer)
     {
@@ -43,14 +41,4 @@ internal sealed class SteppedReadStream(Stream inner, int step) : Stream
         }
         base.Dispose(disposing);
     }
-
-    public override bool CanRead => true;
-    public override bool CanSeek => false;
-    public override bool CanWrite => false;
-    public override long Length => throw new NotSupportedException();
-    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-    public override void Flush() { }
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-    public override void SetLength(long value) => throw new NotSupportedException();
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 }

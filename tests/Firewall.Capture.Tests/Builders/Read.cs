@@ -24,25 +24,15 @@ internal static class Read
 }
 
 /// <summary>A stream that refuses to seek and hands out few bytes per read, like a pipe.</summary>
-internal sealed class PipeLikeStream(byte[] data, int maxChunk = 7) : Stream
+internal sealed class PipeLikeStream(byte[] data, int maxChunk = 7) : ForwardReadStream
 {
     private int _position;
 
-    public override int Read(byte[] buffer, int offset, int count)
+    public override int Read(Span<byte> buffer)
     {
-        var n = Math.Min(Math.Min(count, maxChunk), data.Length - _position);
-        Array.Copy(data, _position, buffer, offset, n);
+        var n = Math.Min(Math.Min(buffer.Length, maxChunk), data.Length - _position);
+        data.AsSpan(_position, n).CopyTo(buffer);
         _position += n;
         return n;
     }
-
-    public override bool CanRead => true;
-    public override bool CanSeek => false;
-    public override bool CanWrite => false;
-    public override long Length => throw new NotSupportedException();
-    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-    public override void Flush() { }
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-    public override void SetLength(long value) => throw new NotSupportedException();
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 }

@@ -7,21 +7,21 @@ namespace Firewall.Capture.Tests.Reading;
 public class ReadAheadStreamTests
 {
     /// <summary>Returns its data in steps of at most <c>step</c> bytes, then throws after <c>failAfter</c> bytes if set.</summary>
-    private sealed class SteppedStream(byte[] data, int step, int failAfter = -1) : Stream
+    private sealed class SteppedStream(byte[] data, int step, int failAfter = -1) : ForwardReadStream
     {
         private int _position;
 
         public bool Disposed { get; private set; }
 
-        public override int Read(byte[] buffer, int offset, int count)
+        public override int Read(Span<byte> buffer)
         {
             if (failAfter >= 0 && _position >= failAfter)
             {
                 throw new InvalidDataException("damaged");
             }
             var limit = failAfter >= 0 ? failAfter : data.Length;
-            var n = Math.Min(Math.Min(count, step), limit - _position);
-            data.AsSpan(_position, n).CopyTo(buffer.AsSpan(offset));
+            var n = Math.Min(Math.Min(buffer.Length, step), limit - _position);
+            data.AsSpan(_position, n).CopyTo(buffer);
             _position += n;
             return n;
         }
@@ -31,16 +31,6 @@ public class ReadAheadStreamTests
             Disposed = true;
             base.Dispose(disposing);
         }
-
-        public override bool CanRead => true;
-        public override bool CanSeek => false;
-        public override bool CanWrite => false;
-        public override long Length => throw new NotSupportedException();
-        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-        public override void Flush() { }
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-        public override void SetLength(long value) => throw new NotSupportedException();
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
     }
 
     private static (byte[] Bytes, Exception? Error) ReadAll(Stream stream, Random sizes)
