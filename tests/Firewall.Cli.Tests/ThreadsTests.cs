@@ -94,6 +94,54 @@ public sealed class ThreadsTests
     }
 
     [Fact]
+    public void Input_that_fails_part_way_stops_the_run_alike_on_every_thread_count()
+    {
+        using var dir = new TempDir();
+        var ruleset = Repo.PathOf("rulesets/three-tier.yaml");
+        var capture = dir.File("mix.pcap");
+        var synth = CliRunner.Run("synth", "--random", "20000", "--seed", "5", "--ruleset", ruleset, "-o", capture);
+        Assert.True(synth.ExitCode == 0, synth.Error);
+        var bytes = File.ReadAllBytes(capture);
+
+        // Many batches of packets in, some still being evaluated when the read fails.
+        string[] Args(int threads) => ["check", "-", "--ruleset", ruleset, "--format", "jsonl", "--packets", "--flows", "--threads", threads.ToString()];
+        var one = CliRunner.RunWithStream(() => new FailingStream(bytes, bytes.Length * 3 / 5), Args(1));
+        Assert.NotEqual(0, one.ExitCode);
+        Assert.Matches(@"^firewall: -: reading stopped after frame \d+: Input/output error \(simulated\)\n$", one.Error);
+        Assert.True(one.Out.Split('\n').Count(l => l.StartsWith("{\"type\":\"packet\"", StringComparison.Ordinal)) > 5000);
+        foreach (var threads in new[] { 2, 3, 5 })
+        {
+            var many = CliRunner.RunWithStream(() => new FailingStream(bytes, bytes.Length * 3 / 5), Args(threads));
+            Assert.Equal(one.ExitCode, many.ExitCode);
+            Assert.Equal(one.Error, many.Error);
+            Assert.True(one.Out == many.Out, $"--threads {threads}: output before the failure differs from --threads 1");
+        }
+
+        // Failing at once, and on an input that holds only its header, is no different.
+        foreach (var failAt in new[] { 0, 24 })
+        {
+            var first = CliRunner.RunWithStream(() => new FailingStream(bytes, failAt), Args(1));
+            Assert.NotEqual(0, first.ExitCode);
+            var again = CliRunner.RunWithStream(() => new FailingStream(bytes, failAt), Args(4));
+            Assert.Equal((first.ExitCode, first.Error, first.Out), (again.ExitCode, again.Error, again.Out));
+        }
+    }
+
+    [Fact]
+    public void A_capture_of_fewer_packets_than_threads_gives_the_same_output()
+    {
+        using var dir = new TempDir();
+        var ruleset = Repo.PathOf("rulesets/three-tier.yaml");
+        foreach (var packets in new[] { 1, 3 })
+        {
+            var capture = dir.File($"few-{packets}.pcap");
+            var synth = CliRunner.Run("synth", "--random", packets.ToString(), "--seed", "2", "--ruleset", ruleset, "-o", capture);
+            Assert.True(synth.ExitCode == 0, synth.Error);
+            AssertSameOnThreads(capture, ruleset);
+        }
+    }
+
+    [Fact]
     public void Related_icmp_runs_on_one_thread_and_threads_are_bounded()
     {
         var capture = Repo.PathOf("tests/captures/icmp-errors.pcap");

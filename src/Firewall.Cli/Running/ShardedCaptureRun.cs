@@ -9,44 +9,116 @@ using Firewall.Reporting;
 namespace Firewall.Cli.Running;
 
 /// <summary>
-/// <c>--threads N</c>: flows are split into N shards by address pair (<see cref="Sharding"/>), each owned by
-/// one evaluator. The calling thread reads and decodes every packet, evaluates those of its own shard at
-/// once and hands the others, in batches, to N−1 workers that evaluate their shard's packets in capture
-/// order; it then takes finished batches back in order, renumbers flows through a <see cref="ShardMerger"/>
-/// and writes per-packet output. Because the calling thread also reads, decodes and writes, its shard is
-/// given a smaller share of the address pairs. Batches live in a fixed ring and are reused, so the steady
-/// state allocates nothing; results, counters and output are those of one evaluator, whatever the split.
+/// <c>--threads N</c>: flows are split evenly into N shards by address pair (<see cref="Sharding"/>), each
+/// owned by one evaluator. The work comes in batches of packets, in four kinds of task: reading and
+/// decoding a batch, evaluating one shard's packets of a batch, and merging a finished batch (renumbering
+/// flows through a <see cref="ShardMerger"/> and writing per-packet output). Each kind runs on one batch at
+/// a time and takes batches in capture order, so every evaluator sees its packets in order and results,
+/// counters and output are those of one evaluator, whatever the timing. Which thread runs a task is not
+/// fixed: N threads (the calling one and N−1 more) each take the first task they can, so reading and
+/// merging go to whichever thread is free and no thread has to be given a smaller share ahead of time.
+/// A thread evaluates only its own shard, which keeps each evaluator's tables in one core's cache.
+/// Batches live in a fixed ring and are reused, so the steady state allocates nothing.
 /// </summary>
 internal static class ShardedCaptureRun
 {
     private const int BatchSize = 1024;
-    private const int BatchesPerWorker = 4;
-
-    /// <summary>Percent of the fair share of address pairs the calling thread gives away to pay for reading, decoding and merging.</summary>
-    private const int ReaderDiscount = 40;
+    private const int BatchesPerThread = 8;
+    private const int SpinsBeforeSleep = 200;
+    private const int OwnBacklog = 2;
 
     private sealed class Batch
     {
         public readonly PacketInfo[] Packets = new PacketInfo[BatchSize];
         public readonly PacketResult[] Results = new PacketResult[BatchSize];
         public readonly byte[] Shards = new byte[BatchSize];
-        public readonly ManualResetEventSlim Done = new(false);
         public int Count;
-        public int Pending;
-        public bool Last;
     }
 
-    private sealed class Worker
+    private enum TaskKind
     {
-        public required int Shard { get; init; }
-        public required Evaluator Evaluator { get; init; }
-        public readonly SemaphoreSlim Ready = new(0);
-        public Thread? Thread;
+        None,
+        Read,
+        Evaluate,
+        Merge,
     }
 
-    // Entered once and looping over every packet: compiled optimized at once, since a published (precompiled)
-    // build would otherwise keep its precompiled code, which never inlines across assemblies, for the whole run.
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    /// <summary>What each kind of task has done, and which are running; every field is guarded by the instance's lock.</summary>
+    private sealed class Schedule(int shards, int ring)
+    {
+        public readonly int Ring = ring;
+        public readonly long[] Evaluated = new long[shards];
+        public readonly bool[] Evaluating = new bool[shards];
+        public long Read;
+        public long Merged;
+        public bool Reading;
+        public bool Merging;
+        public bool InputEnded;
+        public ExceptionDispatchInfo? Failure;
+
+        /// <summary>Bumped whenever a task ends: a waiting thread spins on it for a while before it sleeps.</summary>
+        public long Version;
+        public int Sleepers;
+
+        public bool Finished => Failure is not null || (InputEnded && !Reading && Merged == Read);
+
+        /// <summary>The first task the thread that owns <paramref name="shard"/> may start now.</summary>
+        public TaskKind Next(int shard)
+        {
+            if (Failure is not null)
+            {
+                return TaskKind.None;
+            }
+            // Merging frees a slot of the ring, and reading fills one: both keep every thread supplied.
+            if (!Merging && Merged < Read && AllEvaluated(Merged))
+            {
+                return TaskKind.Merge;
+            }
+            // The thread that reads falls behind with its own shard: past a few batches it evaluates and
+            // leaves the reading to a thread that has caught up.
+            var backlog = Read - Evaluated[shard];
+            if (!Evaluating[shard] && backlog >= OwnBacklog)
+            {
+                return TaskKind.Evaluate;
+            }
+            if (!Reading && !InputEnded && Read - Merged < Ring)
+            {
+                return TaskKind.Read;
+            }
+            if (!Evaluating[shard] && backlog > 0)
+            {
+                return TaskKind.Evaluate;
+            }
+            return TaskKind.None;
+        }
+
+        private bool AllEvaluated(long batch)
+        {
+            foreach (var evaluated in Evaluated)
+            {
+                if (evaluated <= batch)
+                {
+                    return false;
+                }
+            }
+            return true;
+        }
+    }
+
+    private sealed class Run
+    {
+        public required PacketReader Reader { get; init; }
+        public required ShardSplit Split { get; init; }
+        public required Evaluator[] Evaluators { get; init; }
+        public required ShardMerger Merger { get; init; }
+        public required Batch[] Ring { get; init; }
+        public required Schedule Schedule { get; init; }
+        public required IReportWriter? PacketWriter { get; init; }
+        public required Progress Progress { get; init; }
+        public required string CaptureName { get; init; }
+        public string? ReadError;
+    }
+
     public static RunReport? Evaluate(
         PacketReader reader,
         CompiledRuleset rules,
@@ -58,148 +130,217 @@ internal static class ShardedCaptureRun
         Progress progress,
         TextWriter error)
     {
-        var ring = new Batch[(threads - 1) * BatchesPerWorker];
+        var ring = new Batch[threads * BatchesPerThread];
         for (var i = 0; i < ring.Length; i++)
         {
             ring[i] = new Batch();
         }
-        ExceptionDispatchInfo? failure = null;
-        var own = new Evaluator(rules, options);
-        var workers = new Worker[threads - 1];
+        var evaluators = new Evaluator[threads];
+        for (var s = 0; s < threads; s++)
+        {
+            evaluators[s] = new Evaluator(rules, options);
+        }
+        var run = new Run
+        {
+            Reader = reader,
+            Split = ShardSplit.Even(threads),
+            Evaluators = evaluators,
+            Merger = new ShardMerger(evaluators),
+            Ring = ring,
+            Schedule = new Schedule(threads, ring.Length),
+            PacketWriter = packetWriter,
+            Progress = progress,
+            CaptureName = captureName,
+        };
+        var workers = new Thread[threads - 1];
         for (var w = 0; w < workers.Length; w++)
         {
-            var worker = workers[w] = new Worker { Shard = w + 1, Evaluator = new Evaluator(rules, options) };
-            worker.Thread = new Thread(() => Work(worker, ring, ref failure))
+            var shard = w + 1;
+            workers[w] = new Thread(() => Work(run, shard))
             {
                 IsBackground = true,
-                Name = $"firewall shard {w + 1}",
+                Name = $"firewall shard {shard}",
             };
-            worker.Thread.Start();
+            workers[w].Start();
         }
-
-        // Writing per-packet output costs more than evaluating: then the calling thread keeps no shard's flows.
-        var split = ShardSplit.WithFirstShare(threads, packetWriter is null ? 100 - ReaderDiscount : 0);
-        var merger = new ShardMerger([own, .. workers.Select(w => w.Evaluator)]);
-        string? readError = null;
-        long produced = 0;
-        long merged = 0;
-        var more = true;
-        while (more)
-        {
-            if (produced - merged == ring.Length)
-            {
-                Merge(ring[merged++ % ring.Length], merger, packetWriter, progress);
-            }
-            var batch = ring[produced % ring.Length];
-            batch.Count = 0;
-            try
-            {
-                while (batch.Count < BatchSize)
-                {
-                    // Decoded straight into the batch: a packet a worker evaluates is never copied.
-                    ref var packet = ref batch.Packets[batch.Count];
-                    if (!reader.TryReadNext(ref packet))
-                    {
-                        break;
-                    }
-                    var i = batch.Count++;
-                    var shard = split.ShardOf(in packet);
-                    batch.Shards[i] = (byte)shard;
-                    if (shard == 0)
-                    {
-                        own.Evaluate(in packet, ref batch.Results[i]);
-                    }
-                }
-            }
-            catch (IOException ex)
-            {
-                readError = $"firewall: {captureName}: reading stopped after frame {reader.Capture.FramesRead}: {ex.Message}";
-            }
-            more = batch.Count == BatchSize && readError is null && failure is null;
-            batch.Last = !more;
-            batch.Pending = workers.Length;
-            batch.Done.Reset();
-            produced++;
-            foreach (var worker in workers)
-            {
-                worker.Ready.Release();
-            }
-        }
-        while (merged < produced)
-        {
-            Merge(ring[merged++ % ring.Length], merger, packetWriter, progress);
-        }
+        Work(run, 0);
         foreach (var worker in workers)
         {
-            worker.Thread!.Join();
+            worker.Join();
         }
         progress.Done();
-        failure?.Throw();
-        if (readError is not null)
+        run.Schedule.Failure?.Throw();
+        if (run.ReadError is not null)
         {
-            error.WriteLine(readError);
+            error.WriteLine(run.ReadError);
             return null;
         }
-        foreach (var caveat in merger.Caveats())
+        foreach (var caveat in run.Merger.Caveats())
         {
             error.WriteLine($"firewall: warning: {caveat}");
         }
-        var (counters, flows) = merger.Finish();
+        var (counters, flows) = run.Merger.Finish();
         return new RunReport(rules, options, counters, flows, input());
     }
 
-    // Entered once and looping over every packet: compiled optimized at once, since a published (precompiled)
-    // build would otherwise keep its precompiled code, which never inlines across assemblies, for the whole run.
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Work(Worker worker, Batch[] ring, ref ExceptionDispatchInfo? failure)
+    /// <summary>One thread's loop: take the next task it may start, run it outside the lock, record it, repeat.</summary>
+    private static void Work(Run run, int shard)
     {
-        var shard = (byte)worker.Shard;
-        var evaluator = worker.Evaluator;
-        for (long seq = 0; ; seq++)
+        var schedule = run.Schedule;
+        while (true)
         {
-            worker.Ready.Wait();
-            var batch = ring[seq % ring.Length];
+            var (task, batch) = Take(schedule, shard);
+            if (task == TaskKind.None)
+            {
+                return;
+            }
+            var more = true;
+            ExceptionDispatchInfo? failure = null;
             try
             {
-                if (Volatile.Read(ref failure) is null)
+                var slot = run.Ring[batch % run.Ring.Length];
+                switch (task)
                 {
-                    for (var i = 0; i < batch.Count; i++)
-                    {
-                        if (batch.Shards[i] == shard)
-                        {
-                            evaluator.Evaluate(in batch.Packets[i], ref batch.Results[i]);
-                        }
-                    }
+                    case TaskKind.Read:
+                        more = Read(run, slot);
+                        break;
+                    case TaskKind.Merge:
+                        Merge(run, slot);
+                        break;
+                    default:
+                        EvaluateShard(run.Evaluators[shard], slot, (byte)shard);
+                        break;
                 }
             }
             catch (Exception ex)
             {
-                Interlocked.CompareExchange(ref failure, ExceptionDispatchInfo.Capture(ex), null);
+                failure = ExceptionDispatchInfo.Capture(ex);
             }
-            var last = batch.Last;
-            if (Interlocked.Decrement(ref batch.Pending) == 0)
+            lock (schedule)
             {
-                batch.Done.Set();
-            }
-            if (last)
-            {
-                return;
+                switch (task)
+                {
+                    case TaskKind.Read:
+                        schedule.Reading = false;
+                        schedule.Read++;
+                        schedule.InputEnded = !more;
+                        break;
+                    case TaskKind.Merge:
+                        schedule.Merging = false;
+                        schedule.Merged++;
+                        break;
+                    default:
+                        schedule.Evaluating[shard] = false;
+                        schedule.Evaluated[shard]++;
+                        break;
+                }
+                schedule.Failure ??= failure;
+                schedule.Version++;
+                if (schedule.Sleepers > 0)
+                {
+                    Monitor.PulseAll(schedule);
+                }
             }
         }
     }
 
-    private static void Merge(Batch batch, ShardMerger merger, IReportWriter? packetWriter, Progress progress)
+    /// <summary>Waits for a task this thread may start and marks it running; none once the run is finished.</summary>
+    private static (TaskKind Task, long Batch) Take(Schedule schedule, int shard)
     {
-        batch.Done.Wait();
+        while (true)
+        {
+            long seen;
+            lock (schedule)
+            {
+                switch (schedule.Next(shard))
+                {
+                    case TaskKind.Read:
+                        schedule.Reading = true;
+                        return (TaskKind.Read, schedule.Read);
+                    case TaskKind.Merge:
+                        schedule.Merging = true;
+                        return (TaskKind.Merge, schedule.Merged);
+                    case TaskKind.Evaluate:
+                        schedule.Evaluating[shard] = true;
+                        return (TaskKind.Evaluate, schedule.Evaluated[shard]);
+                }
+                if (schedule.Finished)
+                {
+                    return (TaskKind.None, 0);
+                }
+                seen = schedule.Version;
+            }
+            // Another thread ends a task every few microseconds; waking from a sleep can cost more than that.
+            var spin = new SpinWait();
+            while (Volatile.Read(ref schedule.Version) == seen && spin.Count < SpinsBeforeSleep)
+            {
+                spin.SpinOnce(sleep1Threshold: -1);
+            }
+            lock (schedule)
+            {
+                if (schedule.Version == seen)
+                {
+                    schedule.Sleepers++;
+                    Monitor.Wait(schedule);
+                    schedule.Sleepers--;
+                }
+            }
+        }
+    }
+
+    /// <returns>Whether the input may have more packets after this batch.</returns>
+    // Entered once per batch and looping over its packets: compiled optimized at once, since a published
+    // (precompiled) build would otherwise keep its precompiled code, which never inlines across assemblies.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static bool Read(Run run, Batch batch)
+    {
+        var reader = run.Reader;
+        var split = run.Split;
+        batch.Count = 0;
+        try
+        {
+            while (batch.Count < BatchSize)
+            {
+                // Decoded straight into the batch: a packet is never copied.
+                ref var packet = ref batch.Packets[batch.Count];
+                if (!reader.TryReadNext(ref packet))
+                {
+                    return false;
+                }
+                batch.Shards[batch.Count++] = (byte)split.ShardOf(in packet);
+            }
+            return true;
+        }
+        catch (IOException ex)
+        {
+            run.ReadError = $"firewall: {run.CaptureName}: reading stopped after frame {run.Reader.Capture.FramesRead}: {ex.Message}";
+            return false;
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void EvaluateShard(Evaluator evaluator, Batch batch, byte shard)
+    {
+        for (var i = 0; i < batch.Count; i++)
+        {
+            if (batch.Shards[i] == shard)
+            {
+                evaluator.Evaluate(in batch.Packets[i], ref batch.Results[i]);
+            }
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Merge(Run run, Batch batch)
+    {
+        var merger = run.Merger;
+        var packetWriter = run.PacketWriter;
         for (var i = 0; i < batch.Count; i++)
         {
             ref var result = ref batch.Results[i];
             merger.Map(batch.Shards[i], ref result);
-            if (packetWriter is not null)
-            {
-                packetWriter.WritePacket(in batch.Packets[i], in result);
-            }
-            progress.Tick(merger.Frames, merger.FlowCount);
+            packetWriter?.WritePacket(in batch.Packets[i], in result);
+            run.Progress.Tick(merger.Frames, merger.FlowCount);
         }
     }
 }

@@ -37,7 +37,7 @@ public static class Sharding
 
 /// <summary>
 /// How the address-pair space is cut into shards: shard 0 takes the points below <see cref="FirstBound"/>
-/// (the thread that also reads and writes may take less than its fair share), the other shards share the
+/// (a thread that has other work to do may be given less than its fair share), the other shards share the
 /// rest evenly. Any split gives the same results; it only moves work between threads.
 /// </summary>
 public readonly record struct ShardSplit(int Shards, ulong FirstBound)
@@ -45,6 +45,9 @@ public readonly record struct ShardSplit(int Shards, ulong FirstBound)
     /// <summary>Shard 0 takes <paramref name="percentOfFair"/> % of a fair share (1/<paramref name="shards"/>).</summary>
     public static ShardSplit WithFirstShare(int shards, int percentOfFair) =>
         new(shards, shards <= 1 ? 1UL << 32 : (ulong)percentOfFair * (1UL << 32) / (100UL * (ulong)shards));
+
+    /// <summary>Every shard takes a fair share.</summary>
+    public static ShardSplit Even(int shards) => WithFirstShare(shards, 100);
 
     public int ShardOf(in PacketInfo p)
     {

@@ -10,7 +10,11 @@ internal static class CliRunner
 {
     public static CliResult Run(params string[] args) => RunWithInput(null, args);
 
-    public static CliResult RunWithInput(byte[]? stdin, params string[] args)
+    public static CliResult RunWithInput(byte[]? stdin, params string[] args) =>
+        RunWithStream(() => new MemoryStream(stdin ?? []), args);
+
+    /// <summary>Runs with standard input opened by <paramref name="openInput"/> (e.g. a stream that fails part-way).</summary>
+    public static CliResult RunWithStream(Func<Stream> openInput, params string[] args)
     {
         var output = new MemoryStream();
         var error = new StringWriter { NewLine = "\n" };
@@ -18,7 +22,7 @@ internal static class CliRunner
         {
             Out = output,
             Error = error,
-            OpenInput = () => new MemoryStream(stdin ?? []),
+            OpenInput = openInput,
             ErrorIsTerminal = false,
         };
         var code = FirewallCli.Run(args, console);
