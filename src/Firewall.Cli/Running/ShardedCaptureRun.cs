@@ -10,20 +10,22 @@ namespace Firewall.Cli.Running;
 
 /// <summary>
 /// <c>--threads N</c>: flows are split evenly into N shards by address pair (<see cref="Sharding"/>), each
-/// owned by one evaluator. The work comes in batches of packets, in four kinds of task: reading and
+/// owned by one evaluator. The work comes in batches of packets, in three kinds of task: reading and
 /// decoding a batch, evaluating one shard's packets of a batch, and merging a finished batch (renumbering
 /// flows through a <see cref="ShardMerger"/> and writing per-packet output). Each kind runs on one batch at
 /// a time and takes batches in capture order, so every evaluator sees its packets in order and results,
 /// counters and output are those of one evaluator, whatever the timing. Which thread runs a task is not
 /// fixed: N threads (the calling one and N−1 more) each take the first task they can, so reading and
 /// merging go to whichever thread is free and no thread has to be given a smaller share ahead of time.
-/// A thread evaluates only its own shard, which keeps each evaluator's tables in one core's cache.
-/// Batches live in a fixed ring and are reused, so the steady state allocates nothing.
+/// A thread evaluates only its own shard, which keeps each evaluator's tables in one core's cache. When
+/// per-packet output is written, merging costs more than the rest: then the calling thread only reads and
+/// merges, owning no flows, and the others only evaluate. Batches live in a fixed ring and are reused, so the steady state allocates nothing.
 /// </summary>
 internal static class ShardedCaptureRun
 {
     private const int BatchSize = 1024;
     private const int BatchesPerThread = 8;
+    private const int BatchesPerThreadWriting = 2;
     private const int SpinsBeforeSleep = 200;
     private const int OwnBacklog = 2;
 
@@ -44,9 +46,16 @@ internal static class ShardedCaptureRun
     }
 
     /// <summary>What each kind of task has done, and which are running; every field is guarded by the instance's lock.</summary>
-    private sealed class Schedule(int shards, int ring)
+    private sealed class Schedule(int shards, int ring, bool firstReadsAndMerges)
     {
         public readonly int Ring = ring;
+
+        /// <summary>
+        /// The first thread only reads and merges and owns no flows; the others only evaluate. Chosen when
+        /// per-packet output is written: merging is then the longest chain of work, and it never waits for
+        /// the merging thread to evaluate.
+        /// </summary>
+        public readonly bool FirstReadsAndMerges = firstReadsAndMerges;
         public readonly long[] Evaluated = new long[shards];
         public readonly bool[] Evaluating = new bool[shards];
         public long Read;
@@ -69,34 +78,36 @@ internal static class ShardedCaptureRun
             {
                 return TaskKind.None;
             }
-            // Merging frees a slot of the ring, and reading fills one: both keep every thread supplied.
-            if (!Merging && Merged < Read && AllEvaluated(Merged))
+            if (FirstReadsAndMerges)
             {
-                return TaskKind.Merge;
+                // Reading first, merging when the ring is full or the input ended: the reading thread then
+                // formats packets it decoded itself a few batches ago, still in its cache.
+                return shard > 0 ? (CanEvaluate(shard, 1) ? TaskKind.Evaluate : TaskKind.None)
+                    : CanRead ? TaskKind.Read
+                    : CanMerge ? TaskKind.Merge
+                    : TaskKind.None;
             }
-            // The thread that reads falls behind with its own shard: past a few batches it evaluates and
-            // leaves the reading to a thread that has caught up.
-            var backlog = Read - Evaluated[shard];
-            if (!Evaluating[shard] && backlog >= OwnBacklog)
-            {
-                return TaskKind.Evaluate;
-            }
-            if (!Reading && !InputEnded && Read - Merged < Ring)
-            {
-                return TaskKind.Read;
-            }
-            if (!Evaluating[shard] && backlog > 0)
-            {
-                return TaskKind.Evaluate;
-            }
-            return TaskKind.None;
+            // Merging frees a slot of the ring, and reading fills one: both keep every thread supplied. The
+            // thread that reads falls behind with its own shard: past a few batches it evaluates and leaves
+            // the reading to a thread that has caught up.
+            return CanMerge ? TaskKind.Merge
+                : CanEvaluate(shard, OwnBacklog) ? TaskKind.Evaluate
+                : CanRead ? TaskKind.Read
+                : CanEvaluate(shard, 1) ? TaskKind.Evaluate
+                : TaskKind.None;
         }
+
+        private bool CanRead => !Reading && !InputEnded && Read - Merged < Ring;
+
+        private bool CanMerge => !Merging && Merged < Read && AllEvaluated(Merged);
+
+        private bool CanEvaluate(int shard, int backlog) => !Evaluating[shard] && Read - Evaluated[shard] >= backlog;
 
         private bool AllEvaluated(long batch)
         {
-            foreach (var evaluated in Evaluated)
+            for (var shard = FirstReadsAndMerges ? 1 : 0; shard < Evaluated.Length; shard++)
             {
-                if (evaluated <= batch)
+                if (Evaluated[shard] <= batch)
                 {
                     return false;
                 }
@@ -130,7 +141,9 @@ internal static class ShardedCaptureRun
         Progress progress,
         TextWriter error)
     {
-        var ring = new Batch[threads * BatchesPerThread];
+        // Merging formats packets the reading thread decoded: when it writes them, fewer batches in flight
+        // keep them in its cache.
+        var ring = new Batch[threads * (packetWriter is null ? BatchesPerThread : BatchesPerThreadWriting)];
         for (var i = 0; i < ring.Length; i++)
         {
             ring[i] = new Batch();
@@ -143,11 +156,12 @@ internal static class ShardedCaptureRun
         var run = new Run
         {
             Reader = reader,
-            Split = ShardSplit.Even(threads),
+            // Shard 0 is the calling thread's: it owns no flows when it only reads and merges.
+            Split = packetWriter is null ? ShardSplit.Even(threads) : ShardSplit.WithFirstShare(threads, 0),
             Evaluators = evaluators,
             Merger = new ShardMerger(evaluators),
             Ring = ring,
-            Schedule = new Schedule(threads, ring.Length),
+            Schedule = new Schedule(threads, ring.Length, firstReadsAndMerges: packetWriter is not null),
             PacketWriter = packetWriter,
             Progress = progress,
             CaptureName = captureName,
