@@ -116,6 +116,10 @@ internal static class CheckCommand
             return ExitCodes.BadInput;
         }
         var rulesetPath = parse.GetValue(common.Ruleset)!;
+        if (capturePath is not null)
+        {
+            HotPathWarmup.Start();
+        }
         var rules = Inputs.LoadRuleset(rulesetPath, error);
         if (rules is null)
         {

@@ -50,6 +50,10 @@ internal static class DiffCommand
             error.WriteLine("firewall: diff: the capture is read once per ruleset, so it must be a file, not standard input");
             return ExitCodes.BadInput;
         }
+        if (capturePath is not null)
+        {
+            HotPathWarmup.Start();
+        }
         var oldRules = Inputs.LoadRuleset(oldPath, error);
         var newRules = Inputs.LoadRuleset(newPath, error);
         if (oldRules is null || newRules is null)

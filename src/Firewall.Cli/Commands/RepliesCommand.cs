@@ -33,6 +33,7 @@ internal static class RepliesCommand
         var error = console.Error;
         var capturePath = parse.GetValue(common.Capture)!;
         var rulesetPath = parse.GetValue(common.Ruleset)!;
+        HotPathWarmup.Start();
         var rules = Inputs.LoadRuleset(rulesetPath, error);
         if (rules is null)
         {
