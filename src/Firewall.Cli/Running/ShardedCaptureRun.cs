@@ -26,6 +26,7 @@ internal static class ShardedCaptureRun
     private const int BatchSize = 1024;
     private const int BatchesPerThread = 8;
     private const int BatchesPerThreadWriting = 2;
+    private const int MaxBatches = 64;
     private const int SpinsBeforeSleep = 200;
     private const int OwnBacklog = 2;
 
@@ -141,9 +142,12 @@ internal static class ShardedCaptureRun
         Progress progress,
         TextWriter error)
     {
+        // One thread has nothing to share: the caller evaluates it alone (and the writing policy below would
+        // leave every packet to a shard nobody evaluates).
+        ArgumentOutOfRangeException.ThrowIfLessThan(threads, 2);
         // Merging formats packets the reading thread decoded: when it writes them, fewer batches in flight
-        // keep them in its cache.
-        var ring = new Batch[threads * (packetWriter is null ? BatchesPerThread : BatchesPerThreadWriting)];
+        // keep them in its cache. A batch is about 270 KB: the ring stays bounded however many threads run.
+        var ring = new Batch[Math.Min(MaxBatches, threads * (packetWriter is null ? BatchesPerThread : BatchesPerThreadWriting))];
         for (var i = 0; i < ring.Length; i++)
         {
             ring[i] = new Batch();
@@ -166,16 +170,29 @@ internal static class ShardedCaptureRun
             Progress = progress,
             CaptureName = captureName,
         };
-        var workers = new Thread[threads - 1];
-        for (var w = 0; w < workers.Length; w++)
+        var workers = new List<Thread>(threads - 1);
+        try
         {
-            var shard = w + 1;
-            workers[w] = new Thread(() => Work(run, shard))
+            for (var shard = 1; shard < threads; shard++)
             {
-                IsBackground = true,
-                Name = $"firewall shard {shard}",
-            };
-            workers[w].Start();
+                var owner = shard;
+                var worker = new Thread(() => Work(run, owner))
+                {
+                    IsBackground = true,
+                    Name = $"firewall shard {owner}",
+                };
+                worker.Start();
+                workers.Add(worker);
+            }
+        }
+        catch (Exception ex)
+        {
+            // No thread to spare (a process or memory limit): stop the ones started before the reader goes.
+            lock (run.Schedule)
+            {
+                run.Schedule.Failure ??= ExceptionDispatchInfo.Capture(ex);
+                Monitor.PulseAll(run.Schedule);
+            }
         }
         Work(run, 0);
         foreach (var worker in workers)
