@@ -20,7 +20,7 @@ internal static class HotPathWarmup
         thread.Start();
     }
 
-    /// <summary>Every method marked for full optimization in the reading, evaluating and running code, in order of first use.</summary>
+    /// <summary>Every method marked for full optimization in the reading, evaluating and running code.</summary>
     public static IEnumerable<MethodInfo> HotMethods()
     {
         const BindingFlags all = BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Static | BindingFlags.Instance | BindingFlags.DeclaredOnly;
@@ -34,7 +34,8 @@ internal static class HotPathWarmup
                 }
                 foreach (var method in type.GetMethods(all))
                 {
-                    if ((method.MethodImplementationFlags & MethodImplAttributes.AggressiveOptimization) != 0 && !method.IsAbstract && !method.ContainsGenericParameters)
+                    var optimized = (method.MethodImplementationFlags & MethodImplAttributes.AggressiveOptimization) != 0;
+                    if (optimized && !method.IsAbstract && !method.ContainsGenericParameters)
                     {
                         yield return method;
                     }

@@ -19,7 +19,8 @@ namespace Firewall.Cli.Running;
 /// merging go to whichever thread is free and no thread has to be given a smaller share ahead of time.
 /// A thread evaluates only its own shard, which keeps each evaluator's tables in one core's cache. When
 /// per-packet output is written, merging costs more than the rest: then the calling thread only reads and
-/// merges, owning no flows, and the others only evaluate. Batches live in a fixed ring and are reused, so the steady state allocates nothing.
+/// merges, owning no flows, and the others only evaluate. Batches live in a fixed ring and are reused, so
+/// the steady state allocates nothing.
 /// </summary>
 internal static class ShardedCaptureRun
 {
