@@ -99,6 +99,50 @@ internal static class ShardedCaptureRun
                 : TaskKind.None;
         }
 
+        /// <summary>Marks <paramref name="task"/> running for <paramref name="shard"/>'s thread; returns the batch it works on.</summary>
+        public long Start(TaskKind task, int shard)
+        {
+            switch (task)
+            {
+                case TaskKind.Read:
+                    Reading = true;
+                    return Read;
+                case TaskKind.Merge:
+                    Merging = true;
+                    return Merged;
+                default:
+                    Evaluating[shard] = true;
+                    return Evaluated[shard];
+            }
+        }
+
+        /// <summary>Records that <paramref name="task"/> ended, and wakes whoever waits for that.</summary>
+        public void Finish(TaskKind task, int shard, bool more, ExceptionDispatchInfo? failure)
+        {
+            switch (task)
+            {
+                case TaskKind.Read:
+                    Reading = false;
+                    Read++;
+                    InputEnded = !more;
+                    break;
+                case TaskKind.Merge:
+                    Merging = false;
+                    Merged++;
+                    break;
+                default:
+                    Evaluating[shard] = false;
+                    Evaluated[shard]++;
+                    break;
+            }
+            Failure ??= failure;
+            Version++;
+            if (Sleepers > 0)
+            {
+                Monitor.PulseAll(this);
+            }
+        }
+
         private bool CanRead => !Reading && !InputEnded && Read - Merged < Ring;
 
         private bool CanMerge => !Merging && Merged < Read && AllEvaluated(Merged);
@@ -250,28 +294,7 @@ internal static class ShardedCaptureRun
             }
             lock (schedule)
             {
-                switch (task)
-                {
-                    case TaskKind.Read:
-                        schedule.Reading = false;
-                        schedule.Read++;
-                        schedule.InputEnded = !more;
-                        break;
-                    case TaskKind.Merge:
-                        schedule.Merging = false;
-                        schedule.Merged++;
-                        break;
-                    default:
-                        schedule.Evaluating[shard] = false;
-                        schedule.Evaluated[shard]++;
-                        break;
-                }
-                schedule.Failure ??= failure;
-                schedule.Version++;
-                if (schedule.Sleepers > 0)
-                {
-                    Monitor.PulseAll(schedule);
-                }
+                schedule.Finish(task, shard, more, failure);
             }
         }
     }
@@ -284,17 +307,10 @@ internal static class ShardedCaptureRun
             long seen;
             lock (schedule)
             {
-                switch (schedule.Next(shard))
+                var task = schedule.Next(shard);
+                if (task != TaskKind.None)
                 {
-                    case TaskKind.Read:
-                        schedule.Reading = true;
-                        return (TaskKind.Read, schedule.Read);
-                    case TaskKind.Merge:
-                        schedule.Merging = true;
-                        return (TaskKind.Merge, schedule.Merged);
-                    case TaskKind.Evaluate:
-                        schedule.Evaluating[shard] = true;
-                        return (TaskKind.Evaluate, schedule.Evaluated[shard]);
+                    return (task, schedule.Start(task, shard));
                 }
                 if (schedule.Finished)
                 {
