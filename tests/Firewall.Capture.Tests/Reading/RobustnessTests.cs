@@ -220,7 +220,6 @@ public class RobustnessTests(ITestOutputHelper output)
             totals[key] = totals.GetValueOrDefault(key) + 1;
         }
         output.WriteLine($"{name}: {iterations} corruptions in {watch.ElapsedMilliseconds} ms: {string.Join(", ", totals)}");
-        Assert.True(watch.Elapsed < TimeSpan.FromMinutes(2));
     }
 
     [Fact]

@@ -10,25 +10,22 @@ using static LoaderAssert;
 /// </summary>
 public class HostileInputTests(Xunit.Abstractions.ITestOutputHelper output)
 {
-    private (string[] Errors, long Allocated, TimeSpan Elapsed) Measure(string text)
+    private (string[] Errors, long Allocated) Measure(string text)
     {
         var before = GC.GetAllocatedBytesForCurrentThread();
-        var clock = Stopwatch.StartNew();
         var result = RulesetLoader.LoadText(text, File);
-        clock.Stop();
         var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
-        output.WriteLine($"{text.Length} chars: {allocated} bytes allocated, {clock.Elapsed.TotalMilliseconds:F1} ms");
-        return (result.Diagnostics.Select(d => $"{d.Line}:{d.Column}: {d.Message}").ToArray(), allocated, clock.Elapsed);
+        output.WriteLine($"{text.Length} chars: {allocated} bytes allocated");
+        return (result.Diagnostics.Select(d => $"{d.Line}:{d.Column}: {d.Message}").ToArray(), allocated);
     }
 
     [Fact]
     public void TenMegabyteScalarOnOneLine()
     {
         var text = "version: 1\ndescription: " + new string('x', 10 * 1024 * 1024) + "\n";
-        var (errors, allocated, elapsed) = Measure(text);
+        var (errors, allocated) = Measure(text);
         Assert.Equal(["2:65537: line 2 is longer than 65536 characters, the limit for any line or value in this format"], errors);
         Assert.True(allocated < 64 * 1024, $"allocated {allocated} bytes");
-        Assert.True(elapsed < TimeSpan.FromSeconds(2), $"took {elapsed}");
     }
 
     [Fact]
@@ -36,21 +33,19 @@ public class HostileInputTests(Xunit.Abstractions.ITestOutputHelper output)
     {
         // Lines under the per-line bound, so the parser reads the block scalar and the per-value bound refuses it.
         var text = "version: 1\ndescription: |\n" + string.Concat(Enumerable.Repeat("  " + new string('x', 1022) + "\n", 10 * 1024));
-        var (errors, allocated, elapsed) = Measure(text);
+        var (errors, allocated) = Measure(text);
         Assert.Equal(["2:14: a value of 10475520 characters is longer than 65536, the limit for any value in this format"], errors);
         // The parser builds the value before handing it over: a small multiple of the 20 MB of text.
         Assert.True(allocated < 96L * 1024 * 1024, $"allocated {allocated} bytes");
-        Assert.True(elapsed < TimeSpan.FromSeconds(10), $"took {elapsed}");
     }
 
     [Fact]
     public void TenThousandDeepFlowNesting()
     {
         var text = "version: 1\nname: " + new string('[', 10_000) + new string(']', 10_000) + "\n";
-        var (errors, allocated, elapsed) = Measure(text);
+        var (errors, allocated) = Measure(text);
         Assert.Equal(["2:70: nesting is deeper than 64 levels, the limit for this format"], errors);
         Assert.True(allocated < 8L * 1024 * 1024, $"allocated {allocated} bytes");
-        Assert.True(elapsed < TimeSpan.FromSeconds(2), $"took {elapsed}");
     }
 
     [Fact]
@@ -58,10 +53,9 @@ public class HostileInputTests(Xunit.Abstractions.ITestOutputHelper output)
     {
         // "- - - - …": each dash opens a block sequence one level deeper.
         var text = "version: 1\nname:\n" + string.Concat(Enumerable.Repeat("- ", 10_000)) + "x\n";
-        var (errors, allocated, elapsed) = Measure(text);
+        var (errors, allocated) = Measure(text);
         Assert.Equal(["3:127: nesting is deeper than 64 levels, the limit for this format"], errors);
         Assert.True(allocated < 8L * 1024 * 1024, $"allocated {allocated} bytes");
-        Assert.True(elapsed < TimeSpan.FromSeconds(2), $"took {elapsed}");
     }
 
     [Fact]
@@ -73,7 +67,7 @@ public class HostileInputTests(Xunit.Abstractions.ITestOutputHelper output)
         {
             lines.Add($"  l{i}: &l{i} [{string.Join(", ", Enumerable.Repeat($"*l{i - 1}", 10))}]");
         }
-        var (errors, allocated, elapsed) = Measure(string.Join("\n", lines) + "\n");
+        var (errors, allocated) = Measure(string.Join("\n", lines) + "\n");
         Assert.Equal(
             [
                 "3:7: anchors (&l0) are not supported: write each value out in full",
@@ -82,28 +76,49 @@ public class HostileInputTests(Xunit.Abstractions.ITestOutputHelper output)
             ],
             errors);
         Assert.True(allocated < 1024 * 1024, $"allocated {allocated} bytes");
-        Assert.True(elapsed < TimeSpan.FromSeconds(1), $"took {elapsed}");
     }
 
     [Fact]
     public void ManyEntitiesLoadInLinearishTime()
     {
-        // 20,000 subnets and interfaces with cross-references: any quadratic step would take minutes.
-        var sb = new System.Text.StringBuilder("version: 1\nsubnets:\n");
-        for (var i = 0; i < 20_000; i++)
+        // Subnets and interfaces with cross-references, at n and 4n: linear work takes about 4 times as long,
+        // a quadratic step 16 times. No absolute limit (a busy CI machine ran this 3-7 times slower than an
+        // idle one); the two sizes are loaded in turn and each keeps its fastest run, so a burst of load on
+        // the machine slows one run of each rather than one size.
+        const int small = 5_000, large = 4 * small;
+        string Text(int n)
         {
-            sb.Append($"  s{i}: {{ cidr: 10.{i / 256}.{i % 256}.0/24 }}\n");
+            var sb = new System.Text.StringBuilder("version: 1\nsubnets:\n");
+            for (var i = 0; i < n; i++)
+            {
+                sb.Append($"  s{i}: {{ cidr: 10.{i / 256}.{i % 256}.0/24 }}\n");
+            }
+            sb.Append("interfaces:\n");
+            for (var i = 0; i < n; i++)
+            {
+                sb.Append($"  i{i}: {{ addresses: [10.{i / 256}.{i % 256}.1], subnet: s{i} }}\n");
+            }
+            return sb.ToString();
         }
-        sb.Append("interfaces:\n");
-        for (var i = 0; i < 20_000; i++)
+        var texts = new[] { Text(small), Text(large) };
+        var fastest = new[] { TimeSpan.MaxValue, TimeSpan.MaxValue };
+        RulesetLoader.LoadText(Text(100), File); // JIT and type initialisers out of the first timed run
+        for (var round = 0; round < 3; round++)
         {
-            sb.Append($"  i{i}: {{ addresses: [10.{i / 256}.{i % 256}.1], subnet: s{i} }}\n");
+            for (var k = 0; k < 2; k++)
+            {
+                GC.Collect(); // each run starts with a clean heap rather than the other size's garbage
+                var clock = Stopwatch.StartNew();
+                var result = RulesetLoader.LoadText(texts[k], File);
+                clock.Stop();
+                Assert.Empty(result.Diagnostics);
+                Assert.Equal(k == 0 ? small : large, result.Ruleset!.Interfaces.Count);
+                fastest[k] = clock.Elapsed < fastest[k] ? clock.Elapsed : fastest[k];
+            }
         }
-        var clock = Stopwatch.StartNew();
-        var result = RulesetLoader.LoadText(sb.ToString(), File);
-        Assert.Empty(result.Diagnostics);
-        Assert.Equal(20_000, result.Ruleset!.Interfaces.Count);
-        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(10), $"took {clock.Elapsed}");
+        var ratio = fastest[1] / fastest[0];
+        output.WriteLine($"{small} entities: {fastest[0].TotalMilliseconds:F0} ms, {large}: {fastest[1].TotalMilliseconds:F0} ms, ratio {ratio:F1}");
+        Assert.True(ratio < 10, $"4 times the entities took {ratio:F1} times as long ({fastest[0]} vs {fastest[1]}): some step grows faster than n log n");
     }
 
     [Fact]
