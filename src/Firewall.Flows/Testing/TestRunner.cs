@@ -37,11 +37,26 @@ public static class TestRunner
             if (!loaded.Succeeded)
             {
                 errors.AddRange(loaded.Diagnostics);
+                suites.Add(NotLoaded(path, loaded.Diagnostics));
                 continue;
             }
             suites.Add(Run(loaded.File!, errors));
         }
         return new TestRun(suites, errors);
+    }
+
+    /// <summary>
+    /// A file that did not load is a suite of one case that could not run, so that every report (text,
+    /// JUnit) shows it as an error rather than leaving it out and reading as a clean run.
+    /// </summary>
+    private static TestSuiteResult NotLoaded(string path, IReadOnlyList<Diagnostic> diagnostics)
+    {
+        var first = diagnostics.Count > 0 ? diagnostics[0] : new Diagnostic(path, 0, 0, "the test file did not load");
+        var message = $"the test file did not load: {first.Message}" + (diagnostics.Count > 1 ? $" (and {diagnostics.Count - 1} more error(s))" : "");
+        var location = first.Line > 0 ? $"{first.File}:{first.Line}:{first.Column}" : path;
+        var details = diagnostics.Select(d => d.Line > 0 ? d.ToString() : $"{d.File}: {d.Message}").ToList();
+        var name = Path.GetFileNameWithoutExtension(path);
+        return new TestSuiteResult(path, name, [new TestCaseResult("load the test file", location, TestStatus.Error, message, details, TimeSpan.Zero)], TimeSpan.Zero);
     }
 
     public static TestSuiteResult Run(TestFile file, List<Diagnostic> errors)
@@ -52,16 +67,19 @@ public static class TestRunner
         foreach (var c in file.Cases)
         {
             var caseClock = Stopwatch.StartNew();
+            var errorsBefore = errors.Count;
             var (failure, details) = c switch
             {
                 FlowTestCase f => RunFlow(f, compiled),
                 CaptureTestCase k => RunCapture(k, compiled, errors),
                 _ => throw new InvalidOperationException("unknown test case kind"),
             };
+            // A case that reported an input error (its capture could not be read) did not run to the end.
+            var status = failure is null ? TestStatus.Passed : errors.Count > errorsBefore ? TestStatus.Error : TestStatus.Failed;
             results.Add(new TestCaseResult(
                 c.Name,
                 c.Location.ToString(),
-                failure is null ? TestStatus.Passed : TestStatus.Failed,
+                status,
                 failure ?? "",
                 failure is null ? [] : details,
                 caseClock.Elapsed));

@@ -8,7 +8,9 @@ namespace Firewall.Reporting.Testing;
 /// Writes results as JUnit XML in the shape Jenkins (junit plugin), GitLab (artifacts:reports:junit) and
 /// GitHub test-report actions read: <c>testsuites</c> with totals, one <c>testsuite</c> per test file,
 /// one <c>testcase</c> per case (<c>classname</c> = the file, <c>file</c> and <c>line</c> where it is
-/// written), and a <c>failure</c> with the one-line <c>message</c> and the hop traces as its text.
+/// written), and a <c>failure</c> with the one-line <c>message</c> and the hop traces as its text. A case
+/// that could not run (a test file that did not load, a capture that could not be read) is an
+/// <c>error</c>, counted in <c>errors</c>: a gate reading the file never sees a clean run that checked nothing.
 /// </summary>
 public static class JUnitWriter
 {
@@ -18,7 +20,7 @@ public static class JUnitWriter
             new XAttribute("name", "firewall test"),
             new XAttribute("tests", suites.Sum(s => s.Cases.Count)),
             new XAttribute("failures", suites.Sum(s => s.Failures)),
-            new XAttribute("errors", 0),
+            new XAttribute("errors", suites.Sum(s => s.Errors)),
             new XAttribute("time", Seconds(TimeSpan.FromTicks(suites.Sum(s => s.Duration.Ticks)))));
         foreach (var suite in suites)
         {
@@ -27,7 +29,7 @@ public static class JUnitWriter
                 new XAttribute("file", suite.File),
                 new XAttribute("tests", suite.Cases.Count),
                 new XAttribute("failures", suite.Failures),
-                new XAttribute("errors", 0),
+                new XAttribute("errors", suite.Errors),
                 new XAttribute("skipped", 0),
                 new XAttribute("time", Seconds(suite.Duration)));
             foreach (var c in suite.Cases)
@@ -44,9 +46,10 @@ public static class JUnitWriter
                 if (!c.Passed)
                 {
                     var body = string.Join("\n", new[] { $"at {c.Location}", c.Message }.Concat(c.Details));
-                    testcase.Add(new XElement("failure",
+                    var error = c.Status == TestStatus.Error;
+                    testcase.Add(new XElement(error ? "error" : "failure",
                         new XAttribute("message", Clean(c.Message)),
-                        new XAttribute("type", "expectation"),
+                        new XAttribute("type", error ? "input" : "expectation"),
                         Clean(body)));
                 }
                 element.Add(testcase);

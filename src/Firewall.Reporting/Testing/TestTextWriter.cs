@@ -13,7 +13,7 @@ public static class TestTextWriter
             output.WriteLine($"{suite.File} ({suite.Name})");
             foreach (var c in suite.Cases)
             {
-                output.WriteLine($"  {(c.Passed ? "PASS" : "FAIL")}  {c.Name}");
+                output.WriteLine($"  {Label(c.Status)}  {c.Name}");
                 if (c.Passed)
                 {
                     continue;
@@ -25,15 +25,23 @@ public static class TestTextWriter
                     output.WriteLine($"        {line}");
                 }
             }
-            output.WriteLine($"  {Count(suite.Cases.Count - suite.Failures, "passed")}, {Count(suite.Failures, "failed")}");
+            output.WriteLine($"  {Count(suite.Passes, "passed")}, {Count(suite.Failures, "failed")}{(suite.Errors > 0 ? $", {suite.Errors} could not run" : "")}");
             output.WriteLine();
         }
         var total = suites.Sum(s => s.Cases.Count);
         var failed = suites.Sum(s => s.Failures);
-        output.WriteLine(failed == 0
+        var errors = suites.Sum(s => s.Errors);
+        output.WriteLine(failed == 0 && errors == 0
             ? $"all {total} test{(total == 1 ? "" : "s")} passed in {suites.Count} file{(suites.Count == 1 ? "" : "s")}"
-            : $"{failed} of {total} test{(total == 1 ? "" : "s")} failed");
+            : $"{failed} of {total} test{(total == 1 ? "" : "s")} failed" + (errors > 0 ? $", {errors} could not run" : ""));
     }
+
+    private static string Label(TestStatus status) => status switch
+    {
+        TestStatus.Passed => "PASS",
+        TestStatus.Failed => "FAIL",
+        _ => "ERROR",
+    };
 
     private static string Count(int n, string what) => $"{n} {what}";
 }

@@ -36,6 +36,55 @@ public class TestCommandTests
         Assert.Contains("broken.tests.yaml:1:10: ruleset: no such file 'nowhere.yaml'", err);
     }
 
+    [Fact]
+    public void A_test_file_that_does_not_load_is_an_error_in_the_junit_report_not_a_clean_run()
+    {
+        using var dir = new TestFiles.TempDir();
+        File.WriteAllText(dir.File("broken.tests.yaml"), "ruleset: nowhere.yaml\ntests: []\n");
+        var junit = dir.File("junit.xml");
+        var (code, output, err) = ExplainTests.Cli("test", dir.File("broken.tests.yaml"), "--junit", junit);
+        Assert.Equal(2, code);
+        Assert.Contains("broken.tests.yaml:1:10: ruleset: no such file 'nowhere.yaml'", err);
+        Assert.Contains("ERROR  load the test file", output);
+        Assert.Contains("0 of 1 test failed, 1 could not run", output);
+
+        var root = XDocument.Load(junit).Root!;
+        Assert.Equal("1", root.Attribute("errors")!.Value);
+        Assert.Equal("1", root.Attribute("tests")!.Value);
+        var suite = Assert.Single(root.Elements("testsuite"));
+        Assert.Equal("1", suite.Attribute("errors")!.Value);
+        Assert.Equal("0", suite.Attribute("failures")!.Value);
+        var error = Assert.Single(suite.Descendants("error"));
+        Assert.StartsWith("the test file did not load: ruleset: no such file 'nowhere.yaml'", error.Attribute("message")!.Value);
+        Assert.Contains("broken.tests.yaml:1:10", error.Value);
+        Assert.Empty(suite.Descendants("failure"));
+
+        // Beside a file that runs, the broken one still counts: the run is not reported as all passed.
+        var good = Directory.EnumerateFiles(TestFiles.Rulesets, "web-tier.tests.yaml").Single();
+        (code, output, _) = ExplainTests.Cli("test", good, dir.File("broken.tests.yaml"), "--junit", junit);
+        Assert.Equal(2, code);
+        Assert.DoesNotContain("tests passed", output);
+        root = XDocument.Load(junit).Root!;
+        Assert.Equal("1", root.Attribute("errors")!.Value);
+        Assert.Equal(2, root.Elements("testsuite").Count());
+    }
+
+    [Fact]
+    public void A_capture_case_whose_capture_cannot_be_read_is_an_error()
+    {
+        using var dir = new TestFiles.TempDir();
+        File.WriteAllText(dir.File("notacapture.pcap"), "hello, this is not a capture\n");
+        File.WriteAllText(dir.File("c.tests.yaml"), $"ruleset: {TestFiles.WebTier}\ntests:\n  - name: a whole capture\n    capture: notacapture.pcap\n    expect: {{ flows: {{ allowed: 1 }} }}\n");
+        var junit = dir.File("junit.xml");
+        var (code, output, _) = ExplainTests.Cli("test", dir.File("c.tests.yaml"), "--junit", junit);
+        Assert.Equal(2, code);
+        Assert.Contains("ERROR  a whole capture", output);
+        var root = XDocument.Load(junit).Root!;
+        Assert.Equal("1", root.Attribute("errors")!.Value);
+        Assert.Equal("0", root.Attribute("failures")!.Value);
+        Assert.Single(root.Descendants("error"));
+    }
+
     [SkippableFact]
     public void SynthWritesACaptureTsharkReadsCleanly()
     {
