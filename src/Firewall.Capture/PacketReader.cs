@@ -26,17 +26,25 @@ public sealed class PacketReader(CaptureReader capture, DecoderOptions options) 
             return false;
         }
         PacketDecoder.Decode(record, Options, ref info);
-        Counts.Count(info.Error);
+        Counts.Count(info.Error, info.LinkType);
         return true;
     }
 
     public void Dispose() => Capture.Dispose();
 }
 
-/// <summary>Frames read and, per <see cref="DecodeError"/>, frames that could not be decoded.</summary>
+/// <summary>
+/// Frames read and, per <see cref="DecodeError"/>, frames that could not be decoded; and the link types
+/// that made frames undecodable, so that a run that decoded nothing can say which link type it met.
+/// </summary>
 public sealed class DecodeCounts
 {
+    /// <summary>Distinct unsupported link types remembered; a capture rarely declares more than a few.</summary>
+    public const int MaxUnsupportedLinkTypes = 16;
+
     private readonly long[] _byError = new long[Enum.GetValues<DecodeError>().Max(e => (int)e) + 1];
+    private readonly ushort[] _unsupported = new ushort[MaxUnsupportedLinkTypes];
+    private int _unsupportedCount;
 
     public long Frames { get; private set; }
 
@@ -44,9 +52,31 @@ public sealed class DecodeCounts
 
     public long this[DecodeError error] => _byError[(int)error];
 
-    public void Count(DecodeError error)
+    /// <summary>The link types of frames counted as <see cref="DecodeError.UnsupportedLinkType"/>, in order of first sight.</summary>
+    public IReadOnlyList<ushort> UnsupportedLinkTypes => _unsupported[.._unsupportedCount];
+
+    public void Count(DecodeError error, ushort linkType = 0)
     {
         Frames++;
         _byError[(int)error]++;
+        if (error == DecodeError.UnsupportedLinkType)
+        {
+            Remember(linkType);
+        }
+    }
+
+    private void Remember(ushort linkType)
+    {
+        for (var i = 0; i < _unsupportedCount; i++)
+        {
+            if (_unsupported[i] == linkType)
+            {
+                return;
+            }
+        }
+        if (_unsupportedCount < _unsupported.Length)
+        {
+            _unsupported[_unsupportedCount++] = linkType;
+        }
     }
 }

@@ -23,6 +23,9 @@ public sealed record RunInput
 
     /// <summary>Damage the capture reader found (a truncated end, corrupt lengths), in the reader's words.</summary>
     public IReadOnlyList<string> CaptureWarnings { get; init; } = [];
+
+    /// <summary>The LINKTYPE numbers of frames that were undecodable because the decoder does not read that link type.</summary>
+    public IReadOnlyList<ushort> UnsupportedLinkTypes { get; init; } = [];
 }
 
 /// <summary>The finished state of a run: its counters and flows, and what was read. Every writer reads only this.</summary>

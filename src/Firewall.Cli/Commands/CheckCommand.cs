@@ -36,11 +36,7 @@ internal static class CheckCommand
         };
         var flowRecords = new Option<bool>("--flow-records") { Description = "one record per flow, also when --flows names a flows file" };
         common.Capture.Arity = ArgumentArity.ZeroOrOne;
-        var failOn = new Option<string?>("--fail-on")
-        {
-            Description = "exit 1 when any packet is denied ('deny') or any flow has its replies dropped ('reply-denied')",
-        };
-        failOn.AcceptOnlyFromAmong("deny", "reply-denied");
+        var failOn = RunGates.FailOnOption(capture: true);
 
         var command = new Command("check", "Evaluate a capture against a ruleset: what passes, what is dropped, and which rule decided.");
         common.AddTo(command);
@@ -80,7 +76,7 @@ internal static class CheckCommand
     private static bool IsFlowsFile(string path) =>
         path.EndsWith(".yaml", StringComparison.OrdinalIgnoreCase) || path.EndsWith(".yml", StringComparison.OrdinalIgnoreCase);
 
-    private static int Run(CliConsole console, CommonOptions common, ParseResult parse, ReportFormat format, ReportContent content, string? flowsFile, string? failOn, FlowLogOptions? flowLog)
+    private static int Run(CliConsole console, CommonOptions common, ParseResult parse, ReportFormat format, ReportContent content, string? flowsFile, string[]? failOn, FlowLogOptions? flowLog)
     {
         var error = console.Error;
         if (flowLog is not null && (content.Packets || content.Flows))
@@ -164,30 +160,6 @@ internal static class CheckCommand
                 error.WriteLine($"firewall: warning: {warning}");
             }
         }
-        return FailOn(failOn, report, error);
-    }
-
-    private static int FailOn(string? failOn, RunReport report, TextWriter error)
-    {
-        switch (failOn)
-        {
-            case "deny" when report.Counters.Denied > 0:
-                error.WriteLine($"firewall: --fail-on deny: {report.Counters.Denied} packets denied");
-                return ExitCodes.ConditionMet;
-            case "reply-denied":
-                var n = 0;
-                foreach (ref readonly var f in report.Flows.Records)
-                {
-                    if (f.Outcome == FlowOutcome.ReplyDenied) n++;
-                }
-                if (n > 0)
-                {
-                    error.WriteLine($"firewall: --fail-on reply-denied: {n} flows had their replies dropped");
-                    return ExitCodes.ConditionMet;
-                }
-                return ExitCodes.Ok;
-            default:
-                return ExitCodes.Ok;
-        }
+        return RunGates.Exit(report, failOn, error);
     }
 }

@@ -82,6 +82,11 @@ internal static class DiffCommand
         {
             return ExitCodes.BadInput;
         }
+        if (RunGates.NothingChecked(oldRun) is { } nothing)
+        {
+            error.WriteLine($"firewall: {nothing}");
+            return ExitCodes.BadInput;
+        }
         var diff = RulesetDiff.Compare(oldRun, oldDecisions, newRun, newDecisions);
         using (var output = Inputs.OpenOutput(parse.GetValue(common.Output), console))
         {

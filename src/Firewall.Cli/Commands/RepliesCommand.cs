@@ -21,14 +21,16 @@ internal static class RepliesCommand
             DefaultValueFactory = _ => "text",
         };
         format.AcceptOnlyFromAmong("text", "json");
+        var failOn = RunGates.FailOnOption(capture: true);
         var command = new Command("replies", "Find replies that a network ACL drops after their requests passed, and the NACL rule that lets them through.");
         common.AddTo(command);
         command.Options.Add(format);
-        command.SetAction(parse => Run(console, common, parse, parse.GetValue(format) == "json"));
+        command.Options.Add(failOn);
+        command.SetAction(parse => Run(console, common, parse, parse.GetValue(format) == "json", parse.GetValue(failOn)));
         return command;
     }
 
-    private static int Run(CliConsole console, CommonOptions common, ParseResult parse, bool json)
+    private static int Run(CliConsole console, CommonOptions common, ParseResult parse, bool json, string[]? failOn)
     {
         var error = console.Error;
         var capturePath = parse.GetValue(common.Capture)!;
@@ -70,6 +72,6 @@ internal static class RepliesCommand
         {
             error.WriteLine($"firewall: warning: {capturePath}: {warning}");
         }
-        return ExitCodes.Ok;
+        return RunGates.Exit(report, failOn, error);
     }
 }

@@ -92,6 +92,6 @@ internal static class ReportCommand
         {
             error.WriteLine($"firewall: warning: {report.Input.CaptureName}: {warning}");
         }
-        return ExitCodes.Ok;
+        return RunGates.Exit(report, null, error);
     }
 }

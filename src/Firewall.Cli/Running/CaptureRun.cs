@@ -79,6 +79,7 @@ internal static class CaptureRun
             RulesetPath = rulesetPath,
             DecapsulateVxlan = reader.Options.DecapsulateVxlan,
             CaptureWarnings = capture.Warnings.Select(w => w.ToString()).ToList(),
+            UnsupportedLinkTypes = [.. reader.Counts.UnsupportedLinkTypes],
         };
     }
 

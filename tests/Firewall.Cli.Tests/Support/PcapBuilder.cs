@@ -16,6 +16,9 @@ internal sealed class PcapBuilder
 
     public int Count => _frames.Count;
 
+    /// <summary>The file header's LINKTYPE (1, Ethernet, unless a test needs another).</summary>
+    public uint LinkType { get; init; } = 1;
+
     public PcapBuilder Tcp(double time, string src, ushort sport, string dst, ushort dport, byte flags, int payload = 0)
     {
         var tcp = new byte[20 + payload];
@@ -155,7 +158,7 @@ internal sealed class PcapBuilder
         BinaryPrimitives.WriteUInt16LittleEndian(header[4..], 2);
         BinaryPrimitives.WriteUInt16LittleEndian(header[6..], 4);
         BinaryPrimitives.WriteUInt32LittleEndian(header[16..], 65535);
-        BinaryPrimitives.WriteUInt32LittleEndian(header[20..], 1);
+        BinaryPrimitives.WriteUInt32LittleEndian(header[20..], LinkType);
         stream.Write(header);
         Span<byte> record = stackalloc byte[16];
         foreach (var (time, frame, wire) in _frames)
