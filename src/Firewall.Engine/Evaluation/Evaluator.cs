@@ -109,11 +109,18 @@ public sealed class Evaluator
         {
             // A known flow had a path and no bypass when it was created, and both depend only on its key:
             // the hops come from the endpoints' places it remembers, with no address lookups.
-            flowId = known;
             ref var record = ref Flows[known];
             var senderIsA = !swapped;
             BuildHops(ref r, record.Path.Of(senderIsA), record.Path.Of(!senderIsA));
-            isReply = senderIsA != record.ClientIsA;
+            if (Connections.StartsAnew(in p, in record, senderIsA, now, _timeouts))
+            {
+                flowId = RestartFlow(in p, known, senderIsA, out isReply);
+            }
+            else
+            {
+                flowId = known;
+                isReply = senderIsA != record.ClientIsA;
+            }
         }
         else
         {
@@ -149,6 +156,7 @@ public sealed class Evaluator
         }
         ref var flow = ref flowId >= 0 ? ref Flows[flowId] : ref _unrecorded;
         flow.LastTimeNs = now;
+        Connections.Note(ref flow, in p, senderIsA: !swapped, isReply);
         PrepareRuleCache(in p, flowId, isReply != flow.ClientIsA);
 
         var planned = r.HopCount;
@@ -261,32 +269,59 @@ public sealed class Evaluator
         var senderIsA = !swapped;
         if (created)
         {
-            flow.FirstFrame = p.Frame;
-            flow.FirstTimeNs = p.TimestampNs;
-            flow.ClientIsA = senderIsA;
-            flow.Path = senderIsA ? path : path.Reversed;
-            if (p.Protocol == IpProtocol.Tcp && p.Has(PacketFlags.Tcp))
-            {
-                var kind = TcpStateMachine.Classify(p.TcpFlags);
-                if (kind == TcpPacketKind.SynAck)
-                {
-                    flow.ClientIsA = !senderIsA;
-                    flow.Flags |= FlowFlags.Inferred;
-                }
-                else if (kind != TcpPacketKind.Syn)
-                {
-                    flow.ClientIsA = SenderIsClientByPort(p.SrcPort, p.DstPort) == senderIsA;
-                    flow.Flags |= FlowFlags.Inferred;
-                }
-            }
-            else if (p.Has(PacketFlags.IcmpEcho) && IcmpKind.IsEchoReply(p.Protocol, p.IcmpType))
+            Begin(ref flow, in p, senderIsA, senderIsA ? path : path.Reversed);
+        }
+        isReply = senderIsA != flow.ClientIsA;
+        return id;
+    }
+
+    /// <summary>
+    /// A new flow on the endpoints of flow <paramref name="known"/>, begun by <paramref name="p"/> (a new
+    /// connection: <see cref="Connections"/>); -1 past the flow-record bound. Same key, so the same path.
+    /// </summary>
+    private int RestartFlow(in PacketInfo p, int known, bool senderIsA, out bool isReply)
+    {
+        var path = Flows[known].Path;
+        var id = Flows.Restart(known, _options.MaxFlows);
+        if (id < 0)
+        {
+            Counters.PacketsOfUnrecordedFlows++;
+            isReply = false;
+            return -1;
+        }
+        ref var flow = ref Flows[id];
+        Begin(ref flow, in p, senderIsA, path);
+        isReply = senderIsA != flow.ClientIsA;
+        return id;
+    }
+
+    /// <summary>A flow's first packet: where it begins, which side is the client (inferred unless it opens the connection).</summary>
+    private static void Begin(ref FlowRecord flow, in PacketInfo p, bool senderIsA, FlowPath path)
+    {
+        flow.FirstFrame = p.Frame;
+        flow.FirstTimeNs = p.TimestampNs;
+        flow.ClientIsA = senderIsA;
+        flow.Path = path;
+        if (p.Protocol == IpProtocol.Tcp && p.Has(PacketFlags.Tcp))
+        {
+            var kind = TcpStateMachine.Classify(p.TcpFlags);
+            if (kind == TcpPacketKind.SynAck)
             {
                 flow.ClientIsA = !senderIsA;
                 flow.Flags |= FlowFlags.Inferred;
             }
+            else if (kind != TcpPacketKind.Syn)
+            {
+                flow.ClientIsA = SenderIsClientByPort(p.SrcPort, p.DstPort) == senderIsA;
+                flow.Flags |= FlowFlags.Inferred;
+            }
         }
-        isReply = senderIsA != flow.ClientIsA;
-        return id;
+        else if (p.Has(PacketFlags.IcmpEcho) && IcmpKind.IsEchoReply(p.Protocol, p.IcmpType))
+        {
+            flow.ClientIsA = !senderIsA;
+            flow.Flags |= FlowFlags.Inferred;
+        }
+        Connections.Open(ref flow, in p);
     }
 
     /// <summary>Selects the rule results cached for this packet's flow and sending side (none for a later fragment).</summary>

@@ -44,8 +44,9 @@ public struct FlowRuleSet
 }
 
 /// <summary>
-/// One flow: a conversation keyed by protocol and both endpoints (ICMP echo by identifier), first packet
-/// = request. Counters per direction for the stateful evaluation and for the stateless comparison.
+/// One flow: a connection keyed by protocol and both endpoints (ICMP echo by identifier), first packet
+/// = request; endpoints reused by a later connection make a new flow (<see cref="Connections"/>).
+/// Counters per direction for the stateful evaluation and for the stateless comparison.
 /// </summary>
 public struct FlowRecord
 {
@@ -76,6 +77,9 @@ public struct FlowRecord
     /// <summary>Reference id of the first packet that was denied, or -1.</summary>
     public int DeniedBy;
 
+    /// <summary>TCP: the client's initial sequence number, when <see cref="ConnectionFlags.IsnKnown"/>.</summary>
+    public uint ClientIsn;
+
     public int StatelessDeniedBy;
 
     /// <summary>The distinct references this flow's packets met, for per-rule flow counts.</summary>
@@ -96,6 +100,9 @@ public struct FlowRecord
     public TcpState TcpState;
 
     public FlowFlags Flags;
+
+    /// <summary>What tells this connection's end from the next one on the same endpoints (<see cref="Connections"/>).</summary>
+    public ConnectionFlags Connection;
 
     public byte RuleCount;
 

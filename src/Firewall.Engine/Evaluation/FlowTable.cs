@@ -151,6 +151,64 @@ public sealed class FlowTable
         return id;
     }
 
+    /// <summary>
+    /// A new flow on the key of flow <paramref name="id"/>, whose endpoints a new connection reuses: from now
+    /// on the key finds the new record, and the old one stays as its connection ended. Past
+    /// <paramref name="maxFlows"/> the key is forgotten instead (so the new connection's packets are not
+    /// added to the old record) and the result is -1.
+    /// </summary>
+    public int Restart(int id, int maxFlows)
+    {
+        if (_owner is not null)
+        {
+            throw new InvalidOperationException("a table over other tables' records takes no new flows");
+        }
+        var key = this[id].Key;
+        var i = key.Hash & _mask;
+        while ((int)_index[i] - 1 != id)
+        {
+            i = (i + 1) & _mask;
+        }
+        if (Count >= maxFlows)
+        {
+            RemoveAt(i);
+            return -1;
+        }
+        if (Count == _chunks[0].Length + (_chunkCount - 1) * ChunkSize)
+        {
+            AddRoom();
+        }
+        var next = Count++;
+        this[next] = new FlowRecord { Key = key, DeniedBy = -1, StatelessDeniedBy = -1 };
+        _index[i] = Entry(key.Hash, next);
+        return next;
+    }
+
+    /// <summary>Empties index slot <paramref name="i"/>, shifting later entries of its probe run back (linear probing keeps no tombstones).</summary>
+    private void RemoveAt(int i)
+    {
+        var hole = i;
+        var j = i;
+        while (true)
+        {
+            j = (j + 1) & _mask;
+            var entry = _index[j];
+            if (entry == 0)
+            {
+                break;
+            }
+            // An entry may move back into the hole unless its home slot lies cyclically in (hole, j].
+            var home = (int)(entry >> 32) & _mask;
+            var stays = hole <= j ? home > hole && home <= j : home > hole || home <= j;
+            if (!stays)
+            {
+                _index[hole] = entry;
+                hole = j;
+            }
+        }
+        _index[hole] = 0;
+    }
+
     /// <summary>Room for the next record: the first chunk doubles up to full size, then whole chunks are added.</summary>
     private void AddRoom()
     {
@@ -176,9 +234,10 @@ public sealed class FlowTable
         if (old.Length == 0)
         {
             // A table over other tables' records: its index is built from the records the first time it is asked.
+            // A key reused by later connections finds the latest of them, as it does in a live table.
             for (var id = 0; id < Count; id++)
             {
-                Place(Entry(this[id].Key.Hash, id));
+                PlaceLatest(id);
             }
             return;
         }
@@ -189,6 +248,22 @@ public sealed class FlowTable
                 Place(entry);
             }
         }
+    }
+
+    private void PlaceLatest(int id)
+    {
+        ref readonly var key = ref this[id].Key;
+        var i = key.Hash & _mask;
+        for (var entry = _index[i]; entry != 0; entry = _index[i])
+        {
+            if ((int)(entry >> 32) == key.Hash && this[(int)entry - 1].Key.Equals(key))
+            {
+                _index[i] = Entry(key.Hash, id);
+                return;
+            }
+            i = (i + 1) & _mask;
+        }
+        _index[i] = Entry(key.Hash, id);
     }
 
     private void Place(long entry)

@@ -94,19 +94,20 @@ public sealed record DiffResult(
 }
 
 /// <summary>
-/// Compares two runs over the same packets (one per ruleset): flows are matched by their key and client
-/// side, and every flow whose outcome differs is listed with what decided it on both sides, in the order
-/// the flows first appeared.
+/// Compares two runs over the same packets (one per ruleset): flows are matched by their key and first
+/// frame (endpoints reused by a later connection make another flow, the same in both runs, since only the
+/// packets decide where a connection begins), and every flow whose outcome differs is listed with what
+/// decided it on both sides, in the order the flows first appeared.
 /// </summary>
 public static class RulesetDiff
 {
     public static DiffResult Compare(RunReport old, FlowDecisionRecorder oldDecisions, RunReport @new, FlowDecisionRecorder newDecisions)
     {
-        var newFlows = new Dictionary<(FlowKey, bool), int>();
+        var newFlows = new Dictionary<(FlowKey, long), int>();
         var newRecords = @new.Flows.Records;
         for (var i = 0; i < newRecords.Length; i++)
         {
-            newFlows.TryAdd((newRecords[i].Key, newRecords[i].ClientIsA), i);
+            newFlows.TryAdd((newRecords[i].Key, newRecords[i].FirstFrame), i);
         }
         var changes = new List<FlowChange>();
         var matched = 0;
@@ -114,7 +115,7 @@ public static class RulesetDiff
         for (var i = 0; i < oldRecords.Length; i++)
         {
             ref readonly var o = ref oldRecords[i];
-            if (!newFlows.Remove((o.Key, o.ClientIsA), out var j))
+            if (!newFlows.Remove((o.Key, o.FirstFrame), out var j))
             {
                 continue;
             }

@@ -1,3 +1,4 @@
+using CsCheck;
 using Firewall.Engine.Addressing;
 using Firewall.Engine.Evaluation;
 using Firewall.Engine.Model;
@@ -101,5 +102,61 @@ public class FlowTableTests
         }
         Assert.Equal(-1, table.Find(Key(count)));
         Assert.Throws<InvalidOperationException>(() => table.FindOrAdd(Key(count), int.MaxValue, out _));
+    }
+
+    [Fact]
+    public void Restarting_keys_finds_the_latest_flow_and_forgets_keys_past_the_bound()
+    {
+        // Against a dictionary: random adds and restarts of a few hundred keys whose hashes crowd a small
+        // index, so that removals (past the bound) shift probe runs that wrap around the index's end.
+        Gen.Int.Sample(seed =>
+        {
+            var random = new Random(seed);
+            var bound = random.Next(50, 3000);
+            var table = new FlowTable();
+            var latest = new Dictionary<FlowKey, int>();
+            var keys = Enumerable.Range(0, random.Next(10, 600)).Select(Key).ToArray();
+            for (var step = 0; step < 4000; step++)
+            {
+                var key = keys[random.Next(keys.Length)];
+                var known = table.Find(key);
+                Assert.Equal(latest.TryGetValue(key, out var want) ? want : -1, known);
+                if (known >= 0 && random.Next(3) == 0)
+                {
+                    var before = table.Count;
+                    var next = table.Restart(known, bound);
+                    if (before >= bound)
+                    {
+                        Assert.Equal(-1, next);
+                        latest.Remove(key);
+                    }
+                    else
+                    {
+                        Assert.Equal(before, next);
+                        Assert.Equal(key, table[next].Key);
+                        latest[key] = next;
+                    }
+                }
+                else if (known < 0)
+                {
+                    var id = table.FindOrAdd(key, bound, out var created);
+                    Assert.Equal(id >= 0, created);
+                    if (id >= 0)
+                    {
+                        latest[key] = id;
+                    }
+                }
+            }
+            foreach (var key in keys)
+            {
+                Assert.Equal(latest.TryGetValue(key, out var want) ? want : -1, table.Find(key));
+            }
+            // A table laid over this one's records finds the latest flow of each key too (a merged run).
+            var over = FlowTable.Over([table], Enumerable.Range(0, table.Count).Select(i => (long)i).ToArray(), table.Count);
+            foreach (var (key, id) in latest)
+            {
+                Assert.Equal(id, over.Find(key));
+            }
+        }, iter: 200);
     }
 }

@@ -54,11 +54,14 @@ public class StatefulPropertyTests
             var rng = new Random(seed);
             var compiled = RulesetCompiler.Compile(RandomCases.Ruleset(rng));
             var evaluator = new Evaluator(compiled);
-            var admittedByRule = new HashSet<(int Flow, int Interface)>();
+            // Keyed by endpoints, not flow: a tracking entry outlives its flow when a new connection reuses the endpoints.
+            var admittedByRule = new HashSet<(string Endpoints, int Interface)>();
             var result = default(PacketResult);
             foreach (var packet in Traffic(rng))
             {
                 evaluator.Evaluate(in packet, ref result);
+                var ends = new[] { $"{packet.Src}:{packet.SrcPort}", $"{packet.Dst}:{packet.DstPort}" }.Order(StringComparer.Ordinal);
+                var endpoints = $"{packet.Protocol} {string.Join(" ", ends)}";
                 for (var h = 0; h < result.HopCount; h++)
                 {
                     var hop = result.Hops[h];
@@ -68,11 +71,11 @@ public class StatefulPropertyTests
                     }
                     if (hop.Basis == HopBasis.Tracked)
                     {
-                        Assert.Contains((result.FlowId, hop.Target), admittedByRule);
+                        Assert.Contains((endpoints, hop.Target), admittedByRule);
                     }
                     if (hop.Basis == HopBasis.Rule && hop.Allowed)
                     {
-                        admittedByRule.Add((result.FlowId, hop.Target));
+                        admittedByRule.Add((endpoints, hop.Target));
                     }
                 }
                 if (result.StatelessVerdict == Verdict.Allow)

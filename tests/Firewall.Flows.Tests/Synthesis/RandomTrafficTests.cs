@@ -71,6 +71,39 @@ public class RandomTrafficTests
         Assert.True(busyAtOnce > usualAtOnce * 20, $"at most {busyAtOnce} of {busyFlows} flows at once at 200,000/s against {usualAtOnce} of {usualFlows} at 1,000/s");
     }
 
+    /// <summary>
+    /// A flow is a connection: on a mix whose generator reuses client ports (about one TCP conversation in
+    /// 30 meets endpoints an earlier one used), the TCP and UDP flows are exactly the conversations
+    /// Wireshark numbers as <c>tcp.stream</c> and <c>udp.stream</c>. Flows keyed by endpoints alone were
+    /// fewer: every reuse merged two conversations into one flow.
+    /// </summary>
+    [SkippableFact]
+    public void Tcp_and_udp_flows_are_the_streams_tshark_tells_apart()
+    {
+        Skip.If(Tshark.Path is null, "tshark is not installed");
+        using var dir = new TestFiles.TempDir();
+        var capture = dir.File("random.pcap");
+        File.WriteAllBytes(capture, Generate("three-tier.yaml", 300_000, 2));
+        var evaluator = new Evaluator(RulesetCompiler.Compile(TestFiles.LoadRuleset(Path.Combine(TestFiles.Rulesets, "three-tier.yaml"))));
+        using (var reader = new PacketReader(CaptureReader.Open(capture), new DecoderOptions()))
+        {
+            var info = default(PacketInfo);
+            var result = default(PacketResult);
+            while (reader.TryReadNext(ref info))
+            {
+                evaluator.Evaluate(in info, ref result);
+            }
+        }
+        var flows = evaluator.Flows.Records.ToArray();
+        var tcp = flows.Count(f => f.Key.Protocol == Firewall.Engine.Addressing.IpProtocol.Tcp);
+        var udp = flows.Count(f => f.Key.Protocol == Firewall.Engine.Addressing.IpProtocol.Udp);
+        var tcpKeys = flows.Where(f => f.Key.Protocol == Firewall.Engine.Addressing.IpProtocol.Tcp).Select(f => f.Key).Distinct().Count();
+        Assert.True(tcp > tcpKeys + 100, $"the mix should reuse endpoints: {tcp} TCP flows over {tcpKeys} endpoint pairs");
+        Assert.Equal(Tshark.CountDistinct(capture, "tcp.stream"), tcp);
+        Assert.Equal(Tshark.CountDistinct(capture, "udp.stream"), udp);
+        Assert.Equal(flows.Length, tcp + udp);
+    }
+
     [Theory]
     [InlineData(0)]
     [InlineData(-5)]

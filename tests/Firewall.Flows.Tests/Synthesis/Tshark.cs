@@ -41,6 +41,10 @@ internal static class Tshark
         return problems;
     }
 
+    /// <summary>Distinct values of a field over the capture's frames (e.g. <c>tcp.stream</c>: the TCP connections Wireshark tells apart).</summary>
+    public static int CountDistinct(string capture, string field) =>
+        Run(["-r", capture, "-T", "fields", "-e", field]).Split('\n', StringSplitOptions.RemoveEmptyEntries).Distinct().Count();
+
     public static int CountFrames(string capture) =>
         Run(["-r", capture, "-T", "fields", "-e", "frame.number"]).Split('\n', StringSplitOptions.RemoveEmptyEntries).Length;
 

@@ -86,10 +86,12 @@ public sealed class DecoderBoundsTests(ITestOutputHelper output)
         Assert.True(ratio < 5, $"{what}: {fastest[0]:F2} µs per frame against {fastest[1]:F2} µs at the bound ({ratio:F1} times): the walk is not bounded");
         output.WriteLine($"bound: {what}: {info.Error} after {fastest[0]:F2} µs ({ratio:F1} times the chain at the bound), {bytes} bytes allocated");
 
-        // End to end: the frame is one undecodable packet with its reason, and the run exits 0.
+        // End to end: the frame is one undecodable packet with its reason; being the capture's only frame,
+        // nothing was checked, so the run reports it and exits 2.
         var r = InProcessCli.Run(Frames.Pcap(1, frame), "check", "-", "--ruleset", Repo.PathOf("rulesets/web-tier.yaml"), "--format", "json");
         InProcessCli.AssertCleanExit(r, what);
-        Assert.Equal(0, r.ExitCode);
+        Assert.Equal(2, r.ExitCode);
+        Assert.Contains($"nothing was checked: none of the 1 frame of - could be decoded: 1 {name}", r.Error);
         Assert.Contains($"\"undecodable\": 1", r.Out);
         Assert.Contains($"\"error\": \"{name}\"", r.Out);
     }
