@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Firewall.Engine.Addressing;
 using Firewall.Engine.Model;
 using Firewall.Rulesets.Import.Aws;
@@ -141,9 +142,117 @@ public static class TerraformImporter
             return keys;
         }
 
+        // ---- inline blocks that the provider also fills in ----
+
+        /// <summary>
+        /// Whether the plan's <paramref name="attr"/> blocks of <paramref name="r"/> (a group's or ACL's
+        /// ingress/egress, a prefix list's entry) are to be imported. The AWS provider declares these
+        /// Optional and Computed: where the configuration does not set them, the plan shows what the
+        /// provider read of the object before this plan, which includes what the standalone resources
+        /// (aws_security_group_rule, aws_vpc_security_group_ingress_rule/_egress_rule, aws_network_acl_rule,
+        /// aws_ec2_managed_prefix_list_entry) made, and still holds those this plan deletes. Importing
+        /// both would import every such rule twice. So the blocks are imported when the configuration sets
+        /// them; or, since Terraform's JSON leaves dynamic blocks out of the configuration's expressions,
+        /// when the plan shows they come from the configuration all the same (the object is new, so there
+        /// was nothing to read; or the plan changes them); or when no standalone resource manages that
+        /// side of the object, so that what the provider read is all there will be.
+        /// </summary>
+        private bool InlineBlocksAreConfigured(TfResource r, string attr, string what)
+        {
+            var v = r.Values;
+            var count = v.Blocks(attr).Count;
+            var unknown = v.IsUnknown(attr) && count == 0;
+            if (plan.Sets(r, attr))
+            {
+                if (unknown)
+                {
+                    Unknown(r, attr, $"its inline {what} are left out");
+                }
+                return !unknown;
+            }
+            if (unknown)
+            {
+                // A new object whose configuration does not set them: the provider plans them unknown.
+                return false;
+            }
+            if (r.Created || (r.Before is { } before && !SameBlocks(before, v.Values, attr)))
+            {
+                if (count > 0)
+                {
+                    notes.Info(r.Address, $"{attr} is not among the configuration's expressions, but the plan {(r.Created ? "creates" : "changes")} it, so it comes from the configuration (a dynamic block, which Terraform's JSON output does not show); its {count} {what} are imported");
+                }
+                return true;
+            }
+            var separate = SeparateResources(r, attr);
+            if (separate.Count == 0)
+            {
+                if (count > 0)
+                {
+                    notes.Info(r.Address, $"{attr} is not among the configuration's expressions (a dynamic block, or {what} made outside Terraform); no resource of the plan manages them separately, so the {count} {what} the plan shows are imported");
+                }
+                return true;
+            }
+            if (count > 0)
+            {
+                notes.Info(r.Address, $"{attr} is not set in the configuration: the {count} {what} the plan shows are what the provider read before this plan, which holds those of {string.Join(", ", separate)}; not imported from here, the resources themselves are");
+            }
+            return false;
+        }
+
+        /// <summary>The standalone resources of the plan, and those it deletes, that manage <paramref name="attr"/> of <paramref name="r"/> one rule or entry at a time.</summary>
+        private List<string> SeparateResources(TfResource r, string attr)
+        {
+            Func<TfResource, bool>? manages = (r.Type, attr) switch
+            {
+                ("aws_security_group", "ingress" or "egress") => s =>
+                    s.Type == $"aws_vpc_security_group_{attr}_rule" || (s.Type == "aws_security_group_rule" && s.Values.Peek("type") == attr),
+                ("aws_network_acl", "ingress" or "egress") => s =>
+                    s.Type == "aws_network_acl_rule" && (s.Values.PeekBool("egress") == true) == (attr == "egress"),
+                ("aws_ec2_managed_prefix_list", "entry") => s => s.Type == "aws_ec2_managed_prefix_list_entry",
+                _ => null,
+            };
+            var targetAttr = r.Type switch
+            {
+                "aws_security_group" => "security_group_id",
+                "aws_network_acl" => "network_acl_id",
+                _ => "prefix_list_id",
+            };
+            if (manages is null)
+            {
+                return [];
+            }
+            var id = !r.Values.IsUnknown("id") ? r.Values.Peek("id") : null;
+            bool Targets(TfResource s) =>
+                manages(s)
+                && ((id is { Length: > 0 } && s.Values.Peek(targetAttr) == id)
+                    || (s.Values.IsUnknown(targetAttr) && plan.ReferencedIds(s, targetAttr).Contains(r.Address)));
+            return plan.Resources.Where(Targets).Select(s => s.Address)
+                .Concat(plan.Deleted.Where(Targets).Select(s => $"{s.Address} (deleted by this plan)"))
+                .ToList();
+        }
+
+        /// <summary>The same blocks before and after, in any order: Terraform stores them as sets.</summary>
+        private static bool SameBlocks(JsonElement before, JsonElement after, string attr)
+        {
+            static List<string> Canonical(JsonElement obj, string attr) =>
+                obj.ValueKind == JsonValueKind.Object && obj.TryGetProperty(attr, out var list) && list.ValueKind == JsonValueKind.Array
+                    ? list.EnumerateArray().Select(CanonicalJson).Order(StringComparer.Ordinal).ToList()
+                    : [];
+            return Canonical(before, attr).SequenceEqual(Canonical(after, attr), StringComparer.Ordinal);
+        }
+
+        /// <summary>JSON text with object members sorted by name, so that two equal values compare equal as text.</summary>
+        private static string CanonicalJson(JsonElement e) => e.ValueKind switch
+        {
+            JsonValueKind.Object =>
+                "{" + string.Join(",", e.EnumerateObject().OrderBy(p => p.Name, StringComparer.Ordinal).Select(p => $"\"{JsonEncodedText.Encode(p.Name)}\":{CanonicalJson(p.Value)}")) + "}",
+            JsonValueKind.Array => "[" + string.Join(",", e.EnumerateArray().Select(CanonicalJson)) + "]",
+            _ => e.GetRawText(),
+        };
+
         private static bool IsList(TfObject values, string attr) =>
-            values.Values.ValueKind == System.Text.Json.JsonValueKind.Object
-            && values.Values.TryGetProperty(attr, out var v) && v.ValueKind == System.Text.Json.JsonValueKind.Array;
+            values.Values.ValueKind == JsonValueKind.Object
+            && values.Values.TryGetProperty(attr, out var v) && v.ValueKind == JsonValueKind.Array;
 
         // ---- security groups ----
 
@@ -156,9 +265,8 @@ public static class TerraformImporter
             _draft.Groups.Add(group);
             foreach (var (attr, direction) in new[] { ("ingress", Direction.Inbound), ("egress", Direction.Outbound) })
             {
-                if (v.IsUnknown(attr) && v.Blocks(attr).Count == 0)
+                if (!InlineBlocksAreConfigured(r, attr, "rules"))
                 {
-                    Unknown(r, attr, $"the group's inline {attr} rules are left out");
                     continue;
                 }
                 foreach (var block in v.Blocks(attr))
@@ -309,9 +417,8 @@ public static class TerraformImporter
             _draft.Acls.Add(acl);
             foreach (var (attr, direction) in new[] { ("ingress", Direction.Inbound), ("egress", Direction.Outbound) })
             {
-                if (v.IsUnknown(attr) && v.Blocks(attr).Count == 0)
+                if (!InlineBlocksAreConfigured(r, attr, "rules"))
                 {
-                    Unknown(r, attr, $"the ACL's inline {attr} rules are left out");
                     continue;
                 }
                 foreach (var b in v.Blocks(attr))

@@ -22,6 +22,14 @@ internal readonly record struct TfObject(JsonElement Values, JsonElement? Unknow
 
     public string? Str(string attr) => JsonInput.String(Values, attr, Where, Notes);
 
+    /// <summary>A string attribute when it is one, with no note otherwise: for looking, the reader reports.</summary>
+    public string? Peek(string attr) =>
+        Values.ValueKind == JsonValueKind.Object && Values.TryGetProperty(attr, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
+
+    /// <summary>A boolean attribute when it is one, with no note otherwise.</summary>
+    public bool? PeekBool(string attr) =>
+        Values.ValueKind == JsonValueKind.Object && Values.TryGetProperty(attr, out var v) && v.ValueKind is JsonValueKind.True or JsonValueKind.False ? v.GetBoolean() : null;
+
     public long? Long(string attr) => JsonInput.Long(Values, attr, Where, Notes);
 
     public bool? Bool(string attr) => JsonInput.Bool(Values, attr, Where, Notes);
@@ -73,21 +81,39 @@ internal readonly record struct TfObject(JsonElement Values, JsonElement? Unknow
             : null;
 }
 
-/// <summary>One resource instance of the plan.</summary>
-internal sealed record TfResource(string Address, string Type, string ModulePrefix, string ConfigAddress, TfObject Values);
+/// <summary>
+/// One resource instance of the plan. <see cref="ModuleInstance"/> is the module instance it is in
+/// (<c>module.net["a"].</c>, empty in the root module), which its configuration's references are relative
+/// to; <see cref="ConfigAddress"/> is the address of its configuration block (instance keys removed).
+/// </summary>
+internal sealed record TfResource(string Address, string Type, string ModuleInstance, string ConfigAddress, TfObject Values)
+{
+    /// <summary>The plan creates the object (create, or replace): nothing of it existed for the provider to read.</summary>
+    public bool Created { get; init; }
+
+    /// <summary>The object as it was before this plan (the refreshed prior state), when the plan says.</summary>
+    public JsonElement? Before { get; init; }
+}
 
 /// <summary>
 /// The parts of <c>terraform show -json PLAN</c> output the importer reads (Terraform "JSON Output Format"):
 /// <c>resource_changes[].change.after</c> / <c>after_unknown</c> (what each resource will be, and which of
-/// its values are known only after apply), falling back to <c>planned_values</c> (or a state's
-/// <c>values</c>), with <c>child_modules</c>; and <c>configuration</c>, whose expressions name the resources
-/// an unknown id refers to.
+/// its values are known only after apply) and <c>before</c> (what it was), falling back to
+/// <c>planned_values</c> (or a state's <c>values</c>) with <c>prior_state</c>, both with
+/// <c>child_modules</c>; and <c>configuration</c>, whose expressions say which arguments each resource
+/// sets and name the resources an unknown id refers to.
 /// </summary>
 internal sealed class TerraformPlan
 {
     private readonly Dictionary<string, JsonElement> _expressions = new(StringComparer.Ordinal);
 
     public List<TfResource> Resources { get; } = [];
+
+    /// <summary>
+    /// The resources this plan deletes, as they were. Nothing of them is imported, but what the provider
+    /// read of a security group or network ACL before the plan still holds the rules they made.
+    /// </summary>
+    public List<TfResource> Deleted { get; } = [];
 
     public static TerraformPlan Read(JsonElement root, string file, ImportNotes notes)
     {
@@ -108,7 +134,13 @@ internal sealed class TerraformPlan
         {
             if (JsonInput.Object(values, "root_module", file, notes) is { } module)
             {
-                plan.AddModule(module, file, notes);
+                plan.AddModule(module, file, notes, plan.Resources);
+            }
+            if (JsonInput.Object(root, "prior_state", file, notes) is { } prior
+                && JsonInput.Object(prior, "values", file, notes) is { } priorValues
+                && JsonInput.Object(priorValues, "root_module", file, notes) is { } priorModule)
+            {
+                plan.AddPriorState(priorModule, file, notes);
             }
         }
         else
@@ -137,8 +169,14 @@ internal sealed class TerraformPlan
             return;
         }
         var actions = JsonInput.Array(c, "actions", path, notes).Select(a => a.Item.ValueKind == JsonValueKind.String ? a.Item.GetString() : null).ToList();
+        var module = JsonInput.String(change, "module_address", path, notes) is { Length: > 0 } m ? m + "." : "";
+        JsonElement? before = c.TryGetProperty("before", out var b) && b.ValueKind == JsonValueKind.Object ? b : null;
         if (actions.SequenceEqual(["delete"]))
         {
+            if (before is { } gone)
+            {
+                Deleted.Add(new TfResource(address, type, module, StripIndexes(address), new TfObject(gone, null, address, notes)));
+            }
             return;
         }
         if (JsonInput.Object(c, "after", path, notes) is not { } after)
@@ -146,12 +184,19 @@ internal sealed class TerraformPlan
             return;
         }
         JsonElement? unknown = c.TryGetProperty("after_unknown", out var u) && u.ValueKind == JsonValueKind.Object ? u : null;
-        var modulePrefix = JsonInput.String(change, "module_address", path, notes) is { Length: > 0 } m ? m + "." : "";
-        Resources.Add(new TfResource(address, type, StripIndexes(modulePrefix), StripIndexes(address), new TfObject(after, unknown, address, notes)));
+        Resources.Add(new TfResource(address, type, module, StripIndexes(address), new TfObject(after, unknown, address, notes))
+        {
+            Created = actions.Contains("create"),
+            Before = before,
+        });
     }
 
-    private void AddModule(JsonElement module, string file, ImportNotes notes)
+    private void AddModule(JsonElement module, string file, ImportNotes notes, List<TfResource> into, int depth = 0)
     {
+        if (depth > 32)
+        {
+            return;
+        }
         var moduleAddress = JsonInput.String(module, "address", file, notes);
         var prefix = moduleAddress is { Length: > 0 } ? moduleAddress + "." : "";
         foreach (var (r, path) in JsonInput.Array(module, "resources", file + ":", notes))
@@ -166,12 +211,31 @@ internal sealed class TerraformPlan
             {
                 continue;
             }
-            Resources.Add(new TfResource(address, type, StripIndexes(prefix), StripIndexes(address), new TfObject(values, null, address, notes)));
+            into.Add(new TfResource(address, type, prefix, StripIndexes(address), new TfObject(values, null, address, notes)));
         }
         foreach (var (child, _) in JsonInput.Array(module, "child_modules", file + ":", notes))
         {
-            AddModule(child, file, notes);
+            AddModule(child, file, notes, into, depth + 1);
         }
+    }
+
+    /// <summary>
+    /// With <c>planned_values</c> only: the prior state says what each resource was (a resource it lacks
+    /// is created by the plan) and which resources the plan deletes.
+    /// </summary>
+    private void AddPriorState(JsonElement module, string file, ImportNotes notes)
+    {
+        var prior = new List<TfResource>();
+        AddModule(module, file, notes, prior);
+        var byAddress = prior.GroupBy(p => p.Address, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.First(), StringComparer.Ordinal);
+        for (var i = 0; i < Resources.Count; i++)
+        {
+            Resources[i] = byAddress.TryGetValue(Resources[i].Address, out var was)
+                ? Resources[i] with { Before = was.Values.Values }
+                : Resources[i] with { Created = true };
+        }
+        var planned = Resources.Select(r => r.Address).ToHashSet(StringComparer.Ordinal);
+        Deleted.AddRange(prior.Where(p => !planned.Contains(p.Address)));
     }
 
     private void AddConfiguration(JsonElement module, string prefix, int depth, ImportNotes notes)
@@ -200,14 +264,27 @@ internal sealed class TerraformPlan
     }
 
     /// <summary>
+    /// Whether the configuration block of <paramref name="resource"/> (shared by all its <c>count</c> and
+    /// <c>for_each</c> instances) sets <paramref name="attr"/>, as an argument or with literal nested
+    /// blocks. A <c>dynamic</c> block is not shown: Terraform's JSON output leaves dynamic blocks out of
+    /// <c>expressions</c> (hashicorp/terraform#29522), so false means "not set, or set by a dynamic block".
+    /// </summary>
+    public bool Sets(TfResource resource, string attr) =>
+        _expressions.TryGetValue(resource.ConfigAddress, out var expressions)
+        && expressions.ValueKind == JsonValueKind.Object
+        && expressions.TryGetProperty(attr, out _);
+
+    /// <summary>
     /// The resources an attribute's configuration expression refers to through their <c>.id</c>
     /// (<c>security_group_id = aws_security_group.web.id</c>): full instance addresses, empty when the
-    /// configuration does not say (a variable, a module output, a data source).
+    /// configuration does not say (a variable, a module output, a data source). A reference inside a
+    /// module is to the resource of the same module instance.
     /// </summary>
     public List<string> ReferencedIds(TfResource resource, string attr)
     {
         var found = new List<string>();
         if (!_expressions.TryGetValue(resource.ConfigAddress, out var expressions)
+            || expressions.ValueKind != JsonValueKind.Object
             || !expressions.TryGetProperty(attr, out var expression)
             || expression.ValueKind != JsonValueKind.Object
             || !expression.TryGetProperty("references", out var references)
@@ -217,12 +294,18 @@ internal sealed class TerraformPlan
         }
         foreach (var reference in references.EnumerateArray())
         {
-            if (reference.GetString() is not { } text || !text.EndsWith(".id", StringComparison.Ordinal))
+            if (reference.ValueKind != JsonValueKind.String || reference.GetString() is not { } text || !text.EndsWith(".id", StringComparison.Ordinal))
             {
                 continue;
             }
-            var target = resource.ModulePrefix + text[..^3];
-            var instances = Resources.Where(r => r.Address == target || (r.ConfigAddress == target && r.Address != target)).ToList();
+            var target = resource.ModuleInstance + text[..^3];
+            var instances = Resources.Where(r => r.Address == target).ToList();
+            if (instances.Count == 0)
+            {
+                // A reference without an instance key names the single instance of its resource, if there is one.
+                var configTarget = StripIndexes(target);
+                instances = Resources.Where(r => r.ModuleInstance == resource.ModuleInstance && r.ConfigAddress == configTarget).ToList();
+            }
             if (instances.Count == 1 && !found.Contains(instances[0].Address))
             {
                 found.Add(instances[0].Address);
