@@ -47,8 +47,8 @@ internal static class RulesetAssembler
 
         var groups = draft.Groups.Select(g => new SecurityGroup(
             g.Name,
-            GroupRules(g, Direction.Inbound, groupNames, prefixLists, notes),
-            GroupRules(g, Direction.Outbound, groupNames, prefixLists, notes),
+            GroupRules(g, Direction.Inbound, groupNames, prefixLists, draft.WherePrefixListEntriesComeFrom, notes),
+            GroupRules(g, Direction.Outbound, groupNames, prefixLists, draft.WherePrefixListEntriesComeFrom, notes),
             g.Description)).ToList();
 
         var acls = draft.Acls.Select(a => new NetworkAcl(
@@ -89,7 +89,8 @@ internal static class RulesetAssembler
     }
 
     private static List<SgRule> GroupRules(
-        DraftGroup group, Direction direction, Dictionary<string, string> groupNames, Dictionary<string, string> prefixLists, ImportNotes notes)
+        DraftGroup group, Direction direction, Dictionary<string, string> groupNames, Dictionary<string, string> prefixLists,
+        Func<string, string> whereEntriesComeFrom, ImportNotes notes)
     {
         var rules = new List<SgRule>();
         foreach (var draft in group.Rules.Where(r => r.Direction == direction))
@@ -107,7 +108,7 @@ internal static class RulesetAssembler
                     peer = SgPeer.ForPrefixList(name);
                     break;
                 case PeerKind.PrefixList:
-                    notes.Warning(draft.Source, $"prefix list '{draft.Peer.Reference}' has no entries in the input (give them with --prefix-lists {draft.Peer.Reference}=FILE, the output of get-managed-prefix-list-entries); the rule is left out");
+                    notes.Warning(draft.Source, $"prefix list '{draft.Peer.Reference}' has no entries in the input ({whereEntriesComeFrom(draft.Peer.Reference!)}); the rule is left out");
                     continue;
                 default:
                     peer = SgPeer.ForCidr(draft.Peer.Cidr);

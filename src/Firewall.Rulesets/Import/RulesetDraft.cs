@@ -80,6 +80,13 @@ internal sealed class RulesetDraft
     /// <summary>Prefix lists by source id: (name, CIDRs).</summary>
     public Dictionary<string, (string Name, List<Cidr> Cidrs)> PrefixLists { get; } = new(StringComparer.Ordinal);
 
+    /// <summary>
+    /// For the note that leaves out a rule naming a prefix list whose entries are not in the input: where
+    /// the entries of list <c>ID</c> can come from, for this importer's input.
+    /// </summary>
+    public Func<string, string> WherePrefixListEntriesComeFrom { get; set; } =
+        id => $"give them with --prefix-lists {id}=FILE, the output of get-managed-prefix-list-entries";
+
     public ImportNames GroupNames { get; } = new();
     public ImportNames AclNames { get; } = new();
     public ImportNames SubnetNames { get; } = new();

@@ -9,7 +9,8 @@ namespace Firewall.Rulesets.Import.Terraform;
 /// Builds a ruleset from a Terraform plan (<c>terraform show -json PLAN</c>) for the AWS provider's
 /// resources: <c>aws_security_group</c> (inline ingress/egress), <c>aws_security_group_rule</c>,
 /// <c>aws_vpc_security_group_ingress_rule</c>/<c>_egress_rule</c>, <c>aws_network_acl</c> (inline),
-/// <c>aws_network_acl_rule</c>, <c>aws_network_acl_association</c>, <c>aws_subnet</c>,
+/// <c>aws_network_acl_rule</c>, <c>aws_network_acl_association</c>, <c>aws_ec2_managed_prefix_list</c>
+/// (inline entries), <c>aws_ec2_managed_prefix_list_entry</c>, <c>aws_subnet</c>,
 /// <c>aws_network_interface</c>, <c>aws_instance</c> and <c>aws_vpc</c>.
 /// <para>
 /// Objects are named by their id when the plan knows it (a resource that already exists) and by their
@@ -42,7 +43,12 @@ public static class TerraformImporter
 
     private sealed class Reader(TerraformPlan plan, ImportNotes notes)
     {
-        private readonly RulesetDraft _draft = new() { Name = "terraform-plan" };
+        private readonly RulesetDraft _draft = new()
+        {
+            Name = "terraform-plan",
+            WherePrefixListEntriesComeFrom = _ =>
+                "the plan holds the entries of its aws_ec2_managed_prefix_list resources only, not those of an AWS-managed list, a data source or a list of another configuration",
+        };
 
         /// <summary>Draft key (the resource address) of every resource whose id is known, by id.</summary>
         private readonly Dictionary<string, string> _byId = new(StringComparer.Ordinal);
@@ -82,6 +88,7 @@ public static class TerraformImporter
                     case "aws_security_group": ReadGroup(r); break;
                     case "aws_network_acl": ReadAcl(r); break;
                     case "aws_subnet": ReadSubnet(r); break;
+                    case "aws_ec2_managed_prefix_list": ReadPrefixList(r); break;
                     case "aws_default_security_group" or "aws_default_network_acl" or "aws_network_interface_sg_attachment":
                         notes.Info(r.Address, $"{r.Type} is not imported");
                         break;
@@ -104,6 +111,7 @@ public static class TerraformImporter
                     case "aws_vpc_security_group_egress_rule": ReadVpcGroupRule(r, Direction.Outbound); break;
                     case "aws_network_acl_rule": ReadAclRule(r); break;
                     case "aws_network_acl_association": ReadAclAssociation(r); break;
+                    case "aws_ec2_managed_prefix_list_entry": ReadPrefixListEntry(r); break;
                     case "aws_network_interface": ReadInterface(r, "private_ips", "security_groups", "description"); break;
                     case "aws_instance": ReadInterface(r, "private_ip", "vpc_security_group_ids", null); break;
                 }
@@ -406,6 +414,56 @@ public static class TerraformImporter
                 return;
             }
             group.Rules.Add(new DraftSgRule(direction, match, peers[0], description, r.Address));
+        }
+
+        // ---- prefix lists ----
+
+        private void ReadPrefixList(TfResource r)
+        {
+            var cidrs = new List<Cidr>();
+            _draft.PrefixLists[r.Address] = (_draft.PrefixListNames.Claim(NameOf(r)), cidrs);
+            if (!InlineBlocksAreConfigured(r, "entry", "entries"))
+            {
+                return;
+            }
+            foreach (var entry in r.Values.Blocks("entry"))
+            {
+                if (entry.IsUnknown("cidr"))
+                {
+                    notes.Warning(entry.Where, "cidr is known only after apply; the entry is left out");
+                    continue;
+                }
+                AddPrefixListEntry(cidrs, entry.Str("cidr"), entry.Where);
+            }
+        }
+
+        private void ReadPrefixListEntry(TfResource r)
+        {
+            var keys = References(r, r.Values, "prefix_list_id", topLevel: true);
+            if (keys.Count == 0)
+            {
+                return;
+            }
+            if (!_draft.PrefixLists.TryGetValue(keys[0], out var list))
+            {
+                notes.Warning(r.Address, $"prefix list '{keys[0]}' is not in the plan; the entry is left out");
+                return;
+            }
+            if (r.Values.IsUnknown("cidr"))
+            {
+                Unknown(r, "cidr", "the entry is left out");
+                return;
+            }
+            AddPrefixListEntry(list.Cidrs, r.Values.Str("cidr"), r.Address);
+        }
+
+        private void AddPrefixListEntry(List<Cidr> cidrs, string? text, string source)
+        {
+            // A CIDR given twice (inline and as an entry resource) is one entry of the list.
+            if (AwsEncoding.Cidr(text, source, notes) is { } cidr && !cidrs.Contains(cidr))
+            {
+                cidrs.Add(cidr);
+            }
         }
 
         // ---- network ACLs ----
