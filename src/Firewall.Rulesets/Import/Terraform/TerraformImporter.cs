@@ -112,8 +112,8 @@ public static class TerraformImporter
                     case "aws_network_acl_rule": ReadAclRule(r); break;
                     case "aws_network_acl_association": ReadAclAssociation(r); break;
                     case "aws_ec2_managed_prefix_list_entry": ReadPrefixListEntry(r); break;
-                    case "aws_network_interface": ReadInterface(r, "private_ips", "security_groups", "description"); break;
-                    case "aws_instance": ReadInterface(r, "private_ip", "vpc_security_group_ids", null); break;
+                    case "aws_network_interface": ReadInterface(r, "private_ips", "security_groups", NameOf(r), [r.Values.Str("description")]); break;
+                    case "aws_instance": ReadInstance(r); break;
                 }
             }
             return RulesetAssembler.Assemble(_draft, notes);
@@ -589,11 +589,35 @@ public static class TerraformImporter
             _draft.Subnets.Add(new DraftSubnet(r.Address, _draft.SubnetNames.Claim(NameOf(r)), v4 is { IsV6: false } ? v4 : null, v6 is { IsV6: true } ? v6 : null, description, r.Address));
         }
 
-        private void ReadInterface(TfResource r, string addressesAttr, string groupsAttr, string? descriptionAttr)
+        /// <summary>
+        /// An instance is imported as its primary network interface (addresses, subnet, groups). Where the
+        /// plan knows that interface's id (<c>primary_network_interface_id</c>, an existing instance) the
+        /// interface is named by it, as <c>import aws</c> names it; and when that interface is an
+        /// aws_network_interface of the plan (attached at launch as device 0), it is imported once, from
+        /// that resource, which is where its groups and addresses are configured. Otherwise the interface
+        /// is named by the instance, as before.
+        /// </summary>
+        private void ReadInstance(TfResource r)
         {
             var v = r.Values;
-            var description = string.Join("; ", new[] { v.Tag("Name"), descriptionAttr is null ? null : v.Str(descriptionAttr), r.Address }.Where(p => !string.IsNullOrWhiteSpace(p)).Distinct());
-            var eni = new DraftInterface(_draft.InterfaceNames.Claim(NameOf(r)), description, r.Address);
+            if (v.IsUnknown("primary_network_interface_id") || v.Str("primary_network_interface_id") is not { Length: > 0 } eniId)
+            {
+                ReadInterface(r, "private_ip", "vpc_security_group_ids", NameOf(r), []);
+                return;
+            }
+            if (_byId.TryGetValue(eniId, out var owner) && plan.Resources.Any(p => p.Address == owner && p.Type == "aws_network_interface"))
+            {
+                notes.Info(r.Address, $"its primary network interface {eniId} is {owner}; imported once, from that resource");
+                return;
+            }
+            ReadInterface(r, "private_ip", "vpc_security_group_ids", eniId, [NameOf(r) is var name && name != r.Address ? name : null]);
+        }
+
+        private void ReadInterface(TfResource r, string addressesAttr, string groupsAttr, string name, string?[] moreDescription)
+        {
+            var v = r.Values;
+            var description = string.Join("; ", new[] { v.Tag("Name") }.Concat(moreDescription).Append(r.Address).Where(p => !string.IsNullOrWhiteSpace(p)).Distinct());
+            var eni = new DraftInterface(_draft.InterfaceNames.Claim(name), description, r.Address);
             var subnetKeys = References(r, v, "subnet_id", topLevel: true);
             eni.SubnetKey = subnetKeys.FirstOrDefault();
             var texts = new List<string>();
