@@ -165,16 +165,18 @@ public static class TerraformImporter
         /// was nothing to read; or the plan changes them); or when no standalone resource manages that
         /// side of the object, so that what the provider read is all there will be.
         /// </summary>
-        private bool InlineBlocksAreConfigured(TfResource r, string attr, string what)
+        private bool InlineBlocksAreConfigured(TfResource r, string attr, (string One, string Many) what)
         {
             var v = r.Values;
             var count = v.Blocks(attr).Count;
+            var counted = count == 1 ? $"1 {what.One}" : $"{count} {what.Many}";
+            var are = count == 1 ? "is" : "are";
             var unknown = v.IsUnknown(attr) && count == 0;
             if (plan.Sets(r, attr))
             {
                 if (unknown)
                 {
-                    Unknown(r, attr, $"its inline {what} are left out");
+                    Unknown(r, attr, $"its inline {what.Many} are left out");
                 }
                 return !unknown;
             }
@@ -187,28 +189,40 @@ public static class TerraformImporter
             {
                 if (count > 0)
                 {
-                    notes.Info(r.Address, $"{attr} is not among the configuration's expressions, but the plan {(r.Created ? "creates" : "changes")} it, so it comes from the configuration (a dynamic block, which Terraform's JSON output does not show); its {count} {what} are imported");
+                    notes.Info(r.Address, $"{attr} is not among the configuration's expressions, but the plan {(r.Created ? "creates" : "changes")} it, so it comes from the configuration (a dynamic block, which Terraform's JSON output does not show); its {counted} {are} imported");
                 }
                 return true;
             }
-            var separate = SeparateResources(r, attr);
-            if (separate.Count == 0)
+            var (managing, deleted) = SeparateResources(r, attr);
+            if (managing.Count + deleted.Count == 0)
             {
                 if (count > 0)
                 {
-                    notes.Info(r.Address, $"{attr} is not among the configuration's expressions (a dynamic block, or {what} made outside Terraform); no resource of the plan manages them separately, so the {count} {what} the plan shows are imported");
+                    notes.Info(r.Address, $"{attr} is not among the configuration's expressions (set by a dynamic block, or {what.Many} made outside Terraform) and no resource of the plan manages its {what.Many} one by one: the {counted} the plan shows {are} imported");
                 }
                 return true;
             }
             if (count > 0)
             {
-                notes.Info(r.Address, $"{attr} is not set in the configuration: the {count} {what} the plan shows are what the provider read before this plan, which holds those of {string.Join(", ", separate)}; not imported from here, the resources themselves are");
+                var message = $"{attr} is not set in the configuration, so the {counted} the plan shows for it {are} what the provider read before this plan";
+                if (managing.Count > 0)
+                {
+                    message += $"; the {what.Many} come from {string.Join(", ", managing)} instead";
+                }
+                if (deleted.Count > 0)
+                {
+                    message += $"; {string.Join(", ", deleted)} {(deleted.Count == 1 ? "is" : "are")} deleted by this plan";
+                }
+                notes.Info(r.Address, message);
             }
             return false;
         }
 
-        /// <summary>The standalone resources of the plan, and those it deletes, that manage <paramref name="attr"/> of <paramref name="r"/> one rule or entry at a time.</summary>
-        private List<string> SeparateResources(TfResource r, string attr)
+        /// <summary>
+        /// The standalone resources of the plan, and those it deletes, that manage <paramref name="attr"/>
+        /// of <paramref name="r"/> one rule or entry at a time.
+        /// </summary>
+        private (List<string> Managing, List<string> Deleted) SeparateResources(TfResource r, string attr)
         {
             Func<TfResource, bool>? manages = (r.Type, attr) switch
             {
@@ -219,24 +233,22 @@ public static class TerraformImporter
                 ("aws_ec2_managed_prefix_list", "entry") => s => s.Type == "aws_ec2_managed_prefix_list_entry",
                 _ => null,
             };
+            if (manages is null)
+            {
+                return ([], []);
+            }
             var targetAttr = r.Type switch
             {
                 "aws_security_group" => "security_group_id",
                 "aws_network_acl" => "network_acl_id",
                 _ => "prefix_list_id",
             };
-            if (manages is null)
-            {
-                return [];
-            }
             var id = !r.Values.IsUnknown("id") ? r.Values.Peek("id") : null;
             bool Targets(TfResource s) =>
                 manages(s)
                 && ((id is { Length: > 0 } && s.Values.Peek(targetAttr) == id)
                     || (s.Values.IsUnknown(targetAttr) && plan.ReferencedIds(s, targetAttr).Contains(r.Address)));
-            return plan.Resources.Where(Targets).Select(s => s.Address)
-                .Concat(plan.Deleted.Where(Targets).Select(s => $"{s.Address} (deleted by this plan)"))
-                .ToList();
+            return (plan.Resources.Where(Targets).Select(s => s.Address).ToList(), plan.Deleted.Where(Targets).Select(s => s.Address).ToList());
         }
 
         /// <summary>The same blocks before and after, in any order: Terraform stores them as sets.</summary>
@@ -273,7 +285,7 @@ public static class TerraformImporter
             _draft.Groups.Add(group);
             foreach (var (attr, direction) in new[] { ("ingress", Direction.Inbound), ("egress", Direction.Outbound) })
             {
-                if (!InlineBlocksAreConfigured(r, attr, "rules"))
+                if (!InlineBlocksAreConfigured(r, attr, ("rule", "rules")))
                 {
                     continue;
                 }
@@ -422,7 +434,7 @@ public static class TerraformImporter
         {
             var cidrs = new List<Cidr>();
             _draft.PrefixLists[r.Address] = (_draft.PrefixListNames.Claim(NameOf(r)), cidrs);
-            if (!InlineBlocksAreConfigured(r, "entry", "entries"))
+            if (!InlineBlocksAreConfigured(r, "entry", ("entry", "entries")))
             {
                 return;
             }
@@ -475,7 +487,7 @@ public static class TerraformImporter
             _draft.Acls.Add(acl);
             foreach (var (attr, direction) in new[] { ("ingress", Direction.Inbound), ("egress", Direction.Outbound) })
             {
-                if (!InlineBlocksAreConfigured(r, attr, "rules"))
+                if (!InlineBlocksAreConfigured(r, attr, ("rule", "rules")))
                 {
                     continue;
                 }
