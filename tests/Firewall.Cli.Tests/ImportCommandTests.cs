@@ -43,6 +43,20 @@ public class ImportCommandTests
         Assert.Empty(RulesetLoader.LoadText(r.Out, "plan.yaml").Diagnostics);
     }
 
+    [Fact]
+    public void ImportTerraformMixedPlanWritesEachRuleOnce()
+    {
+        // Inline rules beside rule resources whose rules the plan also shows read back, prefix lists of
+        // the plan, instances with known primary interfaces: the YAML is the Rulesets tests' golden,
+        // and the notes (all info) are pinned here.
+        const string Fixtures = "tests/Firewall.Rulesets.Tests/Import/Fixtures/terraform/";
+        var r = CliRunner.Run("import", "terraform", Repo.PathOf(Fixtures + "mixed-plan.json"));
+        Assert.Equal(0, r.ExitCode);
+        Assert.Equal(File.ReadAllText(Repo.PathOf(Fixtures + "mixed-plan.yaml")), r.Out);
+        Golden.Check("import-terraform-mixed-plan.txt", r.Error);
+        Assert.EndsWith("firewall: import: 5 security groups, 3 network ACLs, 3 subnets, 3 interfaces; 0 errors, 0 warnings\n", r.Error);
+    }
+
     [Theory]
     [InlineData("import", "aws")]
     [InlineData("import", "aws", "--security-groups", "/no/such/file.json")]

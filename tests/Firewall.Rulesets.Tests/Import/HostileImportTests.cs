@@ -64,12 +64,14 @@ public class HostileImportTests
         }
     }
 
-    [Fact]
-    public void TerraformImportNeverThrows()
+    [Theory]
+    [InlineData("plan.json")]
+    [InlineData("mixed-plan.json")]
+    public void TerraformImportNeverThrows(string plan)
     {
-        foreach (var variant in Variants(Fixture("terraform", "plan.json")))
+        foreach (var variant in Variants(Fixture("terraform", plan)))
         {
-            AssertSound(TerraformImporter.Import(new ImportFile("plan.json", variant)));
+            AssertSound(TerraformImporter.Import(new ImportFile(plan, variant)));
         }
     }
 }
