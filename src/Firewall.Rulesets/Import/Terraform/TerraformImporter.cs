@@ -53,6 +53,12 @@ public static class TerraformImporter
         /// <summary>Draft key (the resource address) of every resource whose id is known, by id.</summary>
         private readonly Dictionary<string, string> _byId = new(StringComparer.Ordinal);
 
+        /// <summary>
+        /// The standalone rule and entry resources of the plan, and those it deletes, by the group, ACL or
+        /// prefix list they belong to and the attribute they add to (ingress, egress, entry).
+        /// </summary>
+        private readonly Dictionary<(string Owner, string Attr), (List<string> Managing, List<string> Deleted)> _separate = [];
+
         public ImportResult Build(string file)
         {
             _draft.Description = $"Imported from the Terraform plan {Path.GetFileName(file)} (firewall import terraform)";
@@ -62,6 +68,14 @@ public static class TerraformImporter
                 {
                     _byId.TryAdd(id, r.Address);
                 }
+            }
+            foreach (var r in plan.Resources)
+            {
+                IndexSeparate(r, deleted: false);
+            }
+            foreach (var r in plan.Deleted)
+            {
+                IndexSeparate(r, deleted: true);
             }
             var vpcs = plan.Resources.Where(r => r.Type == "aws_vpc").ToList();
             if (vpcs.Count == 1)
@@ -218,37 +232,36 @@ public static class TerraformImporter
             return false;
         }
 
-        /// <summary>
-        /// The standalone resources of the plan, and those it deletes, that manage <paramref name="attr"/>
-        /// of <paramref name="r"/> one rule or entry at a time.
-        /// </summary>
-        private (List<string> Managing, List<string> Deleted) SeparateResources(TfResource r, string attr)
+        private (List<string> Managing, List<string> Deleted) SeparateResources(TfResource r, string attr) =>
+            _separate.GetValueOrDefault((r.Address, attr), ([], []));
+
+        /// <summary>Files a rule or entry resource under the object it adds to, by id or by configuration reference.</summary>
+        private void IndexSeparate(TfResource s, bool deleted)
         {
-            Func<TfResource, bool>? manages = (r.Type, attr) switch
+            var (attr, ownerAttr) = s.Type switch
             {
-                ("aws_security_group", "ingress" or "egress") => s =>
-                    s.Type == $"aws_vpc_security_group_{attr}_rule" || (s.Type == "aws_security_group_rule" && s.Values.Peek("type") == attr),
-                ("aws_network_acl", "ingress" or "egress") => s =>
-                    s.Type == "aws_network_acl_rule" && (s.Values.PeekBool("egress") == true) == (attr == "egress"),
-                ("aws_ec2_managed_prefix_list", "entry") => s => s.Type == "aws_ec2_managed_prefix_list_entry",
-                _ => null,
+                "aws_security_group_rule" => (s.Values.Peek("type"), "security_group_id"),
+                "aws_vpc_security_group_ingress_rule" => ("ingress", "security_group_id"),
+                "aws_vpc_security_group_egress_rule" => ("egress", "security_group_id"),
+                "aws_network_acl_rule" => (s.Values.PeekBool("egress") == true ? "egress" : "ingress", "network_acl_id"),
+                "aws_ec2_managed_prefix_list_entry" => ("entry", "prefix_list_id"),
+                _ => (null, ""),
             };
-            if (manages is null)
+            if (attr is null)
             {
-                return ([], []);
+                return;
             }
-            var targetAttr = r.Type switch
+            var owners = s.Values.Peek(ownerAttr) is { Length: > 0 } id && _byId.TryGetValue(id, out var owner) ? [owner]
+                : s.Values.IsUnknown(ownerAttr) ? plan.ReferencedIds(s, ownerAttr)
+                : [];
+            foreach (var o in owners)
             {
-                "aws_security_group" => "security_group_id",
-                "aws_network_acl" => "network_acl_id",
-                _ => "prefix_list_id",
-            };
-            var id = !r.Values.IsUnknown("id") ? r.Values.Peek("id") : null;
-            bool Targets(TfResource s) =>
-                manages(s)
-                && ((id is { Length: > 0 } && s.Values.Peek(targetAttr) == id)
-                    || (s.Values.IsUnknown(targetAttr) && plan.ReferencedIds(s, targetAttr).Contains(r.Address)));
-            return (plan.Resources.Where(Targets).Select(s => s.Address).ToList(), plan.Deleted.Where(Targets).Select(s => s.Address).ToList());
+                if (!_separate.TryGetValue((o, attr), out var lists))
+                {
+                    _separate[(o, attr)] = lists = ([], []);
+                }
+                (deleted ? lists.Deleted : lists.Managing).Add(s.Address);
+            }
         }
 
         /// <summary>The same blocks before and after, in any order: Terraform stores them as sets.</summary>
@@ -617,12 +630,13 @@ public static class TerraformImporter
                 ReadInterface(r, "private_ip", "vpc_security_group_ids", NameOf(r), []);
                 return;
             }
-            if (_byId.TryGetValue(eniId, out var owner) && plan.Resources.Any(p => p.Address == owner && p.Type == "aws_network_interface"))
+            if (_byId.TryGetValue(eniId, out var owner) && plan.Find(owner) is { Type: "aws_network_interface" })
             {
                 notes.Info(r.Address, $"its primary network interface {eniId} is {owner}; imported once, from that resource");
                 return;
             }
-            ReadInterface(r, "private_ip", "vpc_security_group_ids", eniId, [NameOf(r) is var name && name != r.Address ? name : null]);
+            var instanceId = NameOf(r);
+            ReadInterface(r, "private_ip", "vpc_security_group_ids", eniId, [instanceId == r.Address ? null : instanceId]);
         }
 
         private void ReadInterface(TfResource r, string addressesAttr, string groupsAttr, string name, string?[] moreDescription)

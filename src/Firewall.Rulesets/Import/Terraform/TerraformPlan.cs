@@ -106,6 +106,8 @@ internal sealed record TfResource(string Address, string Type, string ModuleInst
 internal sealed class TerraformPlan
 {
     private readonly Dictionary<string, JsonElement> _expressions = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, TfResource> _byAddress = new(StringComparer.Ordinal);
+    private readonly Dictionary<(string ModuleInstance, string ConfigAddress), List<TfResource>> _byConfigAddress = [];
 
     public List<TfResource> Resources { get; } = [];
 
@@ -152,8 +154,20 @@ internal sealed class TerraformPlan
         {
             plan.AddConfiguration(configRoot, "", 0, notes);
         }
+        foreach (var r in plan.Resources)
+        {
+            plan._byAddress.TryAdd(r.Address, r);
+            if (!plan._byConfigAddress.TryGetValue((r.ModuleInstance, r.ConfigAddress), out var instances))
+            {
+                plan._byConfigAddress[(r.ModuleInstance, r.ConfigAddress)] = instances = [];
+            }
+            instances.Add(r);
+        }
         return plan;
     }
+
+    /// <summary>The resource of the plan at <paramref name="address"/>, if there is one.</summary>
+    public TfResource? Find(string address) => _byAddress.GetValueOrDefault(address);
 
     private void AddChange(JsonElement change, string path, ImportNotes notes)
     {
@@ -299,16 +313,13 @@ internal sealed class TerraformPlan
                 continue;
             }
             var target = resource.ModuleInstance + text[..^3];
-            var instances = Resources.Where(r => r.Address == target).ToList();
-            if (instances.Count == 0)
+            // A reference without an instance key names the single instance of its resource, if there is one.
+            var named = _byAddress.TryGetValue(target, out var exact) ? exact
+                : _byConfigAddress.TryGetValue((resource.ModuleInstance, StripIndexes(target)), out var instances) && instances.Count == 1 ? instances[0]
+                : null;
+            if (named is not null && !found.Contains(named.Address))
             {
-                // A reference without an instance key names the single instance of its resource, if there is one.
-                var configTarget = StripIndexes(target);
-                instances = Resources.Where(r => r.ModuleInstance == resource.ModuleInstance && r.ConfigAddress == configTarget).ToList();
-            }
-            if (instances.Count == 1 && !found.Contains(instances[0].Address))
-            {
-                found.Add(instances[0].Address);
+                found.Add(named.Address);
             }
         }
         return found;
