@@ -1,6 +1,8 @@
 using Firewall.Engine.Addressing;
 using Firewall.Engine.Model;
 using Firewall.Rulesets.Import;
+using Firewall.Rulesets.Import.Aws;
+using Firewall.Rulesets.Import.Terraform;
 
 namespace Firewall.Rulesets.Tests.Import;
 
@@ -228,7 +230,7 @@ public class TerraformReadBackTests
               "configuration": { "root_module": { "resources": [
                 { "address": "aws_security_group.app", "mode": "managed", "type": "aws_security_group", "name": "app", "expressions": {{NameOnly}} } ] } } }
             """;
-        var result = Firewall.Rulesets.Import.Terraform.TerraformImporter.Import(new Firewall.Rulesets.Import.Aws.ImportFile("plan.json", json));
+        var result = TerraformImporter.Import(new ImportFile("plan.json", json));
         var app = Model(result).FindGroup("sg-0app")!;
         Assert.Equal([new PortRange(8080, 8080)], app.Inbound.Select(r => r.Ports));
         AssertNoWarnings(result);
