@@ -35,25 +35,83 @@ public sealed class RepliesCommandTests : IDisposable
         Golden.Check("replies-small.json", r.Out, (_dir.Path, "$TMP"));
     }
 
-    [Fact]
-    public void Suggested_rules_pasted_into_the_ruleset_leave_no_reply_dropped_by_a_nacl()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Suggested_rules_pasted_into_the_ruleset_leave_no_reply_dropped_by_a_nacl(bool path)
     {
-        AssertFixesWork(_capture, _ruleset, expectedGroups: 2);
+        AssertFixesWork(_capture, _ruleset, expectedGroups: 2, path);
     }
 
-    [SkippableFact]
-    public void Suggested_rules_fix_the_shipped_web_tier_sample()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Suggested_rules_fix_the_shipped_web_tier_sample(bool path)
     {
-        var sample = Repo.PathOf("samples/web-tier.pcapng");
-        Skip.IfNot(File.Exists(sample), "samples/web-tier.pcapng is not in the repository yet");
-        AssertFixesWork(sample, _ruleset, expectedGroups: null);
+        AssertFixesWork(Repo.PathOf("samples/web-tier.pcapng"), _ruleset, expectedGroups: null, path);
+    }
+
+    /// <summary>
+    /// replies and lint agree: once the path fixes replies prints are pasted, lint reports none of those
+    /// paths (security-group rule and ACL) as dropping replies, and check finds no reply dropped by a NACL.
+    /// On each shipped ruleset with a random mix of its traffic, and on the sample.
+    /// </summary>
+    [Theory]
+    [InlineData("web-tier")]
+    [InlineData("three-tier")]
+    [InlineData("dual-stack")]
+    [InlineData("dns-resolver")]
+    [InlineData("nacl-only")]
+    [InlineData("sg-only")]
+    public void After_the_path_fixes_lint_finds_those_reply_paths_open(string name)
+    {
+        var ruleset = Repo.PathOf($"rulesets/{name}.yaml");
+        var capture = _dir.File($"{name}.pcap");
+        var synth = CliRunner.Run("synth", "--random", "20000", "--seed", "7", "--ruleset", ruleset, "-o", capture, "-q");
+        Assert.True(synth.ExitCode == 0, synth.Error);
+        var replies = CliRunner.Run("replies", capture, "--ruleset", ruleset, "--format", "json", "-q");
+        Assert.Equal(0, replies.ExitCode);
+        using var analysis = JsonDocument.Parse(replies.Out);
+        var yaml = File.ReadAllText(ruleset);
+        var paths = new List<(string Rule, string Acl)>();
+        foreach (var fix in analysis.RootElement.GetProperty("groups").EnumerateArray().SelectMany(g => g.GetProperty("fixes").EnumerateArray()))
+        {
+            var (acl, direction) = (fix.GetProperty("acl").GetString()!, fix.GetProperty("direction").GetString()!);
+            var path = fix.GetProperty("path");
+            var lines = path.ValueKind == JsonValueKind.Null ? fix.GetProperty("yaml") : path.GetProperty("yaml");
+            foreach (var line in lines.EnumerateArray())
+            {
+                yaml = RulesetEditor.Paste(yaml, acl, direction, line.GetString()!);
+            }
+            if (path.ValueKind != JsonValueKind.Null)
+            {
+                paths.AddRange(path.GetProperty("sg_rules").EnumerateArray().Select(r => (r.GetString()!, acl)));
+            }
+        }
+        var fixedRuleset = _dir.File($"{name}-fixed.yaml");
+        File.WriteAllText(fixedRuleset, yaml);
+
+        var lint = CliRunner.Run("lint", fixedRuleset, "--format", "json", "--fail-on", "never");
+        Assert.True(lint.ExitCode == 0, lint.Error);
+        using var findings = JsonDocument.Parse(lint.Out);
+        foreach (var finding in findings.RootElement.GetProperty("findings").EnumerateArray().Where(f => f.GetProperty("kind").GetString() == "nacl-closes-replies"))
+        {
+            var rules = finding.GetProperty("rules").EnumerateArray().Select(r => r.GetString()!).ToList();
+            var message = finding.GetProperty("message").GetString()!;
+            Assert.False(paths.Any(p => rules.Contains(p.Rule) && message.Contains($"network ACL '{p.Acl}'", StringComparison.Ordinal)),
+                $"{name}: lint still reports a reply path replies opened: {message}");
+        }
+        var check = CliRunner.Run("check", capture, "--ruleset", fixedRuleset, "--format", "json", "-q");
+        Assert.True(check.ExitCode == 0, check.Error);
+        using var result = JsonDocument.Parse(check.Out);
+        Assert.Equal(0, result.RootElement.GetProperty("summary").GetProperty("reply_drops").GetArrayLength());
     }
 
     /// <summary>
     /// SPEC §6 / issue 5 must-show 2: take every YAML line `replies` suggests, paste it into a copy of the
     /// ruleset in the ACL and direction it names, run `check` again, and find no reply dropped by a NACL.
     /// </summary>
-    private void AssertFixesWork(string capture, string ruleset, int? expectedGroups)
+    private void AssertFixesWork(string capture, string ruleset, int? expectedGroups, bool path)
     {
         var before = CliRunner.Run("replies", capture, "--ruleset", ruleset, "--format", "json");
         Assert.Equal(0, before.ExitCode);
@@ -70,7 +128,11 @@ public sealed class RepliesCommandTests : IDisposable
         {
             foreach (var fix in group.GetProperty("fixes").EnumerateArray())
             {
-                yaml = RulesetEditor.Paste(yaml, fix.GetProperty("acl").GetString()!, fix.GetProperty("direction").GetString()!, fix.GetProperty("yaml").GetString()!);
+                var kind = path && fix.GetProperty("path").ValueKind != JsonValueKind.Null ? fix.GetProperty("path") : fix;
+                foreach (var line in kind.GetProperty("yaml").EnumerateArray())
+                {
+                    yaml = RulesetEditor.Paste(yaml, fix.GetProperty("acl").GetString()!, fix.GetProperty("direction").GetString()!, line.GetString()!);
+                }
             }
         }
         var fixedRuleset = _dir.File("fixed.yaml");

@@ -188,9 +188,12 @@ public sealed class RandomTraffic
         return (ushort)r.Next(ports.From, ports.To + 1);
     }
 
-    /// <summary>Linux's ephemeral range mostly; a fifth from Windows' 49152-65535, whose upper part NACLs often forget.</summary>
-    private static ushort ClientPort(System.Random r) =>
-        (ushort)(r.Next(5) == 0 ? r.Next(49152, 65536) : r.Next(FlowSynthesizer.EphemeralLow, FlowSynthesizer.EphemeralHigh + 1));
+    /// <summary>Linux's ephemeral range mostly; a fifth from Windows' range, whose upper part NACLs often forget.</summary>
+    private static ushort ClientPort(System.Random r)
+    {
+        var ports = (r.Next(5) == 0 ? EphemeralPorts.Windows : EphemeralPorts.Linux).Range;
+        return (ushort)r.Next(ports.From, ports.To + 1);
+    }
 
     private static long RoundTrip(System.Random r) => (long)(r.NextDouble() * r.NextDouble() * 80 * FlowTiming.NsPerMs) + 100_000;
 

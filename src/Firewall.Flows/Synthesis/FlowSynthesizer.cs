@@ -1,4 +1,5 @@
 using Firewall.Engine.Addressing;
+using Firewall.Engine.Model;
 using Firewall.Engine.Packets;
 using Firewall.Flows.Definitions;
 
@@ -13,10 +14,6 @@ namespace Firewall.Flows.Synthesis;
 /// </summary>
 public static class FlowSynthesizer
 {
-    /// <summary>The Linux ephemeral range (net.ipv4.ip_local_port_range), which the AWS NACL docs use as their example.</summary>
-    public const int EphemeralLow = 32768;
-    public const int EphemeralHigh = 60999;
-
     public const byte DefaultTtl = 64;
     public const int DefaultRequestBytes = 120;
     public const int DefaultResponseBytes = 900;
@@ -24,9 +21,11 @@ public static class FlowSynthesizer
     /// <summary>The ephemeral port of repetition <paramref name="repetition"/> of flow <paramref name="flowIndex"/>: distinct across repetitions.</summary>
     public static ushort EphemeralPort(int flowIndex, int repetition, ulong salt = 0)
     {
-        const int range = EphemeralHigh - EphemeralLow + 1;
-        var start = (int)(ConversationBuilder.Mix((ulong)flowIndex, 0x5151 + salt) % range);
-        return (ushort)(EphemeralLow + (start + repetition) % range);
+        // A Linux client's ports, which the AWS NACL docs take as their example.
+        var ports = EphemeralPorts.Linux.Range;
+        var range = ports.To - ports.From + 1;
+        var start = (int)(ConversationBuilder.Mix((ulong)flowIndex, 0x5151 + salt) % (ulong)range);
+        return (ushort)(ports.From + (start + repetition) % range);
     }
 
     /// <summary>The decoded packets, frames numbered from 1, as <c>synth</c> followed by a capture reader would give them.</summary>

@@ -220,7 +220,7 @@ public static class HtmlPage
             foreach (var fix in g.Fixes)
             {
                 var family = fix.IsV6 ? "IPv6" : "IPv4";
-                var peers = $"{Count(fix.PeerCount, "peer")} ({(fix.Direction == Direction.Outbound ? "clients" : "servers")}) in {fix.Peers}";
+                var peers = $"{Count(fix.PeerCount, "peer")} ({(fix.Direction == Direction.Outbound ? "clients" : "servers")}) in {string.Join(", ", fix.Peers)}";
                 h.Append("<li>").Append(E(IpProtocol.Name(fix.Protocol))).Append(' ').Append(family).Append(": ").Append(Count(fix.Flows, "flow"));
                 if (fix.PortsSeen is { } seen)
                 {
@@ -243,25 +243,26 @@ public static class HtmlPage
             foreach (var fix in g.Fixes)
             {
                 var before = g.Position.Number is { } num ? $"before rule {num}" : "after the existing rules";
-                var covers = fix.PortsSeen is not null ? "the ports seen" : "these replies";
-                h.Append("<p class=\"fix-title\">Fix: add to <code>network_acls.").Append(E(fix.Acl)).Append('.').Append(DirectionText.Name(fix.Direction))
-                    .Append("</code> (").Append(E(before)).Append("; covers ").Append(covers).Append(")</p>\n");
-                if (fix.RuleNumber is null)
+                var target = $"network_acls.{fix.Acl}.{DirectionText.Name(fix.Direction)}";
+                if (fix.Path is { } path)
                 {
-                    h.Append("<p class=\"warning\">No rule number below ").Append(g.Position.Number).Append(" is free: renumber the rules, then use a number below it for N.</p>\n");
+                    h.Append("<p class=\"fix-title\">Fix: add to <code>").Append(E(target)).Append("</code> (").Append(E(before)).Append(")</p>\n");
+                    FixLines(h, path.Yaml, path.RuleNumbers, g);
+                    h.Append("<p class=\"client\">It opens the reply path of ").Append(E(ReplyPathText.Describe(path, fix.PortsSeen is not null)))
+                        .Append("; <code>firewall lint</code> checks the same.</p>\n");
+                    h.Append("<p class=\"fix-title\">Narrowest: only the ").Append(fix.PortsSeen is not null ? "ports and peers" : "peers").Append(" seen")
+                        .Append(E(fix.PeersNote)).Append("</p>\n");
                 }
-                h.Append("<pre class=\"fix\"><code>").Append(E(fix.Yaml)).Append("</code></pre>\n");
+                else
+                {
+                    var covers = fix.PortsSeen is not null ? "the ports and peers seen" : "these replies";
+                    h.Append("<p class=\"fix-title\">Fix: add to <code>").Append(E(target)).Append("</code> (").Append(E(before)).Append("; covers ").Append(covers)
+                        .Append(E(fix.PeersNote)).Append(")</p>\n");
+                }
+                FixLines(h, fix.Yaml, fix.RuleNumbers, g);
                 if (fix.PortsSeen is not null)
                 {
-                    h.Append("<p class=\"client\">Likely client: ").Append(E(ReplyDropAnalysis.Describe(fix.Client)));
-                    if (fix.YamlDocumented is { } documented)
-                    {
-                        h.Append("; to cover every port it may pick:</p>\n<pre class=\"fix documented\"><code>").Append(E(documented)).Append("</code></pre>\n");
-                    }
-                    else
-                    {
-                        h.Append(".</p>\n");
-                    }
+                    h.Append("<p class=\"client\">Likely client: ").Append(E(ReplyDropAnalysis.Describe(fix.Client))).Append(".</p>\n");
                 }
             }
             h.Append("</article>\n");
@@ -519,4 +520,13 @@ public static class HtmlPage
 
     private static string Count(long n, string singular, string? plural = null) =>
         n == 1 ? $"1 {singular}" : $"{N(n)} {plural ?? singular + "s"}";
+
+    private static void FixLines(System.Text.StringBuilder h, IReadOnlyList<string> lines, IReadOnlyList<int?> numbers, ReplyDropGroup g)
+    {
+        if (numbers.Any(n => n is null))
+        {
+            h.Append("<p class=\"warning\">No rule number below ").Append(g.Position.Number).Append(" is free for every line: renumber the rules, then use a number below it for N.</p>\n");
+        }
+        h.Append("<pre class=\"fix\"><code>").Append(E(string.Join("\n", lines))).Append("</code></pre>\n");
+    }
 }

@@ -9,14 +9,6 @@ namespace Firewall.Reporting.Lint;
 /// </summary>
 public static class RulesetLinter
 {
-    /// <summary>AWS "Ephemeral ports" (VPC network ACLs): the client port ranges a reply may be addressed to.</summary>
-    public static readonly IReadOnlyList<(string Client, PortRange Range)> EphemeralRanges =
-    [
-        ("Linux clients", new PortRange(32768, 60999)),
-        ("Windows clients", new PortRange(49152, 65535)),
-        ("NAT gateway and Elastic Load Balancing", new PortRange(1024, 65535)),
-    ];
-
     /// <summary>VPC quotas page: rules per security group per direction, counted separately per family.</summary>
     public const int SgRulesQuota = 60;
 
@@ -305,19 +297,13 @@ public static class RulesetLinter
     {
         var ruleset = context.Ruleset;
         var seen = new Dictionary<(string Rule, string Acl), (List<string> Interfaces, int Index)>();
-        foreach (var eni in ruleset.Interfaces)
+        // Paths: each tcp/udp service an interface's groups open, with its subnet's ACL (Replies.ReplyPath,
+        // which `firewall replies` also reads to suggest the rules that open a path).
+        foreach (var path in Replies.ReplyPath.All(ruleset))
         {
-            if (eni.Subnet is null || ruleset.FindSubnet(eni.Subnet) is not { } subnet || ruleset.FindAcl(subnet.NetworkAcl) is not { } acl)
-            {
-                continue;
-            }
+            var (eni, subnet, acl, rule) = (path.Interface, path.Subnet, path.Acl, path.Rule);
             var local = new[] { subnet.Cidr, subnet.Ipv6Cidr }.Where(c => c is not null).Select(c => Context.CidrBox(RuleProtocol.All, PortRange.All, IcmpMatch.Any, c!.Value)).ToList();
-            foreach (var rule in eni.SecurityGroups.Select(ruleset.FindGroup).Where(g => g is not null).SelectMany(g => g!.Inbound.Concat(g.Outbound)))
             {
-                if (rule.Protocol.Value is not (IpProtocol.Tcp or IpProtocol.Udp))
-                {
-                    continue; // a service is a tcp/udp port; "all" rules say nothing about which replies matter
-                }
                 var key = (rule.Reference, acl.Name);
                 if (seen.TryGetValue(key, out var earlier))
                 {
@@ -326,19 +312,19 @@ public static class RulesetLinter
                 }
                 // Inbound rule: this interface serves; replies leave through the subnet's outbound rules.
                 // Outbound rule: it is the client; replies arrive through the inbound rules.
-                var server = rule.Direction == Direction.Inbound;
-                var replyDirection = server ? Direction.Outbound : Direction.Inbound;
-                var clients = server ? EphemeralRanges : EphemeralRanges.Take(2).ToList();
+                var server = path.Serves;
+                var replyDirection = path.ReplyDirection;
+                var clients = path.Clients;
                 var peers = new BoxSet(context.Boxes(rule, membersAsAddresses: true));
                 if (!peers.Subtract(local) || !peers.Subtract(context.Unfiltered) || peers.IsEmpty)
                 {
                     continue; // peers inside the subnet: no NACL on the way (VPC "Network ACL basics")
                 }
-                var any = new PortRange(1024, 65535);
+                var any = EphemeralPorts.Covering(EphemeralPorts.OfAnyClient); // every client port: when none passes, every reply is dropped
                 var closed = new List<string>();
                 var deniedBy = new List<string>();
                 var none = false;
-                foreach (var (client, range, whole) in clients.Select(c => (c.Client, c.Range, false)).Prepend(("every client", any, true)))
+                foreach (var (client, range, whole) in clients.Select(c => ($"{c.Text} clients", c.Range, false)).Prepend(("every client", any, true)))
                 {
                     var replies = new BoxSet(peers.Boxes.Select(b => b with { ProtoLo = rule.Protocol.Value, ProtoHi = rule.Protocol.Value, SelLo = range.From, SelHi = range.To }));
                     if (Evaluate(acl, replyDirection, replies) is not { } outcome)

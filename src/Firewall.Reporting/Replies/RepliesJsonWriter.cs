@@ -56,7 +56,8 @@ public static class RepliesJsonWriter
                 w.WriteStartObject();
                 w.WriteString("acl", fix.Acl);
                 w.WriteString("direction", DirectionText.Name(fix.Direction));
-                if (fix.RuleNumber is { } n) w.WriteNumber("rule", n); else w.WriteNull("rule");
+                if (fix.RuleNumbers[0] is { } n) w.WriteNumber("rule", n); else w.WriteNull("rule");
+                WriteNumbers(w, "rules", fix.RuleNumbers);
                 w.WriteString("proto", IpProtocol.Name(fix.Protocol));
                 w.WriteString("family", fix.IsV6 ? "ipv6" : "ipv4");
                 w.WriteNumber("flows", fix.Flows);
@@ -65,10 +66,25 @@ public static class RepliesJsonWriter
                 w.WriteString("likely_client", fix.PortsSeen is null ? null : ReplyDropAnalysis.Name(fix.Client));
                 if (fix.DocumentedPorts is { } doc) w.WriteString("documented_ports", doc.ToString()); else w.WriteNull("documented_ports");
                 if (fix.Icmp is { } icmp) w.WriteNumber("icmp_type", icmp.Type); else w.WriteNull("icmp_type");
-                w.WriteString("peers", fix.Peers.ToString());
+                WriteStrings(w, "peers", fix.Peers.Select(p => p.ToString()));
+                WriteStrings(w, "peer_subnets", fix.PeerSubnets);
                 w.WriteNumber("peer_count", fix.PeerCount);
-                w.WriteString("yaml", fix.Yaml);
-                w.WriteString("yaml_documented", fix.YamlDocumented);
+                WriteStrings(w, "yaml", fix.Yaml);
+                if (fix.Path is { } path)
+                {
+                    w.WriteStartObject("path");
+                    WriteStrings(w, "sg_rules", path.SgRules);
+                    WriteStrings(w, "peers", path.Peers.Select(p => p.ToString()));
+                    w.WriteString("ports", path.Ports.ToString());
+                    WriteStrings(w, "clients", path.Clients.Select(c => c.Name));
+                    WriteNumbers(w, "rules", path.RuleNumbers);
+                    WriteStrings(w, "yaml", path.Yaml);
+                    w.WriteEndObject();
+                }
+                else
+                {
+                    w.WriteNull("path");
+                }
                 w.WriteEndObject();
             }
             w.WriteEndArray();
@@ -77,5 +93,25 @@ public static class RepliesJsonWriter
         w.WriteEndArray();
         w.WriteEndObject();
         json.WriteNewline();
+    }
+
+    private static void WriteStrings(System.Text.Json.Utf8JsonWriter w, string name, IEnumerable<string> values)
+    {
+        w.WriteStartArray(name);
+        foreach (var v in values)
+        {
+            w.WriteStringValue(v);
+        }
+        w.WriteEndArray();
+    }
+
+    private static void WriteNumbers(System.Text.Json.Utf8JsonWriter w, string name, IEnumerable<int?> values)
+    {
+        w.WriteStartArray(name);
+        foreach (var v in values)
+        {
+            if (v is { } n) w.WriteNumberValue(n); else w.WriteNullValue();
+        }
+        w.WriteEndArray();
     }
 }

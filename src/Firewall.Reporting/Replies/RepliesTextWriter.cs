@@ -42,7 +42,7 @@ public static class RepliesTextWriter
             foreach (var fix in g.Fixes)
             {
                 var family = fix.IsV6 ? "IPv6" : "IPv4";
-                var peers = $"{Count(fix.PeerCount, "peer")} ({(fix.Direction == Direction.Outbound ? "clients" : "servers")}) in {fix.Peers}";
+                var peers = $"{Count(fix.PeerCount, "peer")} ({(fix.Direction == Direction.Outbound ? "clients" : "servers")}) in {string.Join(", ", fix.Peers)}";
                 if (fix.PortsSeen is { } seen)
                 {
                     facts.Add($"{IpProtocol.Name(fix.Protocol)} {family}",
@@ -71,28 +71,43 @@ public static class RepliesTextWriter
             }
             foreach (var fix in g.Fixes)
             {
-                var before = g.Position.Number is { } num ? $"before rule {num}" : "after the existing rules";
-                var covers = fix.PortsSeen is not null ? "the ports seen" : "these replies";
-                o.Write($"  fix: add to network_acls.{fix.Acl}.{DirectionText.Name(fix.Direction)} ({before}; covers {covers}):\n");
-                if (fix.RuleNumber is null)
-                {
-                    o.Write($"    no rule number below {g.Position.Number} is free: renumber the rules, then use a number below it for N\n");
-                }
-                o.Write($"    {fix.Yaml}\n");
-                if (fix.PortsSeen is not null)
-                {
-                    o.Write($"  likely client: {ReplyDropAnalysis.Describe(fix.Client)}");
-                    if (fix.YamlDocumented is { } documented)
-                    {
-                        o.Write("; to cover every port it may pick:\n");
-                        o.Write($"    {documented}\n");
-                    }
-                    else
-                    {
-                        o.Write('\n');
-                    }
-                }
+                WriteFix(o, g, fix);
             }
+        }
+    }
+
+    /// <summary>
+    /// The rules that open the reply path (what <c>firewall lint</c> checks) first, then the narrowest
+    /// rules that cover only what was seen: a person pastes one or the other.
+    /// </summary>
+    private static void WriteFix(TextWriter o, ReplyDropGroup g, NaclFix fix)
+    {
+        var where = $"network_acls.{fix.Acl}.{DirectionText.Name(fix.Direction)}";
+        var before = g.Position.Number is { } num ? $"before rule {num}" : "after the existing rules";
+        var likely = fix.PortsSeen is not null ? $"; likely client: {ReplyDropAnalysis.Describe(fix.Client)}" : "";
+        if (fix.Path is { } path)
+        {
+            o.Write($"  fix: add to {where} ({before}):\n");
+            WriteLines(o, path.Yaml, path.RuleNumbers, g);
+            o.Write($"  it opens the reply path of {ReplyPathText.Describe(path, fix.PortsSeen is not null)}; `firewall lint` checks the same\n");
+            o.Write($"  narrowest (only the {(fix.PortsSeen is not null ? "ports and peers" : "peers")} seen{fix.PeersNote}{likely}):\n");
+            WriteLines(o, fix.Yaml, fix.RuleNumbers, g);
+            return;
+        }
+        var covers = fix.PortsSeen is not null ? "the ports and peers seen" : "these replies";
+        o.Write($"  fix: add to {where} ({before}; covers {covers}{fix.PeersNote}{likely}):\n");
+        WriteLines(o, fix.Yaml, fix.RuleNumbers, g);
+    }
+
+    private static void WriteLines(TextWriter o, IReadOnlyList<string> lines, IReadOnlyList<int?> numbers, ReplyDropGroup g)
+    {
+        if (numbers.Any(n => n is null))
+        {
+            o.Write($"    no rule number below {g.Position.Number} is free for every line: renumber the rules, then use a number below it for N\n");
+        }
+        foreach (var line in lines)
+        {
+            o.Write($"    {line}\n");
         }
     }
 

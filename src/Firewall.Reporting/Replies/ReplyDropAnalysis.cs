@@ -7,22 +7,22 @@ using Firewall.Reporting.Summaries;
 
 namespace Firewall.Reporting.Replies;
 
-/// <summary>The client an ephemeral port range points to, from the ranges AWS documents ("Ephemeral ports", VPC user guide).</summary>
+/// <summary>The client an ephemeral port range points to, from the ranges of <see cref="EphemeralPorts"/> (AWS "Ephemeral ports").</summary>
 public enum LikelyClient
 {
     /// <summary>Some port below 1024: not an ephemeral range anyone documents.</summary>
     Unknown,
 
-    /// <summary>32768-61000: "many Linux kernels (including the Amazon Linux kernel)".</summary>
+    /// <summary><see cref="EphemeralPorts.Linux"/>.</summary>
     Linux,
 
-    /// <summary>49152-65535: Windows Server 2008 and later.</summary>
+    /// <summary><see cref="EphemeralPorts.Windows"/>.</summary>
     Windows,
 
-    /// <summary>Every port in 49152-61000, which both Linux and Windows use.</summary>
+    /// <summary>Every port in the overlap of the Linux and Windows ranges, which both use.</summary>
     LinuxOrWindows,
 
-    /// <summary>1024-65535: NAT gateways, Elastic Load Balancing, Lambda.</summary>
+    /// <summary><see cref="EphemeralPorts.NatGatewayElbLambda"/>.</summary>
     NatGatewayElbLambda,
 }
 
@@ -30,16 +30,18 @@ public enum LikelyClient
 public sealed record ReplyDropExample(int Flow, long FirstFrame, byte Protocol, IpAddr Client, ushort ClientPort, IpAddr Server, ushort ServerPort, bool HasPorts, int RepliesDropped);
 
 /// <summary>
-/// The NACL rule that lets a group's replies through: its number, protocol, ports (tight and documented),
-/// far-end CIDR, in the ACL and direction of the denying rule. <see cref="Yaml"/> is the line to paste.
+/// The narrowest NACL rules that let a group's replies through: the ports seen, to the peers seen (the
+/// subnets they are in, when they are in the ruleset's subnets), in the ACL and direction of the denying
+/// rule; and <see cref="Path"/>, the rules that open the whole reply path of the security-group rules that
+/// admitted those flows. <see cref="Yaml"/> are the lines to paste, one per peer CIDR.
 /// </summary>
 public sealed record NaclFix
 {
     public required string Acl { get; init; }
     public required Direction Direction { get; init; }
 
-    /// <summary>A free rule number that puts the new rule before the denying one; null when none is free (renumber).</summary>
-    public required int? RuleNumber { get; init; }
+    /// <summary>One number per peer CIDR, each placing its rule before the denying one; null where none is free (renumber).</summary>
+    public required IReadOnlyList<int?> RuleNumbers { get; init; }
 
     public required byte Protocol { get; init; }
     public required bool IsV6 { get; init; }
@@ -57,35 +59,85 @@ public sealed record NaclFix
     /// <summary>For ICMP: the reply's type (echo reply).</summary>
     public IcmpMatch? Icmp { get; init; }
 
-    /// <summary>The far end of the replies at this hop: the smallest CIDR covering the peers, or all addresses when they are spread.</summary>
-    public required Cidr Peers { get; init; }
+    /// <summary>
+    /// The far end of the replies at this hop: the CIDRs of the ruleset's subnets that hold the peers when
+    /// all of them are in some (see <see cref="PeerSubnets"/>), else the smallest CIDR covering the peers, or
+    /// all addresses when they are spread.
+    /// </summary>
+    public required IReadOnlyList<Cidr> Peers { get; init; }
+
+    /// <summary>The subnets whose CIDRs <see cref="Peers"/> are, by name; empty when the peers are not all in subnets.</summary>
+    public IReadOnlyList<string> PeerSubnets { get; init; } = [];
 
     public required int PeerCount { get; init; }
 
     public required int Flows { get; init; }
 
-    /// <summary>The rule as a YAML flow mapping, with the tight port range.</summary>
-    public string Yaml => Line(PortsSeen);
+    /// <summary>Why the peers are subnets rather than the addresses seen, as a clause ("; the peers are in subnet…"), or "".</summary>
+    public string PeersNote => PeerSubnets.Count == 0 ? ""
+        : $"; the peers are in subnet{(PeerSubnets.Count == 1 ? "" : "s")} {string.Join(", ", PeerSubnets)}, so the rule{(Peers.Count == 1 ? " covers it" : "s cover them")} ({string.Join(", ", Peers)}): a NACL names CIDRs, not interfaces or groups";
 
-    /// <summary>The rule with the documented range of the likely client; null when there is none.</summary>
-    public string? YamlDocumented => DocumentedPorts is { } ports && ports != PortsSeen ? Line(ports) : null;
+    /// <summary>The rules to paste, one per peer CIDR, with the ports seen.</summary>
+    public IReadOnlyList<string> Yaml => Peers.Select((peer, i) => NaclRuleText.Line(RuleNumbers[i], Protocol, PortsSeen, Icmp, Direction, peer)).ToList();
 
-    private string Line(PortRange? ports)
+    /// <summary>The rules that open the reply path of the admitting security-group rules; null when none is known (ICMP, no group on the path).</summary>
+    public ReplyPathFix? Path { get; init; }
+}
+
+/// <summary>
+/// The rules that open a reply path (<see cref="ReplyPath"/>) for every peer its security-group rules admit
+/// and every client port (<see cref="Ports"/>): pasted into the ruleset, <c>firewall lint</c> finds the path
+/// open. One rule per peer CIDR, each before any rule of the ACL that denies part of what it opens.
+/// </summary>
+public sealed record ReplyPathFix(
+    IReadOnlyList<string> SgRules,
+    IReadOnlyList<Cidr> Peers,
+    PortRange Ports,
+    IReadOnlyList<ClientPorts> Clients,
+    IReadOnlyList<int?> RuleNumbers,
+    byte Protocol,
+    Direction Direction)
+{
+    public IReadOnlyList<string> Yaml => Peers.Select((peer, i) => NaclRuleText.Line(RuleNumbers[i], Protocol, Ports, null, Direction, peer)).ToList();
+}
+
+/// <summary>A reply path fix in words, for every report that shows one.</summary>
+public static class ReplyPathText
+{
+    /// <summary>"sg:web-sg:inbound:1: every peer it admits (0.0.0.0/0), every port a client may pick (Linux 32768-60999, …)".</summary>
+    public static string Describe(ReplyPathFix path, bool ports)
     {
-        var parts = new List<string>();
-        parts.Add($"rule: {(RuleNumber is { } n ? n.ToString() : "N")}");
-        parts.Add($"protocol: {IpProtocol.Name(Protocol)}");
+        var text = $"{string.Join(", ", path.SgRules)}: every peer {(path.SgRules.Count == 1 ? "it admits" : "they admit")} ({string.Join(", ", path.Peers)})";
+        if (ports)
+        {
+            var who = path.Clients.Count > EphemeralPorts.OfAnInstance.Count ? "a client" : "the interface";
+            text += $", every port {who} may pick ({string.Join(", ", path.Clients.Select(c => $"{c.Text} {c.Range}"))})";
+        }
+        return text;
+    }
+}
+
+/// <summary>A NACL rule as the YAML flow mapping the ruleset format reads, for pasting.</summary>
+public static class NaclRuleText
+{
+    public static string Line(int? number, byte protocol, PortRange? ports, IcmpMatch? icmp, Direction direction, Cidr peer)
+    {
+        var parts = new List<string>
+        {
+            $"rule: {(number is { } n ? n.ToString(System.Globalization.CultureInfo.InvariantCulture) : "N")}",
+            $"protocol: {IpProtocol.Name(protocol)}",
+        };
         if (ports is { } p)
         {
             parts.Add($"ports: {p}");
         }
-        if (Icmp is { } icmp && !icmp.IsAny)
+        if (icmp is { } i && !i.IsAny)
         {
-            parts.Add($"icmp_type: {icmp.Type}");
+            parts.Add($"icmp_type: {i.Type}");
         }
-        var far = Direction == Direction.Inbound ? "source" : "destination";
+        var far = direction == Direction.Inbound ? "source" : "destination";
         // IPv6 text starts with or holds "::", which a YAML plain scalar may not; quote it.
-        parts.Add(IsV6 ? $"{far}: \"{Peers}\"" : $"{far}: {Peers}");
+        parts.Add(peer.IsV6 ? $"{far}: \"{peer}\"" : $"{far}: {peer}");
         parts.Add("action: allow");
         return "- { " + string.Join(", ", parts) + " }";
     }
@@ -152,17 +204,19 @@ public static class ReplyDropAnalysis
             }
         }
 
-        // Rule numbers already taken, per ACL and direction, grown as fixes claim numbers.
-        var taken = new Dictionary<(string, Direction), HashSet<int>>();
-        HashSet<int> Taken(NaclPosition position)
+        // Rule numbers already taken, per ACL and direction, grown as fixes claim numbers: one set for the
+        // narrowest fixes and one for the path fixes, since a person pastes one kind or the other.
+        var taken = new Dictionary<(string, Direction, bool), HashSet<int>>();
+        HashSet<int> Taken(NaclPosition position, bool path)
         {
-            var key = (position.Acl.Name, position.Direction);
+            var key = (position.Acl.Name, position.Direction, path);
             if (!taken.TryGetValue(key, out var set))
             {
                 taken[key] = set = position.Acl.Rules(position.Direction).Select(r => r.Number).ToHashSet();
             }
             return set;
         }
+        var paths = ReplyPath.All(rules.Model).ToLookup(p => (p.Rule.Reference, p.Interface.Name));
 
         var groups = new List<ReplyDropGroup>();
         foreach (var (ruleId, members) in byRule.OrderByDescending(kv => kv.Value.Count).ThenBy(kv => kv.Key))
@@ -172,7 +226,10 @@ public static class ReplyDropAnalysis
             var fixes = new List<NaclFix>();
             foreach (var part in members.GroupBy(m => (m.Flow.Key.Protocol, m.Flow.Key.IsV6)).OrderBy(g => g.Key.IsV6).ThenBy(g => g.Key.Protocol))
             {
-                fixes.Add(Fix(position, part.Key.Protocol, part.Key.IsV6, part.Select(m => m.Flow).ToList(), Taken(position)));
+                var flowsOfPart = part.Select(m => m.Flow).ToList();
+                var fix = Fix(rules.Model, position, part.Key.Protocol, part.Key.IsV6, flowsOfPart, Taken(position, path: false));
+                var pathsOfPart = part.Select(m => PathOf(rules, catalog, paths, position, in m.Flow)).OfType<ReplyPath>().Distinct().ToList();
+                fixes.Add(fix with { Path = PathFix(rules.Model, position, part.Key.Protocol, part.Key.IsV6, fix.PortsSeen, pathsOfPart, Taken(position, path: true)) });
             }
             var statelessBy = members
                 .Select(m => StatelessReplyCheck.DeniedBy(rules, in m.Flow))
@@ -199,7 +256,7 @@ public static class ReplyDropAnalysis
     private static ReplyDropExample Example(int id, in FlowRecord f) =>
         new(id, f.FirstFrame, f.Key.Protocol, f.Client, f.ClientPort, f.Server, f.ServerPort, IpProtocol.HasPorts(f.Key.Protocol), f.ReplyDenied);
 
-    private static NaclFix Fix(NaclPosition position, byte protocol, bool v6, List<FlowRecord> flows, HashSet<int> taken)
+    private static NaclFix Fix(Ruleset ruleset, NaclPosition position, byte protocol, bool v6, List<FlowRecord> flows, HashSet<int> taken)
     {
         // A reply travels server → client. Leaving the server's subnet (outbound) its far end is the
         // client; entering the client's subnet (inbound) it is the server. Its destination port is the
@@ -208,19 +265,32 @@ public static class ReplyDropAnalysis
             .Select(f => position.Direction == Direction.Outbound ? f.Client : f.Server)
             .Distinct()
             .ToList();
-        var number = ChooseRuleNumber(position.Number, taken);
-        if (number is { } n)
+        // Peers that are all in the ruleset's subnets (a group's interfaces, a subnet's hosts) are named by
+        // their subnets: a NACL rule names CIDRs only, and the subnet keeps the rule right as addresses change.
+        var subnets = peers.Select(a => ruleset.Subnets.FirstOrDefault(s => (a.IsV6 ? s.Ipv6Cidr : s.Cidr) is { } c && c.Contains(a))).ToList();
+        var inSubnets = subnets.All(s => s is not null);
+        var cidrs = inSubnets
+            ? ReplyPath.Minimal(subnets.Select(s => (v6 ? s!.Ipv6Cidr : s!.Cidr)!.Value))
+            : [CoveringCidr(peers)];
+        var numbers = new List<int?>();
+        foreach (var _ in cidrs)
         {
-            taken.Add(n);
+            var number = ChooseRuleNumber(position.Number, taken);
+            if (number is { } n)
+            {
+                taken.Add(n);
+            }
+            numbers.Add(number);
         }
         var fix = new NaclFix
         {
             Acl = position.Acl.Name,
             Direction = position.Direction,
-            RuleNumber = number,
+            RuleNumbers = numbers,
             Protocol = protocol,
             IsV6 = v6,
-            Peers = CoveringCidr(peers),
+            Peers = cidrs,
+            PeerSubnets = inSubnets ? subnets.Select(s => s!.Name).Distinct().Order(StringComparer.Ordinal).ToList() : [],
             PeerCount = peers.Count,
             Flows = flows.Count,
         };
@@ -246,41 +316,98 @@ public static class ReplyDropAnalysis
         return fix;
     }
 
-    /// <summary>The client the seen ports point to: the narrowest documented range that holds them all.</summary>
-    public static LikelyClient Classify(PortRange seen) => seen switch
+    /// <summary>
+    /// The reply path a flow's replies took at the denying NACL: the interface on this side of it (the
+    /// server when the replies leave its subnet, the client when they enter it) and the security-group rule
+    /// that admitted the request there, as the evaluation named it. Null when there is none in this ACL.
+    /// </summary>
+    private static ReplyPath? PathOf(CompiledRuleset rules, RuleCatalog catalog, ILookup<(string, string), ReplyPath> paths, NaclPosition position, in FlowRecord flow)
     {
-        { From: >= 49152, To: <= 61000 } => LikelyClient.LinuxOrWindows,
-        { From: >= 32768, To: <= 61000 } => LikelyClient.Linux,
-        { From: >= 49152 } => LikelyClient.Windows,
-        { From: >= 1024 } => LikelyClient.NatGatewayElbLambda,
-        _ => LikelyClient.Unknown,
-    };
+        var near = position.Direction == Direction.Outbound ? flow.Server : flow.Client;
+        var eni = rules.Model.Interfaces.FirstOrDefault(i => i.Addresses.Contains(near));
+        if (eni is null)
+        {
+            return null;
+        }
+        for (var i = 0; i < Math.Min((int)flow.RuleCount, FlowRecord.InlineRules); i++)
+        {
+            var entry = catalog[flow.Rules[i]];
+            if (entry.Kind != RuleKind.SgRule)
+            {
+                continue;
+            }
+            foreach (var path in paths[(entry.Reference, eni.Name)])
+            {
+                if (path.Acl.Name == position.Acl.Name && path.ReplyDirection == position.Direction)
+                {
+                    return path;
+                }
+            }
+        }
+        return null;
+    }
 
-    /// <summary>AWS "Ephemeral ports": Linux 32768-61000, Windows 49152-65535, NAT gateway/ELB/Lambda 1024-65535.</summary>
+    /// <summary>The rules that open <paramref name="paths"/> for all their peers and client ports (and the ports seen); null without a path.</summary>
+    private static ReplyPathFix? PathFix(Ruleset ruleset, NaclPosition position, byte protocol, bool v6, PortRange? seen, List<ReplyPath> paths, HashSet<int> taken)
+    {
+        if (paths.Count == 0)
+        {
+            return null;
+        }
+        var peers = ReplyPath.Minimal(paths.SelectMany(p => p.PeerCidrs(ruleset, v6)));
+        if (peers.Count == 0)
+        {
+            return null;
+        }
+        var clients = paths.SelectMany(p => p.Clients).Distinct().ToList();
+        var ports = EphemeralPorts.Covering(clients);
+        if (seen is { } s)
+        {
+            ports = new PortRange(Math.Min(ports.From, s.From), Math.Max(ports.To, s.To));
+        }
+        var numbers = ReplyPath.RuleNumbers(position.Acl, position.Direction, protocol, peers, ports, peers.Count, taken);
+        return new ReplyPathFix(paths.Select(p => p.Rule.Reference).Distinct().ToList(), peers, ports, clients, numbers, protocol, position.Direction);
+    }
+
+    /// <summary>The client the seen ports point to: the narrowest documented range that holds them all.</summary>
+    public static LikelyClient Classify(PortRange seen)
+    {
+        var (linux, windows, other) = (EphemeralPorts.Linux.Range, EphemeralPorts.Windows.Range, EphemeralPorts.NatGatewayElbLambda.Range);
+        return seen switch
+        {
+            _ when seen.From >= windows.From && seen.To <= linux.To => LikelyClient.LinuxOrWindows,
+            _ when seen.From >= linux.From && seen.To <= linux.To => LikelyClient.Linux,
+            _ when seen.From >= windows.From && seen.To <= windows.To => LikelyClient.Windows,
+            _ when seen.From >= other.From && seen.To <= other.To => LikelyClient.NatGatewayElbLambda,
+            _ => LikelyClient.Unknown,
+        };
+    }
+
+    /// <summary>The documented ephemeral range of <paramref name="client"/> (<see cref="EphemeralPorts"/>); both ranges for Linux or Windows.</summary>
     public static PortRange? DocumentedRange(LikelyClient client) => client switch
     {
-        LikelyClient.Linux => new PortRange(32768, 61000),
-        LikelyClient.Windows => new PortRange(49152, 65535),
-        LikelyClient.LinuxOrWindows => new PortRange(32768, 65535),
-        LikelyClient.NatGatewayElbLambda => new PortRange(1024, 65535),
+        LikelyClient.Linux => EphemeralPorts.Linux.Range,
+        LikelyClient.Windows => EphemeralPorts.Windows.Range,
+        LikelyClient.LinuxOrWindows => EphemeralPorts.Covering([EphemeralPorts.Linux, EphemeralPorts.Windows]),
+        LikelyClient.NatGatewayElbLambda => EphemeralPorts.NatGatewayElbLambda.Range,
         _ => null,
     };
 
     public static string Describe(LikelyClient client) => client switch
     {
-        LikelyClient.Linux => "Linux (32768-61000)",
-        LikelyClient.Windows => "Windows (49152-65535)",
-        LikelyClient.LinuxOrWindows => "Linux (32768-61000) or Windows (49152-65535)",
-        LikelyClient.NatGatewayElbLambda => "a NAT gateway, load balancer or Lambda (1024-65535)",
+        LikelyClient.Linux => EphemeralPorts.Linux.ToString(),
+        LikelyClient.Windows => EphemeralPorts.Windows.ToString(),
+        LikelyClient.LinuxOrWindows => $"{EphemeralPorts.Linux} or {EphemeralPorts.Windows}",
+        LikelyClient.NatGatewayElbLambda => $"a {EphemeralPorts.NatGatewayElbLambda}",
         _ => "unknown: ports below 1024 are no documented ephemeral range",
     };
 
     public static string Name(LikelyClient client) => client switch
     {
-        LikelyClient.Linux => "linux",
-        LikelyClient.Windows => "windows",
+        LikelyClient.Linux => EphemeralPorts.Linux.Name,
+        LikelyClient.Windows => EphemeralPorts.Windows.Name,
         LikelyClient.LinuxOrWindows => "linux-or-windows",
-        LikelyClient.NatGatewayElbLambda => "nat-gateway-elb-lambda",
+        LikelyClient.NatGatewayElbLambda => EphemeralPorts.NatGatewayElbLambda.Name,
         _ => "unknown",
     };
 

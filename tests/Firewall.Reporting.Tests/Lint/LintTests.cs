@@ -154,7 +154,7 @@ public class LintTests
 
         var some = Assert.Single(Lint(Replies("      - { rule: 100, protocol: tcp, ports: 32768-60999, destination: 0.0.0.0/0, action: allow }"), LintKinds.NaclClosesReplies));
         Assert.Equal(LintSeverity.Warning, some.Severity);
-        Assert.Contains("Windows clients (49152-65535), NAT gateway and Elastic Load Balancing (1024-65535)", some.Message);
+        Assert.Contains("Windows clients (49152-65535), NAT gateway, load balancer or Lambda clients (1024-65535)", some.Message);
 
         // Neighbour: the documented ephemeral range is open; ssh from inside the subnet never meets the NACL.
         Assert.Empty(Lint(Replies("      - { rule: 100, protocol: tcp, ports: 1024-65535, destination: 0.0.0.0/0, action: allow }"), LintKinds.NaclClosesReplies));

@@ -39,12 +39,16 @@ public sealed class ReplyDropAnalysisTests
         Assert.Equal(4, numbered.RequestsAllowed);
         Assert.Equal([61000, 64012], numbered.Examples.Select(e => (int)e.ClientPort));
         var fix = Assert.Single(numbered.Fixes);
-        Assert.Equal(180, fix.RuleNumber); // 190 is taken: the highest free multiple of 10 below 200
+        Assert.Equal([180], fix.RuleNumbers); // 190 is taken: the highest free multiple of 10 below 200
         Assert.Equal(new PortRange(61000, 64012), fix.PortsSeen);
         Assert.Equal(2, fix.DistinctPorts);
         Assert.Equal(LikelyClient.Windows, fix.Client);
-        Assert.Equal("- { rule: 180, protocol: tcp, ports: 61000-64012, destination: 198.51.100.8/31, action: allow }", fix.Yaml);
-        Assert.Equal("- { rule: 180, protocol: tcp, ports: 49152-65535, destination: 198.51.100.8/31, action: allow }", fix.YamlDocumented);
+        Assert.Equal(["- { rule: 180, protocol: tcp, ports: 61000-64012, destination: 198.51.100.8/31, action: allow }"], fix.Yaml);
+        // The reply path of the rule that admitted them: every client the rule admits, every client's ports,
+        // before the deny at 200 that drops part of them.
+        var path = fix.Path!;
+        Assert.Equal(["sg:app-sg:inbound:1"], path.SgRules);
+        Assert.Equal(["- { rule: 180, protocol: tcp, ports: 1024-65535, destination: 0.0.0.0/0, action: allow }"], path.Yaml);
         Assert.Equal(2, numbered.StatefulOnlyFlows);
         Assert.Equal(["sg:app-1:outbound:none"], numbered.StatelessDeniedBy);
 
@@ -53,8 +57,16 @@ public sealed class ReplyDropAnalysisTests
         Assert.Null(star.Position.Number);
         Assert.Equal(2, star.Flows);
         Assert.Collection(star.Fixes,
-            icmp => Assert.Equal("- { rule: 210, protocol: icmp, icmp_type: 0, destination: 198.51.100.7/32, action: allow }", icmp.Yaml),
-            v6 => Assert.Equal("- { rule: 220, protocol: tcp, ports: 62000, destination: \"2001:db8:ffff::7/128\", action: allow }", v6.Yaml));
+            icmp =>
+            {
+                Assert.Equal(["- { rule: 210, protocol: icmp, icmp_type: 0, destination: 198.51.100.7/32, action: allow }"], icmp.Yaml);
+                Assert.Null(icmp.Path); // a path is a tcp/udp service
+            },
+            v6 =>
+            {
+                Assert.Equal(["- { rule: 220, protocol: tcp, ports: 62000, destination: \"2001:db8:ffff::7/128\", action: allow }"], v6.Yaml);
+                Assert.Equal(["- { rule: 210, protocol: tcp, ports: 1024-65535, destination: \"::/0\", action: allow }"], v6.Path!.Yaml);
+            });
         // The echo reply passes the group only by tracking (no outbound ICMP rule); so do the TCP replies.
         Assert.Equal(2, star.StatefulOnlyFlows);
     }
@@ -63,7 +75,7 @@ public sealed class ReplyDropAnalysisTests
     public void Pasting_the_fixes_leaves_no_reply_dropped_by_a_nacl()
     {
         var before = Analyze(Traffic(TestRulesets.WithNumberedDeny).Evaluate());
-        var lines = before.Groups.SelectMany(g => g.Fixes).Select(f => "      " + f.Yaml);
+        var lines = before.Groups.SelectMany(g => g.Fixes).SelectMany(f => f.Yaml).Select(line => "      " + line);
         var marker = "      - { rule: 200, protocol: tcp, ports: 61000-65535, destination: 0.0.0.0/0, action: deny }";
         Assert.Contains(marker, TestRulesets.WithNumberedDeny);
         var fixedYaml = TestRulesets.WithNumberedDeny.Replace(marker, marker + "\n" + string.Join("\n", lines));
@@ -87,12 +99,62 @@ public sealed class ReplyDropAnalysisTests
         var group = Assert.Single(analysis.Groups);
         Assert.Equal("nacl:app-nacl:inbound:*", group.Rule.Reference);
         var fix = Assert.Single(group.Fixes);
-        Assert.Equal("- { rule: 120, protocol: udp, ports: 40001-40002, source: 192.0.2.52/30, action: allow }", fix.Yaml);
+        Assert.Equal(["- { rule: 120, protocol: udp, ports: 40001-40002, source: 192.0.2.52/30, action: allow }"], fix.Yaml);
         Assert.Equal(LikelyClient.Linux, fix.Client);
-        Assert.Equal("- { rule: 120, protocol: udp, ports: 32768-61000, source: 192.0.2.52/30, action: allow }", fix.YamlDocumented);
+        // app-1 is the client here: its own ports, Linux or Windows, from every server its rule admits.
+        Assert.Equal(["- { rule: 120, protocol: udp, ports: 32768-65535, source: 0.0.0.0/0, action: allow }"], fix.Path!.Yaml);
+        Assert.Equal(["linux", "windows"], fix.Path.Clients.Select(c => c.Name));
         // Stateless, app-1's group has no inbound UDP rule: the answers pass only because it is stateful.
         Assert.Equal(2, group.StatefulOnlyFlows);
         Assert.Equal(["sg:app-1:inbound:none"], group.StatelessDeniedBy);
+    }
+
+    /// <summary>Two tiers: app-1 admits web-1 by its group (sg:web-sg); app's NACL has no rule for the replies.</summary>
+    private const string TwoTiers = """
+        version: 1
+        subnets:
+          web: { cidr: 10.0.1.0/24, network_acl: open }
+          app: { cidr: 10.0.2.0/24, network_acl: app-nacl }
+        interfaces:
+          web-1: { addresses: [10.0.1.10], subnet: web, security_groups: [web-sg] }
+          web-2: { addresses: [10.0.1.11], subnet: web, security_groups: [web-sg] }
+          app-1: { addresses: [10.0.2.10], subnet: app, security_groups: [app-sg] }
+        security_groups:
+          web-sg:
+            outbound:
+              - { protocol: tcp, ports: 8080, destination: 10.0.2.0/24 }
+          app-sg:
+            inbound:
+              - { protocol: tcp, ports: 8080, source: "sg:web-sg" }
+        network_acls:
+          open:
+            inbound:
+              - { rule: 100, protocol: all, source: 0.0.0.0/0, action: allow }
+            outbound:
+              - { rule: 100, protocol: all, destination: 0.0.0.0/0, action: allow }
+          app-nacl:
+            inbound:
+              - { rule: 100, protocol: tcp, ports: 8080, source: 10.0.0.0/16, action: allow }
+        """;
+
+    [Fact]
+    public void Peers_that_are_a_groups_interfaces_are_named_by_their_subnet_and_it_says_so()
+    {
+        var analysis = Analyze(new TestRun(TwoTiers).Connection(0, "10.0.1.10", 40000, "10.0.2.10", 8080).Evaluate());
+        var fix = Assert.Single(Assert.Single(analysis.Groups).Fixes);
+        Assert.Equal(["- { rule: 100, protocol: tcp, ports: 40000, destination: 10.0.1.0/24, action: allow }"], fix.Yaml);
+        Assert.Equal(["web"], fix.PeerSubnets);
+        Assert.Contains("the peers are in subnet web, so the rule covers it (10.0.1.0/24): a NACL names CIDRs, not interfaces or groups", fix.PeersNote);
+        // The path: sg:web-sg's interfaces, by their subnet; every client port, since app-1 serves.
+        Assert.Equal(["sg:app-sg:inbound:1"], fix.Path!.SgRules);
+        Assert.Equal(["- { rule: 100, protocol: tcp, ports: 1024-65535, destination: 10.0.1.0/24, action: allow }"], fix.Path.Yaml);
+    }
+
+    [Fact]
+    public void External_peers_stay_the_addresses_seen()
+    {
+        var analysis = Analyze(Traffic(TestRulesets.WithNumberedDeny).Evaluate());
+        Assert.All(analysis.Groups.SelectMany(g => g.Fixes), f => Assert.Empty(f.PeerSubnets));
     }
 
     [Fact]
@@ -131,9 +193,11 @@ public sealed class ReplyDropAnalysisTests
 
     [Theory]
     [InlineData(61000, 64012, LikelyClient.Windows, "49152-65535")]
-    [InlineData(32768, 40000, LikelyClient.Linux, "32768-61000")]
+    [InlineData(32768, 40000, LikelyClient.Linux, "32768-60999")]
+    [InlineData(32768, 60999, LikelyClient.Linux, "32768-60999")]
     [InlineData(50000, 55000, LikelyClient.LinuxOrWindows, "32768-65535")]
-    [InlineData(49152, 61000, LikelyClient.LinuxOrWindows, "32768-65535")]
+    [InlineData(49152, 60999, LikelyClient.LinuxOrWindows, "32768-65535")]
+    [InlineData(49152, 61000, LikelyClient.Windows, "49152-65535")]
     [InlineData(2000, 3000, LikelyClient.NatGatewayElbLambda, "1024-65535")]
     [InlineData(1024, 65535, LikelyClient.NatGatewayElbLambda, "1024-65535")]
     [InlineData(30000, 62000, LikelyClient.NatGatewayElbLambda, "1024-65535")]
