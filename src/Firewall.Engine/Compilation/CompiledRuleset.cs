@@ -115,8 +115,8 @@ public static class RulesetCompiler
                     .Select(r => new CompiledNaclRule(
                         r.Cidr,
                         r.Protocol.Value,
-                        IpProtocol.HasPorts((byte)Math.Max((short)0, r.Protocol.Value)) ? r.Ports : PortRange.All,
-                        IpProtocol.IsIcmp((byte)Math.Max((short)0, r.Protocol.Value)) && !IcmpV6WithV4Cidr(r, v6) ? r.Icmp : IcmpMatch.Any,
+                        r.MatchedPorts,
+                        r.MatchedIcmp,
                         r.Action == NaclAction.Allow,
                         rules.Intern(r.Reference, RuleKind.NaclRule)))
                     .ToArray();
@@ -125,11 +125,6 @@ public static class RulesetCompiler
         }
         return new CompiledNacl(acl.Name, lists, stars);
     }
-
-    // AWS CreateNetworkAclEntry: "If you specify protocol 58 (ICMPv6) and specify an IPv4 CIDR block,
-    // traffic for all ICMP types and codes allowed, regardless of any that you specify."
-    private static bool IcmpV6WithV4Cidr(NaclRule rule, bool v6) => rule.Protocol.Value == IpProtocol.IcmpV6 && !v6;
-
 
     private static CompiledInterface CompileInterface(Ruleset model, NetworkInterface nic, int index, RuleTable rules, int defaultMaxTracked)
     {
@@ -149,13 +144,10 @@ public static class RulesetCompiler
                     {
                         continue; // an empty address list matches nothing, never "any" (Capirca's rule)
                     }
-                    var protocol = rule.Protocol.Value;
-                    var hasPorts = protocol >= 0 && IpProtocol.HasPorts((byte)protocol);
-                    var hasIcmp = protocol >= 0 && IpProtocol.IsIcmp((byte)protocol);
                     compiled.Add(new CompiledSgRule(
-                        protocol,
-                        hasPorts ? rule.Ports : PortRange.All,
-                        hasIcmp ? rule.Icmp : IcmpMatch.Any,
+                        rule.Protocol.Value,
+                        rule.MatchedPorts,
+                        rule.MatchedIcmp,
                         peers.Count,
                         ruleCidrs.Count,
                         rules.Intern(rule.Reference, RuleKind.SgRule),

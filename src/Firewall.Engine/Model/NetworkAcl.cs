@@ -35,7 +35,9 @@ public enum NaclAction : byte
 
 /// <summary>
 /// A numbered NACL rule. The CIDR is the far end: the source for inbound, the destination for outbound.
-/// <see cref="Ports"/> applies only to tcp/udp; <see cref="Icmp"/> only to icmp/icmpv6.
+/// <see cref="Ports"/> and <see cref="Icmp"/> are what the file (or AWS) says, kept for writing the rule
+/// back and for lint; <see cref="MatchedPorts"/> and <see cref="MatchedIcmp"/> are what AWS matches, and
+/// are what evaluation and every description of the rule use.
 /// </summary>
 public sealed record NaclRule(
     string Acl,
@@ -51,4 +53,18 @@ public sealed record NaclRule(
     public SourceLocation Location { get; init; } = SourceLocation.None;
 
     public string Reference => $"nacl:{Acl}:{DirectionText.Name(Direction)}:{Number}";
+
+    /// <summary>
+    /// The destination ports AWS matches: <see cref="Ports"/> for tcp and udp; for any other protocol every
+    /// port, whatever ports were given (EC2 API CreateNetworkAclEntry, Protocol).
+    /// </summary>
+    public PortRange MatchedPorts => Protocol.HasPorts ? Ports : PortRange.All;
+
+    /// <summary>
+    /// The ICMP type and code AWS matches: <see cref="Icmp"/> for icmp, and for icmpv6 with an IPv6 CIDR.
+    /// Every type and code otherwise: other protocols ignore ICMP fields, and protocol 58 with an IPv4 CIDR
+    /// allows all ICMP types and codes whatever was given (EC2 API CreateNetworkAclEntry, Protocol).
+    /// </summary>
+    public IcmpMatch MatchedIcmp =>
+        Protocol.HasIcmpFields && !(Protocol.Value == IpProtocol.IcmpV6 && !Cidr.IsV6) ? Icmp : IcmpMatch.Any;
 }

@@ -77,6 +77,12 @@ public readonly record struct RuleProtocol(short Value)
 
     public bool Matches(byte protocol) => Value < 0 || Value == protocol;
 
+    /// <summary>tcp or udp: the only protocols whose rules match a destination port.</summary>
+    public bool HasPorts => Value is IpProtocol.Tcp or IpProtocol.Udp;
+
+    /// <summary>icmp or icmpv6: the only protocols whose rules match an ICMP type and code.</summary>
+    public bool HasIcmpFields => Value is IpProtocol.Icmp or IpProtocol.IcmpV6;
+
     public override string ToString() => Value switch
     {
         < 0 => "all",

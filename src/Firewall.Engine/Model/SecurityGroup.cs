@@ -33,7 +33,9 @@ public readonly record struct SgPeer(PeerKind Kind, Cidr Cidr, string? Name)
 
 /// <summary>
 /// A security-group rule. <see cref="Reference"/> is its stable name, <c>sg:GROUP:DIRECTION:N</c> with N the
-/// rule's <c>id</c> or its 1-based position in the list (SPEC §3 "Rule references").
+/// rule's <c>id</c> or its 1-based position in the list (SPEC §3 "Rule references"). <see cref="Ports"/> and
+/// <see cref="Icmp"/> are what was written; <see cref="MatchedPorts"/> and <see cref="MatchedIcmp"/> what AWS
+/// matches.
 /// </summary>
 public sealed record SgRule(
     string Group,
@@ -48,4 +50,13 @@ public sealed record SgRule(
     public SourceLocation Location { get; init; } = SourceLocation.None;
 
     public string Reference => $"sg:{Group}:{DirectionText.Name(Direction)}:{Id}";
+
+    /// <summary>
+    /// The destination ports AWS matches: <see cref="Ports"/> for tcp and udp; for -1 or any other protocol
+    /// number every port, regardless of any port range given (EC2 API IpPermission, IpProtocol).
+    /// </summary>
+    public PortRange MatchedPorts => Protocol.HasPorts ? Ports : PortRange.All;
+
+    /// <summary>The ICMP type and code AWS matches: <see cref="Icmp"/> for icmp and icmpv6, every type and code otherwise.</summary>
+    public IcmpMatch MatchedIcmp => Protocol.HasIcmpFields ? Icmp : IcmpMatch.Any;
 }

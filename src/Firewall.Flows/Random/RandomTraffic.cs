@@ -223,14 +223,14 @@ public sealed class RandomTraffic
             {
                 foreach (var address in nic.Addresses)
                 {
-                    AddTarget(ruleset, rule.Protocol, rule.Ports, rule.Peer, address, inbound: true);
+                    AddTarget(ruleset, rule.Protocol, rule.MatchedPorts, rule.Peer, address, inbound: true);
                 }
             }
             foreach (var rule in groups.SelectMany(g => g!.Outbound))
             {
                 foreach (var address in nic.Addresses)
                 {
-                    AddTarget(ruleset, rule.Protocol, rule.Ports, rule.Peer, address, inbound: false);
+                    AddTarget(ruleset, rule.Protocol, rule.MatchedPorts, rule.Peer, address, inbound: false);
                 }
             }
             // NACL-only interfaces: the inbound allow rules of the subnet's ACL describe what they serve.
@@ -241,7 +241,7 @@ public sealed class RandomTraffic
                 {
                     foreach (var address in nic.Addresses)
                     {
-                        AddTarget(ruleset, rule.Protocol, rule.Ports, SgPeer.ForCidr(rule.Cidr), address, inbound: true);
+                        AddTarget(ruleset, rule.Protocol, rule.MatchedPorts, SgPeer.ForCidr(rule.Cidr), address, inbound: true);
                     }
                 }
             }

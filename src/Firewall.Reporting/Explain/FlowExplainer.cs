@@ -203,13 +203,13 @@ public sealed class FlowExplainer
     public static string Describe(SgRule r)
     {
         var peer = r.Direction == Direction.Inbound ? $"from {r.Peer}" : $"to {r.Peer}";
-        return Join(r.Protocol.ToString(), Fields(r.Protocol, r.Ports, r.Icmp), peer, r.Description);
+        return Join(r.Protocol.ToString(), Fields(r.Protocol, r.MatchedPorts, r.MatchedIcmp), peer, r.Description);
     }
 
     public static string Describe(NaclRule r)
     {
         var peer = r.Direction == Direction.Inbound ? $"from {r.Cidr}" : $"to {r.Cidr}";
-        return Join($"rule {r.Number} {(r.Action == NaclAction.Allow ? "allow" : "deny")} {r.Protocol}", Fields(r.Protocol, r.Ports, r.Icmp), peer, r.Description);
+        return Join($"rule {r.Number} {(r.Action == NaclAction.Allow ? "allow" : "deny")} {r.Protocol}", Fields(r.Protocol, r.MatchedPorts, r.MatchedIcmp), peer, r.Description);
     }
 
     private static string Fields(RuleProtocol protocol, PortRange ports, IcmpMatch icmp)
@@ -269,7 +269,7 @@ public sealed class FlowExplainer
         foreach (var rule in acl.Rules(direction).Where(r => r.Action == NaclAction.Allow))
         {
             var far = direction == Direction.Inbound ? p.Src : p.Dst;
-            var reasons = ProtocolMisses(in p, rule.Protocol, rule.Ports, rule.Icmp);
+            var reasons = ProtocolMisses(in p, rule.Protocol, rule.MatchedPorts, rule.MatchedIcmp);
             if (!rule.Cidr.Contains(far))
             {
                 reasons.Add(rule.Cidr.IsV6 != far.IsV6
@@ -288,7 +288,7 @@ public sealed class FlowExplainer
     /// <summary>Every field of a security-group rule that does not match the packet; empty when it matches.</summary>
     private List<string> SgMisses(in PacketInfo p, SgRule rule, Direction direction)
     {
-        var reasons = ProtocolMisses(in p, rule.Protocol, rule.Ports, rule.Icmp);
+        var reasons = ProtocolMisses(in p, rule.Protocol, rule.MatchedPorts, rule.MatchedIcmp);
         var far = direction == Direction.Inbound ? p.Src : p.Dst;
         switch (rule.Peer.Kind)
         {

@@ -98,7 +98,7 @@ public static class RulesetLinter
             return Match(protocol, ports, icmp, cidr.IsV6 ? Box.V6 : Box.V4, lo, hi);
         }
 
-        public static List<Box> Boxes(NaclRule r) => [CidrBox(r.Protocol, r.Ports, r.Icmp, r.Cidr)];
+        public static List<Box> Boxes(NaclRule r) => [CidrBox(r.Protocol, r.MatchedPorts, r.MatchedIcmp, r.Cidr)];
 
         /// <summary>
         /// What an SG rule matches. A referenced group is its own address space (its members change with
@@ -120,14 +120,14 @@ public static class RulesetLinter
                 default:
                     if (!membersAsAddresses)
                     {
-                        return [Match(r.Protocol, r.Ports, r.Icmp, _groupSpaces.GetValueOrDefault(r.Peer.Name!, -1), UInt128.Zero, UInt128.Zero)];
+                        return [Match(r.Protocol, r.MatchedPorts, r.MatchedIcmp, _groupSpaces.GetValueOrDefault(r.Peer.Name!, -1), UInt128.Zero, UInt128.Zero)];
                     }
                     cidrs = Ruleset.Interfaces.Where(i => i.SecurityGroups.Contains(r.Peer.Name!)).SelectMany(i => i.Addresses).Select(Cidr.Host);
                     break;
             }
             return cidrs
                 .Where(c => !(c.IsV6 && r.Protocol.Value == IpProtocol.Icmp))
-                .Select(c => CidrBox(r.Protocol, r.Ports, r.Icmp, c))
+                .Select(c => CidrBox(r.Protocol, r.MatchedPorts, r.MatchedIcmp, c))
                 .ToList();
         }
     }
@@ -385,7 +385,7 @@ public static class RulesetLinter
             foreach (var direction in new[] { Direction.Inbound, Direction.Outbound })
             {
                 var world = group.Rules(direction).Where(r => r.Peer.Kind == PeerKind.Cidr && r.Peer.Cidr.IsAll && !IpProtocol.IsIcmp((byte)Math.Max((short)0, r.Protocol.Value))).ToList();
-                Compare(world.Select(r => (r.Reference, r.Location, r.Protocol, r.Ports, r.Icmp, r.Peer.Cidr.IsV6)).ToList(), $"security group '{group.Name}' ({DirectionText.Name(direction)})", findings);
+                Compare(world.Select(r => (r.Reference, r.Location, r.Protocol, r.MatchedPorts, r.MatchedIcmp, r.Peer.Cidr.IsV6)).ToList(), $"security group '{group.Name}' ({DirectionText.Name(direction)})", findings);
             }
         }
         foreach (var acl in ruleset.NetworkAcls)
@@ -399,7 +399,7 @@ public static class RulesetLinter
             foreach (var direction in new[] { Direction.Inbound, Direction.Outbound })
             {
                 var world = acl.Rules(direction).Where(r => r.Action == NaclAction.Allow && r.Cidr.IsAll && !IpProtocol.IsIcmp((byte)Math.Max((short)0, r.Protocol.Value))).ToList();
-                Compare(world.Select(r => (r.Reference, r.Location, r.Protocol, r.Ports, r.Icmp, r.Cidr.IsV6)).ToList(), $"network ACL '{acl.Name}' ({DirectionText.Name(direction)})", findings);
+                Compare(world.Select(r => (r.Reference, r.Location, r.Protocol, r.MatchedPorts, r.MatchedIcmp, r.Cidr.IsV6)).ToList(), $"network ACL '{acl.Name}' ({DirectionText.Name(direction)})", findings);
             }
         }
     }

@@ -125,7 +125,7 @@ public sealed class RuleCatalog
     public static string Describe(SgRule rule)
     {
         var far = rule.Direction == Direction.Inbound ? "from" : "to";
-        return $"allow {Match(rule.Protocol, rule.Ports, rule.Icmp)} {far} {rule.Peer}{Quote(rule.Description)}";
+        return $"allow {Match(rule.Protocol, rule.MatchedPorts, rule.MatchedIcmp)} {far} {rule.Peer}{Quote(rule.Description)}";
     }
 
     /// <summary>A NACL rule as a person reads it: <c>deny udp 53 from 0.0.0.0/0</c>.</summary>
@@ -133,7 +133,7 @@ public sealed class RuleCatalog
     {
         var far = rule.Direction == Direction.Inbound ? "from" : "to";
         var action = rule.Action == NaclAction.Allow ? "allow" : "deny";
-        return $"{action} {Match(rule.Protocol, rule.Ports, rule.Icmp)} {far} {rule.Cidr}{Quote(rule.Description)}";
+        return $"{action} {Match(rule.Protocol, rule.MatchedPorts, rule.MatchedIcmp)} {far} {rule.Cidr}{Quote(rule.Description)}";
     }
 
     private static string Match(RuleProtocol protocol, PortRange ports, IcmpMatch icmp)

@@ -76,4 +76,18 @@ public class SecurityGroupTests
         Assert.Equal("allow sg:gre:inbound:1", run.Outcome(Other(47, "198.51.100.7", "10.0.1.5")));
         Assert.Equal("deny sg:vpn:inbound:none", run.Outcome(Other(50, "198.51.100.7", "10.0.1.5")));
     }
+
+    [Fact]
+    public void Ports_on_an_all_or_other_protocol_rule_are_ignored()
+    {
+        // API IpPermission: -1 or a protocol number other than tcp, udp, icmp or icmpv6 allows traffic on all
+        // ports, regardless of any port range given.
+        var run = new Run(new RulesetBuilder()
+            .Interface("vpn", "10.0.1.5", groups: "g")
+            .Sg("g", Direction.Inbound, "all", "198.51.100.0/24", "22")
+            .Sg("g", Direction.Inbound, "47", "192.0.2.0/24", "1723"));
+        Assert.Equal("allow sg:g:inbound:1", run.Outcome(Tcp("198.51.100.7:50000", "10.0.1.5:443", "S")));
+        Assert.Equal("allow sg:g:inbound:1", run.Outcome(Udp("198.51.100.7:50000", "10.0.1.5:53")));
+        Assert.Equal("allow sg:g:inbound:2", run.Outcome(Other(47, "192.0.2.7", "10.0.1.5")));
+    }
 }
