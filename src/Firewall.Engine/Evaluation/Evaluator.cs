@@ -182,9 +182,11 @@ public sealed class Evaluator
     /// ICMPv6 multicast listener (130–132, 143) and neighbour/router discovery (133–137) messages are link
     /// plumbing that the VPC answers itself (a VPC has no multicast and proxies neighbour discovery); like
     /// ARP, they are out of scope rather than judged by rules. AWS documents nothing here: an assumption.
+    /// Only over IPv6: an IPv4 packet of protocol 58 is no such message, and NACL rules match it
+    /// (CreateNetworkAclEntry: protocol 58 with an IPv4 CIDR).
     /// </summary>
     private static bool IsNeighborDiscovery(in PacketInfo p) =>
-        p.Protocol == IpProtocol.IcmpV6 && p.Has(PacketFlags.Icmp) && p.IcmpType is (>= 130 and <= 137) or 143;
+        p.IpVersion == 6 && p.Protocol == IpProtocol.IcmpV6 && p.Has(PacketFlags.Icmp) && p.IcmpType is (>= 130 and <= 137) or 143;
 
     private static void Finish(ref PacketResult r, Verdict verdict, int ruleId)
     {

@@ -70,11 +70,50 @@ public class NaclTests
     [Fact]
     public void Icmpv6_rule_with_an_ipv4_cidr_matches_every_type()
     {
-        // AWS CreateNetworkAclEntry: protocol 58 with an IPv4 CIDR allows all ICMP types and codes.
-        var run = new Run(Subnet().Nacl("nacl", Direction.Inbound, 100, "allow", "icmpv6", "0.0.0.0/0", icmpType: 128));
-        var p = Icmp("198.51.100.7", "10.0.1.5", 1, 0);
+        // AWS CreateNetworkAclEntry: protocol 58 with an IPv4 CIDR allows all ICMP types and codes,
+        // whatever type and code the rule gives.
+        var run = new Run(Subnet()
+            .Nacl("nacl", Direction.Inbound, 100, "allow", "icmpv6", "0.0.0.0/0", icmpType: 128, icmpCode: 0)
+            .Nacl("nacl", Direction.Outbound, 100, "deny", "icmpv6", "0.0.0.0/0", icmpType: 2));
+        foreach (var (type, code) in new (byte, byte)[] { (128, 0), (1, 0), (1, 4), (2, 0), (135, 0), (0, 0), (255, 255) })
+        {
+            Assert.Equal("allow nacl:nacl:inbound:100", run.Outcome(IcmpV6OverIpv4("198.51.100.7", "10.0.1.5", type, code)));
+            Assert.Equal("deny nacl:nacl:outbound:100", run.Outcome(IcmpV6OverIpv4("10.0.1.5", "198.51.100.7", type, code)));
+        }
+        // A later fragment carries no ICMP header; a rule that matches every type matches it too (SPEC §2).
+        var first = IcmpV6OverIpv4("198.51.100.9", "10.0.1.5", 1, 0);
+        Assert.Equal("allow nacl:nacl:inbound:100", run.Outcome(Fragment(first, 1480, more: false)));
+        // ICMP (protocol 1) is another protocol: not matched.
+        Assert.Equal("deny nacl:nacl:inbound:*", run.Outcome(Icmp("198.51.100.7", "10.0.1.5", 128, 0)));
+    }
+
+    [Fact]
+    public void Icmpv6_rule_with_an_ipv6_cidr_matches_its_type_only()
+    {
+        var run = new Run(Subnet().Nacl("nacl", Direction.Inbound, 100, "allow", "icmpv6", "::/0", icmpType: 128));
+        Assert.Equal("allow nacl:nacl:inbound:100", run.Outcome(Icmp("2001:db8:ff::1", "2001:db8:1::5", 128, 0, 1, v6: true)));
+        Assert.Equal("deny nacl:nacl:inbound:*", run.Outcome(Icmp("2001:db8:ff::1", "2001:db8:1::5", 1, 4, v6: true)));
+    }
+
+    [Fact]
+    public void Ports_and_icmp_fields_on_an_all_rule_match_everything()
+    {
+        // CreateNetworkAclEntry: for -1 or a protocol other than 6, 17 and 1 all ports are allowed, regardless of
+        // any ports or ICMP types and codes given.
+        var run = new Run(Subnet()
+            .Nacl("nacl", Direction.Inbound, 100, "allow", "all", "198.51.100.0/24", "22", icmpType: 8)
+            .Nacl("nacl", Direction.Inbound, 110, "allow", "47", "192.0.2.0/24", "1723"));
+        Assert.Equal("allow nacl:nacl:inbound:100", run.Outcome(Tcp("198.51.100.7:1234", "10.0.1.5:443", "S")));
+        Assert.Equal("allow nacl:nacl:inbound:100", run.Outcome(Icmp("198.51.100.7", "10.0.1.5", 3, 4)));
+        Assert.Equal("allow nacl:nacl:inbound:110", run.Outcome(Other(47, "192.0.2.7", "10.0.1.5")));
+    }
+
+    /// <summary>An IPv4 packet whose protocol is 58: nothing sends one, but a NACL rule can name it.</summary>
+    private static Firewall.Engine.Packets.PacketInfo IcmpV6OverIpv4(string from, string to, byte type, byte code)
+    {
+        var p = Icmp(from, to, type, code);
         p.Protocol = Firewall.Engine.Addressing.IpProtocol.IcmpV6;
-        Assert.Equal("allow nacl:nacl:inbound:100", run.Outcome(p));
+        return p;
     }
 
     [Fact]
