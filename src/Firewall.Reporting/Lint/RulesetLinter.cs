@@ -40,6 +40,7 @@ public static class RulesetLinter
         CheckReplies(context, findings);
         CheckFamilies(context, findings);
         CheckIcmpForIcmpv6(context, findings);
+        CheckIgnoredFields(ruleset, findings);
         CheckGroupsPerInterface(ruleset, findings);
         return findings
             .OrderBy(f => f.Location.File, StringComparer.Ordinal)
@@ -451,6 +452,63 @@ public static class RulesetLinter
     private static LintFinding Icmp(string reference, SourceLocation location, string peer) => new(
         LintKinds.IcmpForIcmpv6, LintSeverity.Warning,
         $"{reference} is an icmp (IPv4, protocol 1) rule with the IPv6 peer {peer}: it never matches ICMPv6 (ping6, packet too big); use protocol icmpv6",
+        [reference], location);
+
+    // ---- fields AWS accepts and ignores (EC2 API IpPermission, CreateNetworkAclEntry) ----
+
+    /// <summary>
+    /// A rule whose written ports or ICMP fields differ from what AWS matches (<c>MatchedPorts</c>,
+    /// <c>MatchedIcmp</c>): AWS accepts the rule and ignores them, so they say something the rule does not do.
+    /// </summary>
+    private static void CheckIgnoredFields(Ruleset ruleset, List<LintFinding> findings)
+    {
+        foreach (var rule in ruleset.SecurityGroups.SelectMany(g => g.Inbound.Concat(g.Outbound)))
+        {
+            if (IgnoredFields(rule.Ports, rule.MatchedPorts, rule.Icmp, rule.MatchedIcmp) is { } fields)
+            {
+                findings.Add(Ignored(rule.Reference, rule.Location, fields,
+                    $"a protocol {rule.Protocol} rule matches every port, ICMP type and code (EC2 API IpPermission); remove {fields.Them}, or name the protocol {fields.Them} belong{(fields.Plural ? "" : "s")} to"));
+            }
+        }
+        foreach (var rule in ruleset.NetworkAcls.SelectMany(a => a.Inbound.Concat(a.Outbound)))
+        {
+            if (IgnoredFields(rule.Ports, rule.MatchedPorts, rule.Icmp, rule.MatchedIcmp) is not { } fields)
+            {
+                continue;
+            }
+            var why = rule.Protocol.HasIcmpFields
+                ? $"an icmpv6 rule with an IPv4 CIDR matches every ICMP type and code (EC2 API CreateNetworkAclEntry); remove {fields.Them}, or use an IPv6 CIDR to match ICMPv6 by type"
+                : $"a protocol {rule.Protocol} rule matches every port, ICMP type and code (EC2 API CreateNetworkAclEntry); remove {fields.Them}, or name the protocol {fields.Them} belong{(fields.Plural ? "" : "s")} to";
+            findings.Add(Ignored(rule.Reference, rule.Location, fields, why));
+        }
+    }
+
+    private sealed record IgnoredText(string Names, bool Plural)
+    {
+        public string Them => Plural ? "them" : "it";
+    }
+
+    /// <summary>"ports 22", "icmp_type 128", "ports 22 and icmp_type 8, icmp_code 0": the written fields AWS ignores, or null.</summary>
+    private static IgnoredText? IgnoredFields(PortRange ports, PortRange matchedPorts, IcmpMatch icmp, IcmpMatch matchedIcmp)
+    {
+        var parts = new List<string>();
+        if (ports != matchedPorts)
+        {
+            parts.Add($"ports {ports}");
+        }
+        if (icmp != matchedIcmp)
+        {
+            var icmpParts = new List<string>();
+            if (icmp.Type >= 0) icmpParts.Add($"icmp_type {icmp.Type}");
+            if (icmp.Code >= 0) icmpParts.Add($"icmp_code {icmp.Code}");
+            parts.Add(string.Join(", ", icmpParts));
+        }
+        return parts.Count == 0 ? null : new IgnoredText(string.Join(" and ", parts), parts.Count > 1 || parts[0].Contains(','));
+    }
+
+    private static LintFinding Ignored(string reference, SourceLocation location, IgnoredText fields, string why) => new(
+        LintKinds.IgnoredField, LintSeverity.Warning,
+        $"{reference}: {fields.Names} {(fields.Plural ? "have" : "has")} no effect: {why}",
         [reference], location);
 
     // ---- quotas (VPC "Amazon VPC quotas") ----

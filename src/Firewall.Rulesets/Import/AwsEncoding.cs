@@ -16,7 +16,7 @@ namespace Firewall.Rulesets.Import;
 /// you must specify all ICMP codes" (API IpPermission). For any other protocol the ports are ignored.</item>
 /// <item>Network ACLs: PortRange {From, To} for tcp/udp, IcmpTypeCode {Type, Code} for icmp/icmpv6, -1
 /// meaning all (API NetworkAclEntry, CreateNetworkAclEntry); protocol 58 with an IPv4 CIDR matches every
-/// ICMP type and code whatever was given.</item>
+/// ICMP type and code whatever was given, and the given ones are kept as written.</item>
 /// </list>
 /// </summary>
 internal static class AwsEncoding
@@ -72,7 +72,7 @@ internal static class AwsEncoding
     }
 
     /// <summary>A network ACL entry's match from Protocol, PortRange and IcmpTypeCode (null = absent).</summary>
-    public static DraftMatch? NetworkAcl(string? protocolText, long? from, long? to, long? icmpType, long? icmpCode, Cidr cidr, string source, ImportNotes notes)
+    public static DraftMatch? NetworkAcl(string? protocolText, long? from, long? to, long? icmpType, long? icmpCode, string source, ImportNotes notes)
     {
         if (Protocol(protocolText, source, notes) is not { } protocol)
         {
@@ -82,15 +82,9 @@ internal static class AwsEncoding
         {
             case IpProtocol.Tcp or IpProtocol.Udp:
                 return Ports(protocol, from, to, source, notes) is { } ports ? new DraftMatch(protocol, ports, IcmpMatch.Any) : null;
-            case IpProtocol.IcmpV6 when !cidr.IsV6:
-                // CreateNetworkAclEntry: "If you specify protocol 58 (ICMPv6) and specify an IPv4 CIDR block,
-                // traffic for all ICMP types and codes allowed, regardless of any that you specify."
-                if (icmpType is not (null or -1))
-                {
-                    notes.Info(source, $"ICMP type {icmpType} ignored: AWS matches every type for protocol 58 with an IPv4 CIDR (API CreateNetworkAclEntry)");
-                }
-                return new DraftMatch(protocol, PortRange.All, IcmpMatch.Any);
             case IpProtocol.Icmp or IpProtocol.IcmpV6:
+                // Protocol 58 with an IPv4 CIDR matches every type and code whatever was given
+                // (CreateNetworkAclEntry); the given ones are kept as AWS holds them (NaclRule.MatchedIcmp).
                 var type = icmpType ?? -1;
                 var code = icmpCode ?? -1;
                 if (type == -1 && code != -1)

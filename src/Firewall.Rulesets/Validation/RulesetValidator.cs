@@ -224,13 +224,8 @@ public sealed class RulesetValidator
             ok = false;
         }
 
-        // CreateNetworkAclEntry: protocol 58 with an IPv4 CIDR allows every ICMP type and code whatever
-        // was given, so a type there would be silently ignored by AWS.
-        if (ok && match!.Value.Protocol.Value == IpProtocol.IcmpV6 && !cidr.IsV6 && doc.IcmpType is { } ignoredType)
-        {
-            ok = false;
-            _bag.Add(ignoredType.Key, $"icmp_type has no effect on an icmpv6 rule with an IPv4 CIDR: AWS matches every type there (CreateNetworkAclEntry); remove it or use an IPv6 CIDR");
-        }
+        // An icmpv6 rule with an IPv4 CIDR and an icmp_type loads as written: AWS accepts it and matches every
+        // type and code (CreateNetworkAclEntry). NaclRule.MatchedIcmp says so; lint warns.
 
         if (!ok)
         {

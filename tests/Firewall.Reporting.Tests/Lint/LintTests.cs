@@ -226,6 +226,40 @@ public class LintTests
     }
 
     [Fact]
+    public void IcmpTypeOfAnIcmpv6AclRuleWithAnIpv4CidrHasNoEffect()
+    {
+        // AWS accepts the entry and matches every ICMP type and code (CreateNetworkAclEntry): the rule loads, and
+        // lint says the type says something the rule does not do.
+        var finding = Assert.Single(Lint(Acl("""
+                  - { rule: 100, protocol: icmpv6, icmp_type: 128, source: 0.0.0.0/0, action: allow }
+                  - { rule: 110, protocol: icmpv6, icmp_type: 128, source: "::/0", action: allow }
+                  - { rule: 120, protocol: icmpv6, source: 10.0.0.0/8, action: allow }
+            """), LintKinds.IgnoredField));
+        Assert.Equal(
+            "nacl:n:inbound:100: icmp_type 128 has no effect: an icmpv6 rule with an IPv4 CIDR matches every ICMP type and code (EC2 API CreateNetworkAclEntry); remove it, or use an IPv6 CIDR to match ICMPv6 by type",
+            finding.Message);
+        Assert.Equal(["nacl:n:inbound:100"], finding.Rules);
+        Assert.Equal(new SourceLocation("lint.yaml", 5, 9), finding.Location);
+        Assert.Equal(LintSeverity.Warning, finding.Severity);
+    }
+
+    [Fact]
+    public void ShadowingFollowsWhatAwsMatchesNotWhatIsWritten()
+    {
+        // Rule 100 matches every type (icmpv6 with an IPv4 CIDR), so the deny of type 1 below it is never reached.
+        var finding = Assert.Single(Lint(Acl("""
+                  - { rule: 100, protocol: icmpv6, icmp_type: 128, source: 0.0.0.0/0, action: allow }
+                  - { rule: 110, protocol: icmpv6, icmp_type: 1, source: 10.0.0.0/8, action: deny }
+            """), LintKinds.NaclShadowed));
+        Assert.Equal(["nacl:n:inbound:110", "nacl:n:inbound:100"], finding.Rules);
+        // With IPv6 CIDRs the types differ, and nothing is shadowed.
+        Assert.Empty(Lint(Acl("""
+                  - { rule: 100, protocol: icmpv6, icmp_type: 128, source: "::/0", action: allow }
+                  - { rule: 110, protocol: icmpv6, icmp_type: 1, source: "2001:db8::/32", action: deny }
+            """), LintKinds.NaclShadowed));
+    }
+
+    [Fact]
     public void QuotaOfRulesPerGroupPerFamily()
     {
         string Rules(int n, string prefix) => string.Join("\n", Enumerable.Range(1, n).Select(i => $"      - {{ protocol: tcp, ports: {i}, source: \"{prefix}\" }}"));

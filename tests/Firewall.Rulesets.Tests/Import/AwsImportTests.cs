@@ -104,12 +104,16 @@ public class AwsImportTests
     }
 
     [Fact]
-    public void Icmpv6WithAnIpv4CidrMatchesEveryTypeAsAwsDoes()
+    public void Icmpv6WithAnIpv4CidrKeepsItsTypeAndMatchesEveryTypeAsAwsDoes()
     {
+        // Entry 140: Protocol "58", CidrBlock 0.0.0.0/0, IcmpTypeCode {Type 128, Code -1}. AWS accepts it and
+        // matches every type (CreateNetworkAclEntry); the type is kept as AWS holds it, and lint says it has no effect.
         var result = ImportFull();
         var rule = Model(result).FindAcl("acl-0public")!.Outbound.Single(r => r.Number == 140);
-        Assert.Equal(IcmpMatch.Any, rule.Icmp);
-        Assert.Contains(result.Notes, n => n.Severity == ImportSeverity.Info && n.Message.Contains("ICMP type 128 ignored"));
+        Assert.Equal(new IcmpMatch(128, -1), rule.Icmp);
+        Assert.Equal(IcmpMatch.Any, rule.MatchedIcmp);
+        Assert.Contains("{ rule: 140, action: allow, protocol: icmpv6, icmp_type: 128, destination: \"0.0.0.0/0\" }", result.ToYaml());
+        Assert.DoesNotContain(result.Notes, n => n.Source.EndsWith("NetworkAcls[0].Entries[2]", StringComparison.Ordinal));
     }
 
     [Fact]

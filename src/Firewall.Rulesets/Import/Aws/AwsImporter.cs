@@ -408,7 +408,7 @@ public static class AwsImporter
             ports is { } pt ? JsonInput.Long(pt, "To", path + ".PortRange", notes) : null,
             icmp is { } it ? JsonInput.Long(it, "Type", path + ".IcmpTypeCode", notes) : null,
             icmp is { } ic ? JsonInput.Long(ic, "Code", path + ".IcmpTypeCode", notes) : null,
-            cidr, path, notes);
+            path, notes);
         if (match is { } m)
         {
             acl.Rules.Add(new DraftNaclRule(egress.Value ? Direction.Outbound : Direction.Inbound, (int)number, action, m, cidr, null, path));

@@ -541,7 +541,7 @@ public static class TerraformImporter
             var icmp = protocol?.ToLowerInvariant() is "icmp" or "1" or "icmpv6" or "58";
             var match = AwsEncoding.NetworkAcl(
                 protocol, b.Long("from_port"), b.Long("to_port"),
-                icmp ? b.Long("icmp_type") : null, icmp ? b.Long("icmp_code") : null, cidr, b.Where, notes);
+                icmp ? b.Long("icmp_type") : null, icmp ? b.Long("icmp_code") : null, b.Where, notes);
             if (match is { } m)
             {
                 acl.Rules.Add(new DraftNaclRule(direction, (int)number.Value, action == "allow" ? NaclAction.Allow : NaclAction.Deny, m, cidr, description, b.Where));

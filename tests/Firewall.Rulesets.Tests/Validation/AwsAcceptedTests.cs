@@ -1,0 +1,64 @@
+using Firewall.Engine.Addressing;
+using Firewall.Engine.Compilation;
+using Firewall.Engine.Evaluation;
+using Firewall.Engine.Model;
+using Firewall.Engine.Packets;
+
+namespace Firewall.Rulesets.Tests.Validation;
+
+using static LoaderAssert;
+
+/// <summary>
+/// Rules that AWS accepts load, with the meaning AWS gives them (issue 19): the written fields are kept, and
+/// what AWS matches is what evaluation matches. Lint says which written fields have no effect.
+/// </summary>
+public class AwsAcceptedTests
+{
+    /// <summary>A subnet 10.0.1.0/24 behind ACL n, whose one inbound rule is <paramref name="rule"/>.</summary>
+    private static string AclWith(string rule) => $$"""
+        version: 1
+        subnets:
+          public: { cidr: 10.0.1.0/24, network_acl: n }
+        network_acls:
+          n:
+            inbound:
+              - {{rule}}
+        """;
+
+    private static string Evaluate(Ruleset ruleset, PacketInfo packet)
+    {
+        var evaluator = new Evaluator(RulesetCompiler.Compile(ruleset));
+        var result = new PacketResult();
+        evaluator.Evaluate(in packet, ref result);
+        return $"{ResultText.Name(result.Verdict)} {evaluator.Rules.Rules.Reference(result.RuleId)}";
+    }
+
+    /// <summary>An IPv4 packet of protocol 58 (what a NACL icmpv6 rule with an IPv4 CIDR names).</summary>
+    private static PacketInfo Ipv4Protocol58(string from, string to, byte type, byte code) => new()
+    {
+        Frame = 1,
+        IpVersion = 4,
+        Src = IpAddr.Parse(from),
+        Dst = IpAddr.Parse(to),
+        Protocol = IpProtocol.IcmpV6,
+        IpLength = 60,
+        Flags = PacketFlags.Icmp,
+        IcmpType = type,
+        IcmpCode = code,
+    };
+
+    [Fact]
+    public void AnIcmpv6AclRuleWithAnIpv4CidrAndATypeLoadsAndMatchesEveryType()
+    {
+        // CreateNetworkAclEntry: protocol 58 with an IPv4 CIDR allows all ICMP types and codes, regardless of
+        // any that are given. AWS accepts the entry, so an export of it must load.
+        var ruleset = Loads(AclWith("{ rule: 100, protocol: icmpv6, icmp_type: 128, icmp_code: 0, action: allow, source: 0.0.0.0/0 }"));
+        var rule = ruleset.NetworkAcls.Single(a => a.Name == "n").Inbound.Single();
+        Assert.Equal(new IcmpMatch(128, 0), rule.Icmp); // kept as written, for writing back and for lint
+        Assert.Equal(IcmpMatch.Any, rule.MatchedIcmp);
+        foreach (var (type, code) in new (byte, byte)[] { (128, 0), (129, 0), (1, 4), (135, 0), (255, 255) })
+        {
+            Assert.Equal("allow nacl:n:inbound:100", Evaluate(ruleset, Ipv4Protocol58("198.51.100.7", "10.0.1.5", type, code)));
+        }
+    }
+}
