@@ -467,7 +467,7 @@ public static class RulesetLinter
             if (IgnoredFields(rule.Ports, rule.MatchedPorts, rule.Icmp, rule.MatchedIcmp) is { } fields)
             {
                 findings.Add(Ignored(rule.Reference, rule.Location, fields,
-                    $"a protocol {rule.Protocol} rule matches every port, ICMP type and code (EC2 API IpPermission); remove {fields.Them}, or name the protocol {fields.Them} belong{(fields.Plural ? "" : "s")} to"));
+                    $"a protocol {rule.Protocol} rule matches every port, ICMP type and code (EC2 API IpPermission); remove {fields.Them}, or name the protocol {fields.They} belong{(fields.Plural ? "" : "s")} to"));
             }
         }
         foreach (var rule in ruleset.NetworkAcls.SelectMany(a => a.Inbound.Concat(a.Outbound)))
@@ -478,7 +478,7 @@ public static class RulesetLinter
             }
             var why = rule.Protocol.HasIcmpFields
                 ? $"an icmpv6 rule with an IPv4 CIDR matches every ICMP type and code (EC2 API CreateNetworkAclEntry); remove {fields.Them}, or use an IPv6 CIDR to match ICMPv6 by type"
-                : $"a protocol {rule.Protocol} rule matches every port, ICMP type and code (EC2 API CreateNetworkAclEntry); remove {fields.Them}, or name the protocol {fields.Them} belong{(fields.Plural ? "" : "s")} to";
+                : $"a protocol {rule.Protocol} rule matches every port, ICMP type and code (EC2 API CreateNetworkAclEntry); remove {fields.Them}, or name the protocol {fields.They} belong{(fields.Plural ? "" : "s")} to";
             findings.Add(Ignored(rule.Reference, rule.Location, fields, why));
         }
     }
@@ -486,6 +486,8 @@ public static class RulesetLinter
     private sealed record IgnoredText(string Names, bool Plural)
     {
         public string Them => Plural ? "them" : "it";
+
+        public string They => Plural ? "they" : "it";
     }
 
     /// <summary>"ports 22", "icmp_type 128", "ports 22 and icmp_type 8, icmp_code 0": the written fields AWS ignores, or null.</summary>

@@ -242,9 +242,12 @@ public sealed class RulesetValidator
         _bag.Add(node, $"missing '{key}' in this {what}: expected {expected}");
 
     /// <summary>
-    /// The fields SG and NACL rules share. Ports belong to tcp/udp and ICMP type/code to icmp/icmpv6 only:
-    /// AWS ignores them for other protocols (EC2 API IpPermission, CreateNetworkAclEntry), and a value the
-    /// target ignores is refused here rather than dropped.
+    /// The fields SG and NACL rules share, kept as written. Ports mean something for tcp/udp and ICMP type and
+    /// code for icmp/icmpv6. For protocol all (-1) or any other number AWS accepts both and ignores them (EC2
+    /// API IpPermission, CreateNetworkAclEntry), so they load and lint says they have no effect; the rule's
+    /// MatchedPorts and MatchedIcmp are what is evaluated. What AWS has no input for is refused: ports on an
+    /// icmp/icmpv6 rule (a security group's FromPort/ToPort are the ICMP type and code there) and ICMP fields
+    /// on a tcp/udp rule (its FromPort/ToPort are ports).
     /// </summary>
     private (RuleProtocol Protocol, PortRange Ports, IcmpMatch Icmp)? ReadMatch(
         MappingNode node, string what, ScalarField? protocolField, ScalarField? portsField, ScalarField? typeField, ScalarField? codeField)
@@ -268,10 +271,10 @@ public sealed class RulesetValidator
         var ports = PortRange.All;
         if (portsField is not null)
         {
-            if (protocol is { } p && !(p.Value is IpProtocol.Tcp or IpProtocol.Udp))
+            if (protocol is { HasIcmpFields: true } p)
             {
                 ok = false;
-                _bag.Add(portsField.Key, $"ports apply only to tcp and udp rules; this rule's protocol is {p} (AWS ignores ports for it, so this format refuses them)");
+                _bag.Add(portsField.Key, $"ports apply to tcp and udp rules, not to {p}: AWS documents port ranges for those protocols only (a security group's FromPort and ToPort are the ICMP type and code here); use icmp_type and icmp_code");
             }
             else if (ValueParser.Ports(portsField, _bag) is { } range)
             {
@@ -284,17 +287,16 @@ public sealed class RulesetValidator
         }
 
         short type = -1, code = -1;
-        var icmpFieldsApply = protocol is not { } rp || rp.Value is IpProtocol.Icmp or IpProtocol.IcmpV6;
         foreach (var (field, isType) in new[] { (typeField, true), (codeField, false) })
         {
             if (field is null)
             {
                 continue;
             }
-            if (!icmpFieldsApply)
+            if (protocol is { HasPorts: true } p)
             {
                 ok = false;
-                _bag.Add(field.Key, $"{field.Key.Value} applies only to icmp and icmpv6 rules; this rule's protocol is {protocol}");
+                _bag.Add(field.Key, $"{field.Key.Value} applies to icmp and icmpv6 rules, not to {p}: AWS documents ICMP types and codes for those protocols only (a security group's FromPort and ToPort are {p} ports)");
             }
             else if (ValueParser.TryInteger(field, 0, 255, isType ? "an ICMP type 0-255" : "an ICMP code 0-255", _bag, out var value))
             {
@@ -312,7 +314,8 @@ public sealed class RulesetValidator
                 ok = false;
             }
         }
-        if (icmpFieldsApply && codeField is not null && typeField is null && node.Find("icmp_type") is null)
+        var icmpFieldsMatch = protocol is not { } rp || rp.HasIcmpFields;
+        if (icmpFieldsMatch && codeField is not null && typeField is null && node.Find("icmp_type") is null)
         {
             // EC2 API IpPermission: "If you specify all ICMP types, you must specify all ICMP codes."
             ok = false;

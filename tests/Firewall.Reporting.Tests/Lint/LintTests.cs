@@ -244,6 +244,39 @@ public class LintTests
     }
 
     [Fact]
+    public void PortsAndIcmpFieldsOfProtocolsThatHaveNoneHaveNoEffect()
+    {
+        const string yaml = """
+            version: 1
+            security_groups:
+              g:
+                inbound:
+                  - { protocol: all, ports: 22, source: 10.0.0.0/8 }
+                  - { protocol: "47", ports: 1723, icmp_type: 8, source: 10.0.0.0/8 }
+                  - { protocol: tcp, ports: 22, source: 10.0.0.0/8 }
+                  - { protocol: icmp, icmp_type: 8, source: 10.0.0.0/8 }
+            network_acls:
+              n:
+                inbound:
+                  - { rule: 100, protocol: -1, icmp_type: 3, icmp_code: 4, source: 10.0.0.0/8, action: allow }
+                  - { rule: 110, protocol: udp, ports: 53, source: 10.0.0.0/8, action: allow }
+            """;
+        var findings = Lint(yaml, LintKinds.IgnoredField);
+        Assert.Equal(3, findings.Count);
+        Assert.Equal(
+            "sg:g:inbound:1: ports 22 has no effect: a protocol all rule matches every port, ICMP type and code (EC2 API IpPermission); remove it, or name the protocol it belongs to",
+            findings[0].Message);
+        Assert.Equal(
+            "sg:g:inbound:2: ports 1723 and icmp_type 8 have no effect: a protocol 47 rule matches every port, ICMP type and code (EC2 API IpPermission); remove them, or name the protocol they belong to",
+            findings[1].Message);
+        Assert.Equal(
+            "nacl:n:inbound:100: icmp_type 3, icmp_code 4 have no effect: a protocol all rule matches every port, ICMP type and code (EC2 API CreateNetworkAclEntry); remove them, or name the protocol they belong to",
+            findings[2].Message);
+        Assert.Equal([5, 6, 12], findings.Select(f => f.Location.Line));
+        Assert.All(findings, f => Assert.Equal(LintSeverity.Warning, f.Severity));
+    }
+
+    [Fact]
     public void ShadowingFollowsWhatAwsMatchesNotWhatIsWritten()
     {
         // Rule 100 matches every type (icmpv6 with an IPv4 CIDR), so the deny of type 1 below it is never reached.

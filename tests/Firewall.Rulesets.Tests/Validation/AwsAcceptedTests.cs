@@ -47,6 +47,70 @@ public class AwsAcceptedTests
         IcmpCode = code,
     };
 
+    [Theory]
+    [InlineData("all")]
+    [InlineData("-1")]
+    [InlineData("47")]
+    [InlineData("50")]
+    public void PortsAndIcmpFieldsOnProtocolsAwsIgnoresThemForLoad(string protocol)
+    {
+        // API IpPermission: -1 or a protocol number other than tcp, udp, icmp or icmpv6 allows traffic on all
+        // ports, regardless of any port range given. CreateNetworkAclEntry: the same for ports, ICMP types and codes.
+        var ruleset = Loads($$"""
+            version: 1
+            security_groups:
+              g:
+                inbound:
+                  - { protocol: {{protocol}}, ports: 22, source: 0.0.0.0/0 }
+                  - { protocol: {{protocol}}, icmp_code: 4, source: "::/0" }
+            network_acls:
+              n:
+                inbound:
+                  - { rule: 100, protocol: {{protocol}}, ports: 1024-2048, icmp_type: 3, icmp_code: 4, action: allow, source: 0.0.0.0/0 }
+            """);
+        var sg = ruleset.SecurityGroups.Single().Inbound;
+        Assert.Equal(new PortRange(22, 22), sg[0].Ports);
+        Assert.Equal(PortRange.All, sg[0].MatchedPorts);
+        Assert.Equal(new IcmpMatch(-1, 4), sg[1].Icmp);
+        Assert.Equal(IcmpMatch.Any, sg[1].MatchedIcmp);
+        var nacl = ruleset.NetworkAcls.Single().Inbound.Single();
+        Assert.Equal((new PortRange(1024, 2048), new IcmpMatch(3, 4)), (nacl.Ports, nacl.Icmp));
+        Assert.Equal((PortRange.All, IcmpMatch.Any), (nacl.MatchedPorts, nacl.MatchedIcmp));
+    }
+
+    [Fact]
+    public void AnAllRuleWithPortsMatchesEveryPort()
+    {
+        var ruleset = Loads("""
+            version: 1
+            subnets:
+              public: { cidr: 10.0.1.0/24, network_acl: n }
+            interfaces:
+              web: { addresses: [10.0.1.5], subnet: public, security_groups: [g] }
+            security_groups:
+              g:
+                inbound:
+                  - { protocol: all, ports: 22, source: 198.51.100.0/24 }
+            network_acls:
+              n:
+                inbound:
+                  - { rule: 100, protocol: all, ports: 22, action: allow, source: 198.51.100.0/24 }
+            """);
+        var packet = new PacketInfo
+        {
+            Frame = 1,
+            IpVersion = 4,
+            Src = IpAddr.Parse("198.51.100.7"),
+            Dst = IpAddr.Parse("10.0.1.5"),
+            Protocol = IpProtocol.Udp,
+            IpLength = 60,
+            Flags = PacketFlags.Ports,
+            SrcPort = 40000,
+            DstPort = 53,
+        };
+        Assert.Equal("allow sg:g:inbound:1", Evaluate(ruleset, packet));
+    }
+
     [Fact]
     public void AnIcmpv6AclRuleWithAnIpv4CidrAndATypeLoadsAndMatchesEveryType()
     {

@@ -78,24 +78,40 @@ public class ValueErrorTests
         NaclInbound("rule: 1", "protocol: tcp", "ports: 2000-1000", "action: allow", "source: 0.0.0.0/0"),
         "7:16: ports: the range 2000-1000 ends before it starts; write 1000-2000");
 
+    /// <summary>
+    /// No AWS input means "icmp, port 22": a security group's FromPort and ToPort are the ICMP type and code
+    /// for icmp/icmpv6 (API IpPermission), and NACL port ranges are documented for tcp/udp only.
+    /// </summary>
     [Theory]
-    [InlineData("icmp", "icmp")]
-    [InlineData("all", "all")]
-    [InlineData("-1", "all")]
-    [InlineData("47", "47")]
-    public void PortsOnAProtocolWithoutPorts(string protocol, string shown) => Single(
-        SgInbound($"protocol: {protocol}", "ports: 22", "source: 0.0.0.0/0"),
-        $"6:9: ports apply only to tcp and udp rules; this rule's protocol is {shown} (AWS ignores ports for it, so this format refuses them)");
+    [InlineData("icmp")]
+    [InlineData("icmpv6")]
+    [InlineData("1")]
+    [InlineData("58")]
+    public void PortsOnAnIcmpRule(string protocol)
+    {
+        var shown = protocol switch { "1" => "icmp", "58" => "icmpv6", _ => protocol };
+        var expected = $"ports apply to tcp and udp rules, not to {shown}: AWS documents port ranges for those protocols only (a security group's FromPort and ToPort are the ICMP type and code here); use icmp_type and icmp_code";
+        Single(SgInbound($"protocol: {protocol}", "ports: 22", "source: 0.0.0.0/0"), $"6:9: {expected}");
+        Single(NaclInbound("rule: 1", $"protocol: {protocol}", "ports: 22", "action: allow", "source: \"::/0\""), $"7:9: {expected}");
+    }
+
+    [Theory]
+    [InlineData("tcp", "icmp_type: 8")]
+    [InlineData("udp", "icmp_code: 0")]
+    [InlineData("6", "icmp_type: 8")]
+    public void IcmpFieldOnATcpOrUdpRule(string protocol, string field)
+    {
+        var shown = protocol == "6" ? "tcp" : protocol;
+        var key = field[..field.IndexOf(':')];
+        var expected = $"{key} applies to icmp and icmpv6 rules, not to {shown}: AWS documents ICMP types and codes for those protocols only (a security group's FromPort and ToPort are {shown} ports)";
+        Single(NaclInbound("rule: 1", $"protocol: {protocol}", field, "action: allow", "source: 0.0.0.0/0"), $"7:9: {expected}");
+        Single(SgInbound($"protocol: {protocol}", field, "source: 0.0.0.0/0"), $"6:9: {expected}");
+    }
 
     [Fact]
-    public void IcmpTypeOnATcpRule() => Single(
-        NaclInbound("rule: 1", "protocol: tcp", "icmp_type: 8", "action: allow", "source: 0.0.0.0/0"),
-        "7:9: icmp_type applies only to icmp and icmpv6 rules; this rule's protocol is tcp");
-
-    [Fact]
-    public void IcmpCodeOnAnAllRule() => Single(
-        SgInbound("protocol: all", "icmp_code: 4", "source: 0.0.0.0/0"),
-        "6:9: icmp_code applies only to icmp and icmpv6 rules; this rule's protocol is all");
+    public void PortsThatAwsIgnoresMustStillBeWellFormed() => Single(
+        SgInbound("protocol: all", "ports: https", "source: 0.0.0.0/0"),
+        "6:16: ports: expected a port 0-65535 or a range a-b such as 1024-65535, found 'https'");
 
     [Fact]
     public void IcmpCodeWithoutType() => Single(
