@@ -159,13 +159,14 @@ public static class RulesetYamlWriter
         {
             fields.Add($"ports: {ports}");
         }
+        // Written as held, including fields AWS ignores (a code without a type is one, on an `all` rule).
         if (icmp.Type >= 0)
         {
             fields.Add($"icmp_type: {icmp.Type.ToString(CultureInfo.InvariantCulture)}");
-            if (icmp.Code >= 0)
-            {
-                fields.Add($"icmp_code: {icmp.Code.ToString(CultureInfo.InvariantCulture)}");
-            }
+        }
+        if (icmp.Code >= 0)
+        {
+            fields.Add($"icmp_code: {icmp.Code.ToString(CultureInfo.InvariantCulture)}");
         }
     }
 
