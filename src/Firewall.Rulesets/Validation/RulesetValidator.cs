@@ -286,7 +286,10 @@ public sealed class RulesetValidator
             }
         }
 
+        // -1 is AWS's "every type" / "every code" (API IpPermission FromPort/ToPort, NetworkAclEntry
+        // IcmpTypeCode), the same as leaving the field out.
         short type = -1, code = -1;
+        var typeRead = false;
         foreach (var (field, isType) in new[] { (typeField, true), (codeField, false) })
         {
             if (field is null)
@@ -298,11 +301,12 @@ public sealed class RulesetValidator
                 ok = false;
                 _bag.Add(field.Key, $"{field.Key.Value} applies to icmp and icmpv6 rules, not to {p}: AWS documents ICMP types and codes for those protocols only (a security group's FromPort and ToPort are {p} ports)");
             }
-            else if (ValueParser.TryInteger(field, 0, 255, isType ? "an ICMP type 0-255" : "an ICMP code 0-255", _bag, out var value))
+            else if (ValueParser.TryInteger(field, -1, 255, isType ? "an ICMP type 0-255, or -1 for every type" : "an ICMP code 0-255, or -1 for every code", _bag, out var value))
             {
                 if (isType)
                 {
                     type = (short)value;
+                    typeRead = true;
                 }
                 else
                 {
@@ -314,12 +318,20 @@ public sealed class RulesetValidator
                 ok = false;
             }
         }
+        // EC2 API IpPermission: "If you specify all ICMP types, you must specify all ICMP codes."
         var icmpFieldsMatch = protocol is not { } rp || rp.HasIcmpFields;
-        if (icmpFieldsMatch && codeField is not null && typeField is null && node.Find("icmp_type") is null)
+        if (icmpFieldsMatch && codeField is not null && code >= 0)
         {
-            // EC2 API IpPermission: "If you specify all ICMP types, you must specify all ICMP codes."
-            ok = false;
-            _bag.Add(codeField.Key, "icmp_code needs an icmp_type: AWS refuses a code without a type");
+            if (typeField is null && node.Find("icmp_type") is null)
+            {
+                ok = false;
+                _bag.Add(codeField.Key, "icmp_code needs an icmp_type: AWS refuses a code without a type");
+            }
+            else if (typeRead && type < 0)
+            {
+                ok = false;
+                _bag.Add(codeField.Key, $"icmp_code {code} with icmp_type -1 (every type): AWS refuses a code without a type; give the type, or leave the code out");
+            }
         }
         return ok ? (protocol!.Value, ports, new IcmpMatch(type, code)) : null;
     }

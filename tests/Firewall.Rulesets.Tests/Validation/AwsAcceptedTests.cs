@@ -79,6 +79,26 @@ public class AwsAcceptedTests
     }
 
     [Fact]
+    public void MinusOneIsEveryIcmpTypeOrCodeAsInTheAwsApi()
+    {
+        // API IpPermission: FromPort -1 is every ICMP type, ToPort -1 every code; NetworkAclEntry IcmpTypeCode the same.
+        var ruleset = Loads("""
+            version: 1
+            security_groups:
+              g:
+                inbound:
+                  - { protocol: icmp, icmp_type: 3, icmp_code: -1, source: 0.0.0.0/0 }
+                  - { protocol: icmpv6, icmp_type: -1, icmp_code: -1, source: "::/0" }
+            network_acls:
+              n:
+                inbound:
+                  - { rule: 100, protocol: icmp, icmp_type: -1, action: allow, source: 0.0.0.0/0 }
+            """);
+        Assert.Equal([new IcmpMatch(3, -1), IcmpMatch.Any], ruleset.SecurityGroups.Single().Inbound.Select(r => r.Icmp));
+        Assert.Equal(IcmpMatch.Any, ruleset.NetworkAcls.Single().Inbound.Single().Icmp);
+    }
+
+    [Fact]
     public void AnAllRuleWithPortsMatchesEveryPort()
     {
         var ruleset = Loads("""

@@ -119,14 +119,19 @@ public class ValueErrorTests
         "6:9: icmp_code needs an icmp_type: AWS refuses a code without a type");
 
     [Fact]
-    public void IcmpTypeAbove255() => Single(
-        SgInbound("protocol: icmpv6", "icmp_type: 256", "source: \"::/0\""),
-        "6:20: icmp_type: expected an ICMP type 0-255, found '256'");
+    public void IcmpCodeWithEveryType() => Single(
+        NaclInbound("rule: 1", "protocol: icmp", "icmp_type: -1", "icmp_code: 4", "action: allow", "source: 0.0.0.0/0"),
+        "8:9: icmp_code 4 with icmp_type -1 (every type): AWS refuses a code without a type; give the type, or leave the code out");
 
     [Fact]
-    public void IcmpCodeNegative() => Single(
-        SgInbound("protocol: icmp", "icmp_type: 3", "icmp_code: -1", "source: 0.0.0.0/0"),
-        "7:20: icmp_code: expected an ICMP code 0-255, found '-1'");
+    public void IcmpTypeAbove255() => Single(
+        SgInbound("protocol: icmpv6", "icmp_type: 256", "source: \"::/0\""),
+        "6:20: icmp_type: expected an ICMP type 0-255, or -1 for every type, found '256'");
+
+    [Fact]
+    public void IcmpCodeBelowMinusOne() => Single(
+        SgInbound("protocol: icmp", "icmp_type: 3", "icmp_code: -2", "source: 0.0.0.0/0"),
+        "7:20: icmp_code: expected an ICMP code 0-255, or -1 for every code, found '-2'");
 
     [Theory]
     [InlineData("tcpp")]
