@@ -20,6 +20,9 @@ public sealed record Ruleset(
     /// <summary>The file the ruleset came from, for messages; null when built in code.</summary>
     public string? SourcePath { get; init; }
 
+    /// <summary>CIDRs that were written with host bits set and read as their network, as AWS reads them.</summary>
+    public IReadOnlyList<HostBitsCidr> HostBitsCidrs { get; init; } = [];
+
     public SecurityGroup? FindGroup(string name) => SecurityGroups.FirstOrDefault(g => g.Name == name);
 
     public NetworkAcl? FindAcl(string name) => NetworkAcls.FirstOrDefault(a => a.Name == name);
@@ -28,6 +31,17 @@ public sealed record Ruleset(
 
     public NetworkInterface? FindInterface(string name) => Interfaces.FirstOrDefault(i => i.Name == name);
 }
+
+/// <summary>
+/// A CIDR written with host bits set (<c>10.0.1.5/24</c>) in a field where AWS accepts that and keeps the network
+/// (<c>10.0.1.0/24</c>): EC2 API IpRange and Ipv6Range (security group rules), CreateNetworkAclEntry (an IPv4
+/// CidrBlock), CreateSubnet and CreateVpc (an IPv4 CidrBlock). The model holds <see cref="Network"/>; this
+/// keeps what was written, where, and which API page says so, for lint.
+/// </summary>
+/// <param name="Field">The key it was written under: source, destination, cidr, vpc_cidr.</param>
+/// <param name="AwsPage">The EC2 API page that documents the reading, such as "IpRange".</param>
+/// <param name="Rule">The reference of the rule it belongs to, if any.</param>
+public sealed record HostBitsCidr(string Written, Cidr Network, string Field, string AwsPage, SourceLocation Location, string? Rule = null);
 
 /// <summary>Where a thing was written: file, 1-based line and column. Not part of any hot structure.</summary>
 public readonly record struct SourceLocation(string File, int Line, int Column)

@@ -41,6 +41,7 @@ public static class RulesetLinter
         CheckFamilies(context, findings);
         CheckIcmpForIcmpv6(context, findings);
         CheckIgnoredFields(ruleset, findings);
+        CheckHostBits(ruleset, findings);
         CheckGroupsPerInterface(ruleset, findings);
         return findings
             .OrderBy(f => f.Location.File, StringComparer.Ordinal)
@@ -512,6 +513,26 @@ public static class RulesetLinter
         LintKinds.IgnoredField, LintSeverity.Warning,
         $"{reference}: {fields.Names} {(fields.Plural ? "have" : "has")} no effect: {why}",
         [reference], location);
+
+    // ---- CIDRs written with host bits set (EC2 API IpRange, CreateNetworkAclEntry, CreateSubnet, CreateVpc) ----
+
+    /// <summary>
+    /// AWS accepts <c>10.0.1.5/24</c> and keeps <c>10.0.1.0/24</c>: the written text looks like one host but
+    /// stands for the whole network, which is often not what was meant.
+    /// </summary>
+    private static void CheckHostBits(Ruleset ruleset, List<LintFinding> findings)
+    {
+        foreach (var written in ruleset.HostBitsCidrs)
+        {
+            var slash = written.Written.IndexOf('/');
+            var host = slash < 0 ? written.Written : written.Written[..slash];
+            var owner = written.Rule is { } rule ? $"{rule}: " : "";
+            findings.Add(new LintFinding(
+                LintKinds.CidrHostBits, LintSeverity.Warning,
+                $"{owner}{written.Field} {written.Written} has host bits set: AWS reads it as {written.Network} (EC2 API {written.AwsPage}); write {written.Network}, or {host}/{(written.Network.IsV6 ? 128 : 32)} for that one address",
+                written.Rule is { } r ? [r] : [], written.Location));
+        }
+    }
 
     // ---- quotas (VPC "Amazon VPC quotas") ----
 

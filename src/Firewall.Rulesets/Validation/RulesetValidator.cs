@@ -63,7 +63,7 @@ public sealed class RulesetValidator
         }
 
         Cidr? vpcCidr = null;
-        if (doc.VpcCidr is { } vpcField && ValueParser.Cidr(vpcField, "the VPC's IPv4 CIDR", _bag) is { } vpc)
+        if (doc.VpcCidr is { } vpcField && ReadCidr(vpcField, "the VPC's IPv4 CIDR", c => c.IsV6 ? null : "CreateVpc") is { } vpc)
         {
             if (vpc.IsV6)
             {
@@ -87,6 +87,7 @@ public sealed class RulesetValidator
             ReadTracking(doc.ConnectionTracking))
         {
             SourcePath = _file,
+            HostBitsCidrs = _hostBits,
         };
     }
 
@@ -118,6 +119,24 @@ public sealed class RulesetValidator
     }
 
     private SourceLocation Location(YamlNode node) => new(_file, node.Line, node.Column);
+
+    private readonly List<HostBitsCidr> _hostBits = [];
+
+    /// <summary>
+    /// A CIDR. Host bits set are accepted where <paramref name="awsPage"/> names the EC2 API page that documents
+    /// AWS keeping the network (it returns null where AWS documents no such reading: those stay refused,
+    /// so that nothing is guessed); what was written is recorded for lint.
+    /// </summary>
+    private Cidr? ReadCidr(ScalarField field, string expected, Func<Cidr, string?> awsPage, string? rule = null)
+    {
+        string? page = null;
+        var cidr = ValueParser.Cidr(field, expected, _bag, c => (page = awsPage(c)) is not null, out var cleared);
+        if (cleared)
+        {
+            _hostBits.Add(new HostBitsCidr(field.Text, cidr!.Value, field.Key.Value, page!, Location(field.Value), rule));
+        }
+        return cidr;
+    }
 
     private PrefixList ReadPrefixList(PrefixListDocument doc)
     {
@@ -215,7 +234,8 @@ public sealed class RulesetValidator
             ok = false;
             _bag.Add(peerField.Value, $"{peerKey}: a network ACL rule matches a CIDR only; AWS network ACL entries cannot name security groups (sg:) or prefix lists (pl:), found '{ScalarNode.Shorten(peerField.Text)}'");
         }
-        else if (ValueParser.Cidr(peerField, "a CIDR such as 10.0.0.0/16 or 2001:db8::/32", _bag) is { } parsed)
+        else if (ReadCidr(peerField, "a CIDR such as 10.0.0.0/16 or 2001:db8::/32", c => c.IsV6 ? null : "CreateNetworkAclEntry",
+                     $"nacl:{acl.Name.Value}:{direction}:{number}") is { } parsed)
         {
             cidr = parsed;
         }
@@ -398,7 +418,7 @@ public sealed class RulesetValidator
                 ReportMissing(doc.Node, peerKey, what, $"the packet's {peerKey}: a CIDR, sg:NAME or pl:NAME");
             }
         }
-        else if (ReadPeer(peerField) is { } parsed)
+        else if (ReadPeer(peerField, $"sg:{group.Name.Value}:{direction}:{id}") is { } parsed)
         {
             peer = parsed;
         }
@@ -418,7 +438,7 @@ public sealed class RulesetValidator
         };
     }
 
-    private SgPeer? ReadPeer(ScalarField field)
+    private SgPeer? ReadPeer(ScalarField field, string rule)
     {
         var text = field.Text;
         if (text.StartsWith("sg:", StringComparison.Ordinal))
@@ -441,7 +461,7 @@ public sealed class RulesetValidator
             _bag.Add(field.Value, $"{field.Key.Value}: unknown prefix list '{ScalarNode.Shorten(name)}'; {Known("prefix lists", _prefixListNames)}");
             return null;
         }
-        return ValueParser.Cidr(field, "a CIDR such as 10.0.0.0/16 or 2001:db8::/32, sg:NAME or pl:NAME", _bag) is { } cidr
+        return ReadCidr(field, "a CIDR such as 10.0.0.0/16 or 2001:db8::/32, sg:NAME or pl:NAME", c => c.IsV6 ? "Ipv6Range" : "IpRange", rule) is { } cidr
             ? SgPeer.ForCidr(cidr)
             : null;
     }
@@ -517,7 +537,7 @@ public sealed class RulesetValidator
     private Cidr? ReadFamilyCidr(ScalarField field, bool v6)
     {
         var expected = v6 ? "an IPv6 CIDR such as 2001:db8:1::/64" : "an IPv4 CIDR such as 10.0.1.0/24";
-        if (ValueParser.Cidr(field, expected, _bag) is not { } cidr)
+        if (ReadCidr(field, expected, c => c.IsV6 ? null : "CreateSubnet") is not { } cidr)
         {
             return null;
         }

@@ -96,12 +96,17 @@ internal static class ValueParser
     }
 
     /// <summary>
-    /// A CIDR in canonical form. A bare address and a CIDR with host bits set are refused with the text that
-    /// was probably meant: AWS wants /32 or /128 for a host (VPC "Security group rules") and stores a NACL
-    /// CIDR canonicalised (CreateNetworkAclEntry), which would silently widen a mistyped one.
+    /// A CIDR in canonical form. A bare address is refused with the text that was probably meant: AWS wants
+    /// /32 or /128 for a host (VPC "Security group rules"). A CIDR with host bits set is refused too, unless
+    /// <paramref name="awsClearsHostBits"/> says AWS accepts it there and keeps its network (the EC2 API pages
+    /// of security group rules, NACL entries, subnets and VPCs say so for some fields); then the network is
+    /// returned and <paramref name="hostBitsCleared"/> is set, so that the caller can record what was written.
     /// </summary>
-    public static Cidr? Cidr(ScalarField field, string expected, DiagnosticBag bag)
+    public static Cidr? Cidr(ScalarField field, string expected, DiagnosticBag bag) => Cidr(field, expected, bag, null, out _);
+
+    public static Cidr? Cidr(ScalarField field, string expected, DiagnosticBag bag, Func<Engine.Addressing.Cidr, bool>? awsClearsHostBits, out bool hostBitsCleared)
     {
+        hostBitsCleared = false;
         var text = field.Text;
         var slash = text.IndexOf('/');
         if (slash >= 0 && (!IsPlainAddressText(text.AsSpan(0, slash)) || !IsPlainDecimal(text.AsSpan(slash + 1))))
@@ -112,6 +117,9 @@ internal static class ValueParser
         switch (Engine.Addressing.Cidr.TryParse(text, out var cidr))
         {
             case Engine.Addressing.Cidr.ParseStatus.Ok:
+                return cidr;
+            case Engine.Addressing.Cidr.ParseStatus.HostBitsSet when awsClearsHostBits?.Invoke(cidr) == true:
+                hostBitsCleared = true;
                 return cidr;
             case Engine.Addressing.Cidr.ParseStatus.HostBitsSet:
                 bag.Add(field.Value, $"{text} has host bits set; did you mean {cidr}?");

@@ -277,6 +277,36 @@ public class LintTests
     }
 
     [Fact]
+    public void CidrWrittenWithHostBitsSet()
+    {
+        const string yaml = """
+            version: 1
+            subnets:
+              public: { cidr: 10.0.1.9/24 }
+            security_groups:
+              g:
+                inbound:
+                  - { id: ssh, protocol: tcp, ports: 22, source: 203.0.113.7/24 }
+                  - { protocol: tcp, ports: 22, source: 203.0.113.0/24 }
+            network_acls:
+              n:
+                inbound:
+                  - { rule: 100, protocol: all, action: allow, source: "2001:db8::/32" }
+            """;
+        var findings = Lint(yaml, LintKinds.CidrHostBits);
+        Assert.Equal(2, findings.Count);
+        Assert.Equal("cidr 10.0.1.9/24 has host bits set: AWS reads it as 10.0.1.0/24 (EC2 API CreateSubnet); write 10.0.1.0/24, or 10.0.1.9/32 for that one address", findings[0].Message);
+        Assert.Empty(findings[0].Rules);
+        Assert.Equal(new SourceLocation("lint.yaml", 3, 19), findings[0].Location);
+        Assert.Equal("sg:g:inbound:ssh: source 203.0.113.7/24 has host bits set: AWS reads it as 203.0.113.0/24 (EC2 API IpRange); write 203.0.113.0/24, or 203.0.113.7/32 for that one address", findings[1].Message);
+        Assert.Equal(["sg:g:inbound:ssh"], findings[1].Rules);
+        Assert.Equal(new SourceLocation("lint.yaml", 7, 54), findings[1].Location);
+        Assert.All(findings, f => Assert.Equal(LintSeverity.Warning, f.Severity));
+        // The two rules match the same packets: the loaded model holds the network.
+        Assert.Single(Lint(yaml, LintKinds.SgRedundant));
+    }
+
+    [Fact]
     public void ShadowingFollowsWhatAwsMatchesNotWhatIsWritten()
     {
         // Rule 100 matches every type (icmpv6 with an IPv4 CIDR), so the deny of type 1 below it is never reached.

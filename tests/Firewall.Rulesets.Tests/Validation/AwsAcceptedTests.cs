@@ -132,6 +132,43 @@ public class AwsAcceptedTests
     }
 
     [Fact]
+    public void CidrsWithHostBitsLoadAsTheirNetworkWhereAwsDocumentsIt()
+    {
+        // EC2 API IpRange / Ipv6Range: AWS canonicalises IPv4 and IPv6 CIDRs (100.68.0.18/18 becomes
+        // 100.68.0.0/18); CreateNetworkAclEntry, CreateSubnet and CreateVpc say the same of an IPv4 CidrBlock.
+        var ruleset = Loads("""
+            version: 1
+            vpc_cidr: 10.0.0.7/16
+            subnets:
+              public: { cidr: 10.0.1.9/24, network_acl: n }
+            interfaces:
+              web: { addresses: [10.0.1.10], subnet: public }
+            security_groups:
+              g:
+                inbound:
+                  - { id: ssh, protocol: tcp, ports: 22, source: 203.0.113.7/24 }
+                  - { protocol: icmpv6, source: "2001:db8::7/32" }
+            network_acls:
+              n:
+                outbound:
+                  - { rule: 100, protocol: all, action: allow, destination: 198.51.100.7/25 }
+            """);
+        Assert.Equal(Cidr.Parse("10.0.0.0/16"), ruleset.VpcCidr);
+        Assert.Equal(Cidr.Parse("10.0.1.0/24"), ruleset.Subnets.Single().Cidr);
+        Assert.Equal(["203.0.113.0/24", "2001:db8::/32"], ruleset.SecurityGroups.Single().Inbound.Select(r => r.Peer.ToString()));
+        Assert.Equal(Cidr.Parse("198.51.100.0/25"), ruleset.NetworkAcls.Single().Outbound.Single().Cidr);
+        Assert.Equal(
+            [
+                new HostBitsCidr("10.0.0.7/16", Cidr.Parse("10.0.0.0/16"), "vpc_cidr", "CreateVpc", new SourceLocation(File, 2, 11)),
+                new HostBitsCidr("10.0.1.9/24", Cidr.Parse("10.0.1.0/24"), "cidr", "CreateSubnet", new SourceLocation(File, 4, 19)),
+                new HostBitsCidr("203.0.113.7/24", Cidr.Parse("203.0.113.0/24"), "source", "IpRange", new SourceLocation(File, 10, 54), "sg:g:inbound:ssh"),
+                new HostBitsCidr("2001:db8::7/32", Cidr.Parse("2001:db8::/32"), "source", "Ipv6Range", new SourceLocation(File, 11, 37), "sg:g:inbound:2"),
+                new HostBitsCidr("198.51.100.7/25", Cidr.Parse("198.51.100.0/25"), "destination", "CreateNetworkAclEntry", new SourceLocation(File, 15, 65), "nacl:n:outbound:100"),
+            ],
+            ruleset.HostBitsCidrs.OrderBy(h => h.Location.Line));
+    }
+
+    [Fact]
     public void AnIcmpv6AclRuleWithAnIpv4CidrAndATypeLoadsAndMatchesEveryType()
     {
         // CreateNetworkAclEntry: protocol 58 with an IPv4 CIDR allows all ICMP types and codes, regardless of

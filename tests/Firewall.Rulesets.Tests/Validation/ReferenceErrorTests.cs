@@ -188,7 +188,7 @@ public class ReferenceErrorTests
             """
             version: 1
             subnets:
-              public: { cidr: 10.0.1.5/24, network_acl: nope }
+              public: { cidr: 10.0.1.0/33, network_acl: nope }
             interfaces:
               web: { addresses: [10.0.1.10], subnet: public, security_groups: [web-sg, db-sg] }
             security_groups:
@@ -206,7 +206,7 @@ public class ReferenceErrorTests
         // The subnet is invalid, so the interface cannot be placed in it, but it is defined: no "unknown subnet".
         Assert.Equal(
             [
-                "3:19: 10.0.1.5/24 has host bits set; did you mean 10.0.1.0/24?",
+                "3:19: cidr: expected an IPv4 CIDR such as 10.0.1.0/24, found '10.0.1.0/33'",
                 "3:45: network_acl: unknown network ACL 'nope'; defined network ACLs: n (or omit network_acl for the AWS default)",
                 "5:76: security_groups: unknown security group 'db-sg'; defined security groups: web-sg",
                 "9:33: ports: expected a port 0-65535 or a range a-b such as 1024-65535, found '99999'",
