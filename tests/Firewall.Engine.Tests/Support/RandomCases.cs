@@ -71,11 +71,15 @@ public static class RandomCases
         var choice = rng.Next(7);
         if (choice == 0)
         {
-            return (RuleProtocol.All, PortRange.All, IcmpMatch.Any);
+            return (RuleProtocol.All, IgnoredPorts(rng), IgnoredIcmp(rng));
         }
         var protocol = Protocols[rng.Next(Protocols.Length)];
         var ports = PortRange.All;
         var icmp = IcmpMatch.Any;
+        if (!IpProtocol.HasPorts(protocol) && !IpProtocol.IsIcmp(protocol))
+        {
+            return (new RuleProtocol(protocol), IgnoredPorts(rng), IgnoredIcmp(rng));
+        }
         if (IpProtocol.HasPorts(protocol) && rng.Next(4) != 0)
         {
             var (a, b) = Ranges[rng.Next(Ranges.Length)];
@@ -88,6 +92,11 @@ public static class RandomCases
         }
         return (new RuleProtocol(protocol), ports, icmp);
     }
+
+    /// <summary>Ports and ICMP fields that AWS accepts on protocol all or 47 and ignores (API IpPermission, CreateNetworkAclEntry).</summary>
+    private static PortRange IgnoredPorts(Random rng) => rng.Next(3) == 0 ? new PortRange(22, 22) : PortRange.All;
+
+    private static IcmpMatch IgnoredIcmp(Random rng) => rng.Next(3) == 0 ? new IcmpMatch(8, -1) : IcmpMatch.Any;
 
     public static PacketInfo Packet(Random rng, string src, string dst, long frame, double t)
     {
