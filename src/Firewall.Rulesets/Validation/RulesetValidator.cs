@@ -246,7 +246,6 @@ public sealed class RulesetValidator
 
         // An icmpv6 rule with an IPv4 CIDR and an icmp_type loads as written: AWS accepts it and matches every
         // type and code (CreateNetworkAclEntry). NaclRule.MatchedIcmp says so; lint warns.
-
         if (!ok)
         {
             return null;
