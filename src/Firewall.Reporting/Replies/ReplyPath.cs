@@ -114,7 +114,7 @@ public sealed record ReplyPath(NetworkInterface Interface, Subnet Subnet, Networ
         {
             if (rule.Action == NaclAction.Deny
                 && rule.Protocol.Matches(protocol)
-                && (rule.Ports.From <= ports.To && ports.From <= rule.Ports.To)
+                && rule.MatchedPorts.From <= ports.To && ports.From <= rule.MatchedPorts.To
                 && space.Any(c => c.IsV6 == rule.Cidr.IsV6 && (Covers(rule.Cidr, c) || Covers(c, rule.Cidr))))
             {
                 limit = rule.Number;

@@ -158,6 +158,20 @@ public sealed class ReplyDropAnalysisTests
     }
 
     [Fact]
+    public void A_path_fix_goes_before_a_deny_whose_written_ports_aws_ignores()
+    {
+        // Rule 150 names ports on protocol all: AWS ignores them, so it denies every port, and the path's
+        // rule must come before it, not after the existing rules.
+        const string Last = "      - { rule: 100, protocol: tcp, ports: 8080, source: 10.0.0.0/16, action: allow }";
+        Assert.Contains(Last, TwoTiers);
+        var yaml = TwoTiers.Replace(Last, Last + "\n    outbound:\n      - { rule: 150, protocol: all, ports: 5, destination: 10.0.1.0/24, action: deny }");
+        var analysis = Analyze(new TestRun(yaml).Connection(0, "10.0.1.10", 40000, "10.0.2.10", 8080).Evaluate());
+        var fix = Assert.Single(Assert.Single(analysis.Groups).Fixes);
+        Assert.Equal("nacl:app-nacl:outbound:150", Assert.Single(analysis.Groups).Rule.Reference);
+        Assert.Equal(["- { rule: 140, protocol: tcp, ports: 1024-65535, destination: 10.0.1.0/24, action: allow }"], fix.Path!.Yaml);
+    }
+
+    [Fact]
     public void Request_denied_and_allowed_flows_are_not_reply_drops()
     {
         var analysis = Analyze(new TestRun(TestRulesets.WithNumberedDeny)
