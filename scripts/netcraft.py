@@ -1,7 +1,10 @@
 #!/usr/bin/python3
-"""Sends the crafted frames that this kernel cannot produce by itself, for record-captures.sh.
+"""Sends (or writes) the crafted frames that this kernel cannot produce by itself, for
+record-captures.sh and craft-captures.sh.
 
-Needs python3-scapy (Debian) and root; run only inside the script's own network namespaces.
+Needs python3-scapy (Debian). The sending commands need root; run them only inside the scripts' own
+network namespaces. The write-* commands only write a file, with fixed timestamps, so that they give
+the same bytes on every run.
 
   vlan-responder IFACE SECONDS
       Answers 802.1Q / 802.1ad-over-802.1Q tagged ARP requests, ICMP echo requests and UDP datagrams
@@ -20,6 +23,16 @@ Needs python3-scapy (Debian) and root; run only inside the script's own network 
       hop-by-hop + echo, destination options + echo, hop-by-hop + destination options + segment routing
       header with segments left 0 (RFC 8754 section 4.3.1: processed as if absent) + echo, an atomic
       fragment (RFC 6946) + echo, and a UDP datagram behind destination options to a closed port.
+  write-mpls OUT
+      MPLS (RFC 3032) as an LSR's interface would see it, written to the pcap OUT: IPv4 and IPv6 under
+      one to three labels (with an entropy label, RFC 6790), under the explicit-null labels, multicast
+      MPLS (EtherType 0x8848), MPLS under 802.1Q and under QinQ, an Ethernet pseudowire with the control
+      word (RFC 4448, RFC 4385) carrying IPv4, ARP and an 802.1Q-tagged frame, and a G-ACh packet behind
+      the GAL label (RFC 5586). This kernel has no MPLS (no /proc/sys/net/mpls), so nothing real exists
+      to record.
+  write-non-ip OUT
+      Frames that carry no IP packet, written to the pcap OUT: ARP request and reply, LLDP, IPX, an
+      IEEE 802.3 / LLC spanning-tree BPDU, and ARP under an 802.1Q tag.
 """
 
 import socket
@@ -27,10 +40,15 @@ import sys
 import time
 
 from scapy.all import (  # noqa: E402  (scapy is slow to import; keep the names explicit)
-    ARP, DNS, DNSRR, Dot1AD, Dot1Q, Ether, ICMP, ICMPv6EchoRequest, IP, IPv6, IPv6ExtHdrDestOpt,
-    IPv6ExtHdrFragment, IPv6ExtHdrHopByHop, IPv6ExtHdrSegmentRouting, PadN, Raw, UDP, conf,
-    get_if_hwaddr, sendp, send, sniff, srp1,
+    ARP, DNS, DNSQR, DNSRR, LLC, STP, TCP, Dot1AD, Dot1Q, Dot3, Ether, ICMP, ICMPv6EchoReply,
+    ICMPv6EchoRequest, IP, IPv6, IPv6ExtHdrDestOpt, IPv6ExtHdrFragment, IPv6ExtHdrHopByHop,
+    IPv6ExtHdrSegmentRouting, PadN, Padding, Raw, UDP, conf, get_if_hwaddr, sendp, send, sniff, srp1,
+    wrpcap,
 )
+from scapy.contrib.lldp import (  # noqa: E402
+    LLDPDUChassisID, LLDPDUEndOfLLDPDU, LLDPDUPortID, LLDPDUTimeToLive,
+)
+from scapy.contrib.mpls import MPLS  # noqa: E402
 
 conf.verb = 0
 
@@ -146,6 +164,103 @@ def ipv6_ext(src, dst):
         time.sleep(0.2)
 
 
+# RFC 7042 section 2.1.2: 00-00-5E-00-53-00 to 00-00-5E-00-53-FF are unicast MAC addresses for
+# documentation. Registered under the IANA OUI, so Wireshark's pseudowire heuristic (which looks the
+# OUIs up) takes them for the Ethernet frame they are.
+PE1, PE2, CE1, CE2 = "00:00:5e:00:53:10", "00:00:5e:00:53:20", "00:00:5e:00:53:01", "00:00:5e:00:53:02"
+# 2026-01-01T10:00:00Z, then a tenth of a second per frame.
+T0 = 1_767_261_600
+
+
+def write_frames(path, frames):
+    for i, f in enumerate(frames):
+        f.time = T0 + i / 10
+    wrpcap(path, frames)
+
+
+def pad60(frame):
+    """Ethernet's minimum frame (60 bytes without FCS), as a receiving NIC delivers it."""
+    short = 60 - len(frame)
+    return frame / Padding(b"\0" * short) if short > 0 else frame
+
+
+def write_mpls(path):
+    def lsp(*labels, src=PE1, dst=PE2, ethertype=0x8847, tags=()):
+        """Ethernet (optionally tagged) and a label stack; the last label is the bottom of the stack."""
+        frame = Ether(src=src, dst=dst)
+        for cls, vid in tags:
+            frame = frame / cls(vlan=vid)
+        if tags:
+            frame[type(frame.lastlayer())].type = ethertype
+        else:
+            frame.type = ethertype
+        for i, label in enumerate(labels):
+            frame = frame / MPLS(label=label, s=int(i == len(labels) - 1), ttl=64 - i)
+        return frame
+
+    def back(*labels, **kw):
+        return lsp(*labels, src=PE2, dst=PE1, **kw)
+
+    v4a, v4c = "192.0.2.1", "198.51.100.2"
+    v6a, v6c = "2001:db8:a::1", "2001:db8:c::2"
+    pw_a, pw_b = "203.0.113.1", "203.0.113.2"
+    control_word = Raw(b"\0\0\0\0")                     # RFC 4385: first nibble 0, no flags, sequence 0
+    control_word_seq = Raw(b"\0\0\0\x01")              # the same, sequence number 1
+    frames = [
+        # IPv4 and IPv6 under one and two labels (transport label, then a service label).
+        lsp(16001) / IP(src=v4a, dst=v4c) / ICMP(id=0x4d01, seq=1) / Raw(b"mpls ping"),
+        pad60(back(16002) / IP(src=v4c, dst=v4a) / ICMP(type=0, id=0x4d01, seq=1) / Raw(b"mpls ping")),
+        lsp(16001, 24001) / IPv6(src=v6a, dst=v6c) / ICMPv6EchoRequest(id=0x4d02, seq=1, data=b"mpls ping6"),
+        back(16002, 24002) / IPv6(src=v6c, dst=v6a) / ICMPv6EchoReply(id=0x4d02, seq=1, data=b"mpls ping6"),
+        # Three labels: transport, entropy label indicator (7), entropy label (RFC 6790).
+        lsp(16001, 7, 500001) / IP(src=v4a, dst=v4c) / TCP(sport=40001, dport=80, flags="S", seq=1000),
+        pad60(back(16002, 7, 500002) / IP(src=v4c, dst=v4a) / TCP(sport=80, dport=40001, flags="SA", seq=5000, ack=1001)),
+        # Explicit-null labels: 0 for IPv4, 2 for IPv6 (RFC 3032 section 2.1).
+        lsp(0) / IP(src=v4a, dst=v4c) / UDP(sport=40002, dport=53) / DNS(id=0x1234, rd=1, qd=DNSQR(qname="example.org")),
+        lsp(2) / IPv6(src=v6a, dst=v6c) / UDP(sport=40003, dport=53) /
+        DNS(id=0x1235, rd=1, qd=DNSQR(qname="example.org", qtype="AAAA")),
+        # Multicast MPLS (EtherType 0x8848, RFC 5332) carrying source-specific multicast.
+        lsp(17000, dst="01:00:5e:01:01:01", ethertype=0x8848) / IP(src=v4a, dst="232.1.1.1", ttl=16) /
+        UDP(sport=40004, dport=5004) / Raw(b"mpls multicast"),
+        # MPLS under an 802.1Q tag, and under QinQ (802.1ad S-tag 200 over 802.1Q C-tag 100).
+        lsp(16001, tags=[(Dot1Q, 100)]) / IP(src=v4a, dst=v4c) / ICMP(id=0x4d03, seq=1) / Raw(b"tagged mpls"),
+        lsp(16001, 24001, tags=[(Dot1AD, 200), (Dot1Q, 100)]) / IPv6(src=v6a, dst=v6c) /
+        UDP(sport=40005, dport=7) / Raw(b"qinq mpls"),
+        # Ethernet pseudowire (RFC 4448) with the control word: the customer's frames, whole.
+        lsp(16001, 30001) / control_word / Ether(src=CE1, dst=CE2) / IP(src=pw_a, dst=pw_b) /
+        TCP(sport=40006, dport=22, flags="S", seq=7000),
+        back(16002, 30002) / control_word_seq / Ether(src=CE2, dst=CE1) / IP(src=pw_b, dst=pw_a) /
+        TCP(sport=22, dport=40006, flags="SA", seq=9000, ack=7001),
+        lsp(16001, 30001) / control_word / Ether(src=CE1, dst="ff:ff:ff:ff:ff:ff") /
+        ARP(hwsrc=CE1, psrc=pw_a, pdst=pw_b),
+        lsp(16001, 30001) / control_word / Ether(src=CE1, dst=CE2) / Dot1Q(vlan=300) / IP(src=pw_a, dst=pw_b) /
+        UDP(sport=40007, dport=514) / Raw(b"<14>pseudowire"),
+        # G-ACh behind the GAL (label 13, RFC 5586): associated channel header, channel 7 (BFD control).
+        lsp(16001, 13) / Raw(b"\x10\x00\x00\x07" + bytes([0x20, 0xc0, 3, 24]) + bytes(20)),
+    ]
+    write_frames(path, frames)
+
+
+def write_non_ip(path):
+    sw = "00:00:5e:00:53:30"
+    lldp = (LLDPDUChassisID(subtype=4, id=sw) / LLDPDUPortID(subtype=5, id=b"eth0") / LLDPDUTimeToLive(ttl=120) /
+            LLDPDUEndOfLLDPDU())
+    # IPX (Novell): checksum ffff, length, transport control, type 4 (PEP), destination and source
+    # network, node, socket; then a SAP-style payload.
+    ipx = (b"\xff\xff\x00\x28\x00\x04" + b"\x00\x00\x00\x01" + bytes.fromhex("00005e005302") + b"\x04\x52" +
+           b"\x00\x00\x00\x01" + bytes.fromhex("00005e005301") + b"\x40\x00" + b"\x00\x01" + bytes(8))
+    frames = [
+        Ether(src=CE1, dst="ff:ff:ff:ff:ff:ff") / ARP(hwsrc=CE1, psrc="192.0.2.1", pdst="192.0.2.2"),
+        pad60(Ether(src=CE2, dst=CE1) / ARP(op=2, hwsrc=CE2, psrc="192.0.2.2", hwdst=CE1, pdst="192.0.2.1")),
+        Ether(src=sw, dst="01:80:c2:00:00:0e", type=0x88cc) / lldp,
+        Ether(src=CE1, dst=CE2, type=0x8137) / Raw(ipx),
+        pad60(Dot3(src=sw, dst="01:80:c2:00:00:00") / LLC(dsap=0x42, ssap=0x42, ctrl=3) /
+              STP(rootid=32768, rootmac=sw, bridgeid=32768, bridgemac=sw, portid=0x8001)),
+        Ether(src=CE1, dst="ff:ff:ff:ff:ff:ff") / Dot1Q(vlan=10) / ARP(hwsrc=CE1, psrc="10.100.0.1", pdst="10.100.0.2"),
+    ]
+    write_frames(path, frames)
+
+
 def main(argv):
     if len(argv) < 2:
         sys.exit(__doc__)
@@ -158,6 +273,10 @@ def main(argv):
         dns_responder(args[0], float(args[1]))
     elif cmd == "ipv6-ext" and len(args) == 2:
         ipv6_ext(args[0], args[1])
+    elif cmd == "write-mpls" and len(args) == 1:
+        write_mpls(args[0])
+    elif cmd == "write-non-ip" and len(args) == 1:
+        write_non_ip(args[0])
     else:
         sys.exit(__doc__)
 

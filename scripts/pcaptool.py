@@ -8,6 +8,10 @@ never the recorded packets themselves.
 Formats (sources):
   classic pcap     https://datatracker.ietf.org/doc/draft-ietf-opsawg-pcap/  (magic a1b2c3d4 = us,
                    a1b23c4d = ns; written in the writer's byte order, readers swap by the magic)
+  modified pcap    Alexey Kuznetsov's patched libpcap (libpcap sf-pcap.c KUZNETZOV_TCPDUMP_MAGIC
+                   a1b2cd34, microseconds): each record header has 8 more bytes after the standard 16,
+                   interface index (4), protocol (2), packet type (1), padding (1); Wireshark's
+                   "modpcap" (editcap -F modpcap writes it)
   pcapng           https://datatracker.ietf.org/doc/draft-ietf-opsawg-pcapng/ (SHB byte-order magic
                    1a2b3c4d; every later block in the section uses the SHB's byte order)
   LINKTYPE_NULL 0  4-byte address family in the *capturing host's* byte order, then the IP packet
@@ -17,10 +21,15 @@ Formats (sources):
 
 Subcommands:
   info FILE                         print container facts (one line) for a pcap or pcapng file
-  pcap-be IN OUT                    classic pcap -> big-endian classic pcap (same resolution)
+  pcap-be IN OUT                    classic pcap -> big-endian classic pcap (same resolution; a
+                                    modified pcap stays modified, its extra record fields swapped too)
   pcap-ns IN OUT                    classic pcap -> classic pcap with nanosecond magic (same byte order)
-  null IN OUT [--af6 N]             raw-IP pcap (101/228/229) -> LINKTYPE_NULL, little-endian file
-  loop IN OUT [--af6 N]             raw-IP pcap -> LINKTYPE_LOOP
+  null IN OUT [--af6 N] [--ethertype]
+                                    raw-IP pcap (101/228/229) -> LINKTYPE_NULL, the family in the file's
+                                    byte order; --ethertype writes the EtherType (0x0800, 0x86dd) where
+                                    the family goes, as some capture tools do and Wireshark accepts
+  loop IN OUT [--af6 N] [--ethertype]
+                                    raw-IP pcap -> LINKTYPE_LOOP (--ethertype as for null)
   pcapng-be IN OUT                  classic pcap -> big-endian pcapng (one IDB, if_tsresol set)
   wirelen-less IN OUT N             subtract N from every record's original (on-wire) length: after
                                     `editcap -C N` removed a link-layer header from the captured bytes
@@ -42,6 +51,9 @@ LINKTYPE_IPV6 = 229
 
 MAGIC_US = 0xA1B2C3D4
 MAGIC_NS = 0xA1B23C4D
+MAGIC_MODIFIED = 0xA1B2CD34
+ETHERTYPE_IPV4 = 0x0800
+ETHERTYPE_IPV6 = 0x86DD
 PCAPNG_SHB = 0x0A0D0D0A
 PCAPNG_BOM = 0x1A2B3C4D
 
@@ -56,6 +68,8 @@ class Record:
     ts_frac: int  # microseconds or nanoseconds, per Pcap.nanos
     orig_len: int
     data: bytes
+    # Modified pcap only: interface index, protocol, packet type, padding.
+    extra: tuple[int, int, int, int] | None = None
 
 
 @dataclass
@@ -66,6 +80,7 @@ class Pcap:
     snaplen: int
     linktype: int
     records: list[Record]
+    modified: bool = False
 
 
 def read_bytes(path: str) -> bytes:
@@ -86,32 +101,37 @@ def read_pcap(path: str) -> Pcap:
         raise ToolError(f"{path}: {len(raw)} bytes, too short for a pcap file header (24)")
     for endian in ("<", ">"):
         (magic,) = struct.unpack(endian + "I", raw[:4])
-        if magic in (MAGIC_US, MAGIC_NS):
+        if magic in (MAGIC_US, MAGIC_NS, MAGIC_MODIFIED):
             break
     else:
         raise ToolError(f"{path}: not a classic pcap file (magic {raw[:4].hex()})")
     nanos = magic == MAGIC_NS
+    modified = magic == MAGIC_MODIFIED
+    header = 24 if modified else 16
     vmaj, vmin, _zone, _sigfigs, snaplen, linktype = struct.unpack(endian + "HHiIII", raw[4:24])
     records = []
     off = 24
     while off < len(raw):
-        if off + 16 > len(raw):
+        if off + header > len(raw):
             raise ToolError(f"{path}: truncated record header at offset {off}")
         ts_sec, ts_frac, incl, orig = struct.unpack(endian + "IIII", raw[off:off + 16])
-        off += 16
+        extra = struct.unpack(endian + "iHBB", raw[off + 16:off + 24]) if modified else None
+        off += header
         if off + incl > len(raw):
             raise ToolError(f"{path}: truncated record data at offset {off}")
-        records.append(Record(ts_sec, ts_frac, orig, raw[off:off + incl]))
+        records.append(Record(ts_sec, ts_frac, orig, raw[off:off + incl], extra))
         off += incl
-    return Pcap(endian, nanos, (vmaj, vmin), snaplen, linktype & 0x0FFFFFFF, records)
+    return Pcap(endian, nanos, (vmaj, vmin), snaplen, linktype & 0x0FFFFFFF, records, modified)
 
 
 def write_pcap(path: str, p: Pcap) -> None:
     e = p.endian
-    out = [struct.pack(e + "IHHiIII", MAGIC_NS if p.nanos else MAGIC_US, p.version[0], p.version[1],
-                       0, 0, p.snaplen, p.linktype)]
+    magic = MAGIC_MODIFIED if p.modified else MAGIC_NS if p.nanos else MAGIC_US
+    out = [struct.pack(e + "IHHiIII", magic, p.version[0], p.version[1], 0, 0, p.snaplen, p.linktype)]
     for r in p.records:
         out.append(struct.pack(e + "IIII", r.ts_sec, r.ts_frac, len(r.data), r.orig_len))
+        if p.modified:
+            out.append(struct.pack(e + "iHBB", *(r.extra or (0, 0, 0, 0))))
         out.append(r.data)
     with open(path, "wb") as f:
         f.write(b"".join(out))
@@ -126,13 +146,19 @@ def ip_version(data: bytes, path: str, index: int) -> int:
     return v
 
 
-def add_af_header(p: Pcap, path: str, linktype: int, af_endian: str, af6: int) -> Pcap:
+def add_af_header(p: Pcap, path: str, linktype: int, af_endian: str, af6: int, ethertype: bool) -> Pcap:
     if p.linktype not in (LINKTYPE_RAW, LINKTYPE_IPV4, LINKTYPE_IPV6):
         raise ToolError(f"{path}: link type {p.linktype} is not raw IP (101, 228 or 229)")
+    if p.modified:
+        raise ToolError(f"{path}: a modified pcap; convert a standard one")
     records = []
     for i, r in enumerate(p.records):
-        af = 2 if ip_version(r.data, path, i) == 4 else af6
-        hdr = struct.pack(af_endian + "I", af)
+        v4 = ip_version(r.data, path, i) == 4
+        if ethertype:
+            value = ETHERTYPE_IPV4 if v4 else ETHERTYPE_IPV6
+        else:
+            value = 2 if v4 else af6
+        hdr = struct.pack(af_endian + "I", value)
         records.append(Record(r.ts_sec, r.ts_frac, r.orig_len + 4, hdr + r.data))
     return Pcap(p.endian, p.nanos, p.version, p.snaplen + 4, linktype, records)
 
@@ -189,7 +215,8 @@ def info(path: str) -> str:
     if len(raw) >= 12 and struct.unpack("<I", raw[:4])[0] == PCAPNG_SHB:
         return pcapng_info(path, raw)
     p = read_pcap(path)
-    return (f"pcap {'big' if p.endian == '>' else 'little'}-endian {'ns' if p.nanos else 'us'} "
+    return (f"pcap {'big' if p.endian == '>' else 'little'}-endian {'ns' if p.nanos else 'us'}"
+            f"{' modified' if p.modified else ''} "
             f"version={p.version[0]}.{p.version[1]} snaplen={p.snaplen} linktype={p.linktype} "
             f"packets={len(p.records)}")
 
@@ -211,6 +238,8 @@ def main(argv: list[str]) -> int:
         s.add_argument("input")
         s.add_argument("output")
         s.add_argument("--af6", type=int, default=default_af6, help="AF_INET6 value to write")
+        s.add_argument("--ethertype", action="store_true",
+                       help="write the EtherType (0x0800 / 0x86dd) instead of the address family")
     a = ap.parse_args(argv)
     try:
         if a.cmd == "info":
@@ -221,6 +250,8 @@ def main(argv: list[str]) -> int:
             p.endian = ">"
             write_pcap(a.output, p)
         elif a.cmd == "pcap-ns":
+            if p.modified:
+                raise ToolError(f"{a.input}: a modified pcap has no nanosecond form")
             if not p.nanos:
                 p.nanos = True
                 for r in p.records:
@@ -229,10 +260,10 @@ def main(argv: list[str]) -> int:
         elif a.cmd == "null":
             # NULL carries the family in the capturing host's order; this file says little-endian,
             # so the family is little-endian too (a reader must use the file's byte order for it).
-            q = add_af_header(p, a.input, LINKTYPE_NULL, p.endian, a.af6)
+            q = add_af_header(p, a.input, LINKTYPE_NULL, p.endian, a.af6, a.ethertype)
             write_pcap(a.output, q)
         elif a.cmd == "loop":
-            q = add_af_header(p, a.input, LINKTYPE_LOOP, ">", a.af6)
+            q = add_af_header(p, a.input, LINKTYPE_LOOP, ">", a.af6, a.ethertype)
             write_pcap(a.output, q)
         elif a.cmd == "wirelen-less":
             for i, r in enumerate(p.records):

@@ -5,6 +5,8 @@
 # kernel cannot send: VLAN tags, chosen IPv6 extension headers) by scapy (scripts/netcraft.py), on veth
 # links between network namespaces created here, and recorded by tcpdump or dumpcap. Format variants are
 # made from those recordings by editcap and scripts/pcaptool.py. Each file is checked with tshark.
+# Last, scripts/craft-captures.sh writes the crafted captures and the variants derived from these
+# recordings that no tool here records (MPLS, modified pcap, NULL with EtherTypes, mixed raw IP).
 #
 # Usage: sudo scripts/record-captures.sh [OUTDIR]     (default: tests/captures next to this script)
 # Needs: root, iproute2, tcpdump, tshark (dumpcap, editcap, capinfos), iputils-ping, curl, socat,
@@ -393,3 +395,4 @@ rm -f "$OUT"/*.pcap "$OUT"/*.pcapng "$OUT"/*.pcap.gz
     done
 } >"$OUT/MANIFEST.tsv"
 echo "recorded ${#FILES[@]} captures in $OUT"
+"$HERE/craft-captures.sh" "$OUT"
