@@ -108,7 +108,7 @@ public static class PacketDecoder
                 {
                     2 => DecodeIp(frame[NullHeaderLength..], wire - NullHeaderLength, 4, decapsulate, ref info),
                     24 or 28 or 30 => DecodeIp(frame[NullHeaderLength..], wire - NullHeaderLength, 6, decapsulate, ref info),
-                    _ => DecodeError.None,
+                    _ => NotIp(NotIpKind.Family, family, ref info),
                 };
             }
             case LinkTypes.Raw or LinkTypes.RawBsd12 or LinkTypes.RawBsd14:
@@ -170,8 +170,16 @@ public static class PacketDecoder
             EtherTypes.Ipv4 => DecodeIp(rest, wire, 4, decapsulate, ref info),
             EtherTypes.Ipv6 => DecodeIp(rest, wire, 6, decapsulate, ref info),
             // ARP, LLDP, 802.3 length fields ...: a well-formed frame that carries no IP packet.
-            _ => DecodeError.None,
+            _ => NotIp(EtherTypes.NotIpKindOf(type), type, ref info),
         };
+    }
+
+    /// <summary>A well-formed frame without an IP packet: says what it carries instead, and is no error.</summary>
+    private static DecodeError NotIp(NotIpKind kind, uint type, ref PacketInfo info)
+    {
+        info.NotIp = kind;
+        info.NotIpType = type;
+        return DecodeError.None;
     }
 
     /// <param name="expectedVersion">4 or 6 when the link layer said which; 0 when the version nibble decides (RAW).</param>

@@ -27,13 +27,22 @@ public struct PacketInfo
     /// <summary>Why the frame could not be decoded; <see cref="DecodeError.None"/> when it was.</summary>
     public DecodeError Error;
 
+    /// <summary>For a decoded frame without an IP packet, what it carries instead; <see cref="NotIpKind.None"/> otherwise.</summary>
+    public NotIpKind NotIp;
+
     public PacketFlags Flags;
 
     /// <summary>Outermost 802.1Q/802.1ad VLAN id, when <see cref="PacketFlags.Vlan"/> is set.</summary>
     public ushort Vlan;
 
-    /// <summary>4 or 6; 0 for a frame that carries no IP packet (ARP, LLDP, ...).</summary>
+    /// <summary>4 or 6; 0 for a frame that carries no IP packet (ARP, LLDP, ...: see <see cref="NotIp"/>).</summary>
     public byte IpVersion;
+
+    /// <summary>
+    /// The EtherType (<see cref="NotIpKind.EtherType"/>, and the named kinds' EtherType or 802.3 length) or
+    /// the NULL/LOOP address family (<see cref="NotIpKind.Family"/>) of a frame without an IP packet.
+    /// </summary>
+    public uint NotIpType;
 
     public IpAddr Src;
     public IpAddr Dst;

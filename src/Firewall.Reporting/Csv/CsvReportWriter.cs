@@ -113,6 +113,7 @@ public sealed class CsvReportWriter : IReportWriter
         if (r.Verdict != Verdict.Undecodable) o.Write(_references[r.RuleId]);
         o.Write(',');
         if (r.Verdict == Verdict.Deny) o.Write(ReasonNames[(int)r.Reason]);
+        else if (p.NotIp != NotIpKind.None) o.Write(text[..NotIpText.Format(in p, text)]);
         o.Write(',');
         // "kind result basis reference" per hop, hops joined by ';' (no field of a hop contains either).
         for (var h = 0; h < r.HopCount; h++)

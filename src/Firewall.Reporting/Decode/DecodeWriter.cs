@@ -21,7 +21,8 @@ public sealed class DecodeWriter
         "inner_sport", "inner_dport", "vlan", "error",
     ];
 
-    // A row is at most 22 columns with four addresses of 45 characters and short numbers: far below this.
+    // A row is at most 22 columns with four addresses of 45 characters, short numbers and one error or
+    // not-ip text: far below this.
     private const int MaxRowLength = 1024;
     private const int BufferLength = 64 * 1024;
 
@@ -101,7 +102,7 @@ public sealed class DecodeWriter
         Field(); if (innerPorts) Number(p.InnerSrcPort); else Null();
         Field(); if (innerPorts) Number(p.InnerDstPort); else Null();
         Field(); if (p.Has(PacketFlags.Vlan)) Number(p.Vlan); else Null();
-        Field(); if (p.Error != DecodeError.None) Text(DecodeErrorText.Name(p.Error)); else Null();
+        Field(); if (p.Error != DecodeError.None) Text(DecodeErrorText.Name(p.Error)); else if (p.NotIp != NotIpKind.None) NotIp(in p); else Null();
         if (_json)
         {
             _buffer[_length++] = '}';
@@ -167,6 +168,14 @@ public sealed class DecodeWriter
         // Every text value (flags, error names) is plain ASCII without quotes, commas or backslashes.
         Quote();
         Raw(value);
+        Quote();
+    }
+
+    /// <summary>Why a decoded frame has no IP columns: <c>not-ip: arp</c> and the like (plain ASCII, nothing to escape).</summary>
+    private void NotIp(in PacketInfo p)
+    {
+        Quote();
+        _length += NotIpText.Format(in p, _buffer.AsSpan(_length));
         Quote();
     }
 

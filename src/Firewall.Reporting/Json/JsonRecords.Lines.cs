@@ -116,6 +116,7 @@ internal sealed partial class JsonRecords
         RuleOrNull(ref o, r.Verdict == Verdict.Undecodable ? -1 : r.RuleId);
         o.Add(LReason);
         if (r.Verdict == Verdict.Deny) o.Quoted(ReasonTexts[(int)r.Reason]);
+        else if (p.NotIp != NotIpKind.None) o.Quoted(text[..NotIpText.Format(in p, text)]);
         else o.Add(Null);
         o.Add(LHops);
         for (var h = 0; h < r.HopCount; h++)

@@ -122,6 +122,7 @@ internal sealed partial class JsonRecords
         w.WriteString(PVerdict, VerdictTexts[(int)r.Verdict]);
         WriteRule(w, PRule, r.Verdict == Verdict.Undecodable ? -1 : r.RuleId);
         if (r.Verdict == Verdict.Deny) w.WriteString(PReason, ReasonTexts[(int)r.Reason]);
+        else if (p.NotIp != NotIpKind.None) w.WriteString(PReason, text[..NotIpText.Format(in p, text)]);
         else w.WriteNull(PReason);
         w.WriteStartArray(PHops);
         for (var h = 0; h < r.HopCount; h++)

@@ -44,7 +44,10 @@ public sealed class TextReportWriter : IReportWriter
         line.Append(FieldText.TryFormatTime(p.TimestampNs, buffer, out var n) ? buffer[..n] : p.TimestampNs.ToString()).Append(' ');
         if (!p.IsIp)
         {
-            line.Append(p.Decoded ? "not IP" : "?");
+            // Why there is no IP packet: "not-ip: arp" and the like; "?" for an undecodable frame, whose
+            // error follows its verdict.
+            if (p.NotIp != NotIpKind.None) line.Append(buffer[..NotIpText.Format(in p, buffer)]);
+            else line.Append(p.Decoded ? "not IP" : "?");
         }
         else
         {

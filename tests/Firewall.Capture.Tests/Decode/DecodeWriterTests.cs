@@ -42,8 +42,8 @@ public class DecodeWriterTests
         // IPv4 first and later fragment.
         Assert.Equal("8,2026-01-01T10:00:00.007000861Z,1,10.0.0.1,10.0.0.2,17,7000,7001,,,,,0,1,21845,,,,,,,", lines[8]);
         Assert.Equal("9,2026-01-01T10:00:00.008000984Z,1,10.0.0.1,10.0.0.2,17,,,,,,,40,0,21845,,,,,,,", lines[9]);
-        // ARP: no IP columns at all.
-        Assert.Equal("11,2026-01-01T10:00:00.010001230Z,1,,,,,,,,,,,,,,,,,,,", lines[11]);
+        // ARP: no IP columns, and the error column says why.
+        Assert.Equal("11,2026-01-01T10:00:00.010001230Z,1,,,,,,,,,,,,,,,,,,,not-ip: arp", lines[11]);
         // QinQ: the outer (service) VLAN.
         Assert.EndsWith(",,,,,,200,", lines[13]);
         // IPv6: fragment columns only with a fragment header.
@@ -92,6 +92,24 @@ public class DecodeWriterTests
         writer.Write(info);
         writer.Flush();
         Assert.EndsWith("\"vlan\":null,\"error\":\"truncated-ip-header\"}\n", json.ToString());
+    }
+
+    [Fact]
+    public void Non_ip_frames_say_why_in_the_error_column()
+    {
+        var lines = WriteEdgeCases(DecodeFormat.Jsonl);
+        using var arp = JsonDocument.Parse(lines[10]);
+        Assert.Equal(11, arp.RootElement.GetProperty("frame").GetInt32());
+        Assert.Equal("not-ip: arp", arp.RootElement.GetProperty("error").GetString());
+        Assert.Equal(JsonValueKind.Null, arp.RootElement.GetProperty("src").ValueKind);
+
+        var info = new PacketInfo { Frame = 1 };
+        PacketDecoder.Decode(PacketBytes.Ethernet(0x88cc, new byte[46]), LinkTypes.Ethernet, default, ref info);
+        var csv = new StringWriter();
+        var writer = new DecodeWriter(csv, DecodeFormat.Csv);
+        writer.Write(info);
+        writer.Flush();
+        Assert.EndsWith(",,,,,,,,,,,,,,,,,,,not-ip: ethertype 0x88cc\n", csv.ToString());
     }
 
     [Theory]

@@ -85,6 +85,44 @@ public class PacketDecoderTests
         Assert.False(llc.IsIp);
     }
 
+    [Theory]
+    [InlineData((ushort)0x0806, NotIpKind.Arp)]
+    [InlineData((ushort)0x8137, NotIpKind.Ipx)]
+    [InlineData((ushort)46, NotIpKind.Llc)]                 // 802.3: a length, LLC follows
+    [InlineData((ushort)1500, NotIpKind.Llc)]
+    [InlineData((ushort)1536, NotIpKind.EtherType)]
+    [InlineData((ushort)0x88cc, NotIpKind.EtherType)]       // LLDP
+    [InlineData((ushort)0x8864, NotIpKind.EtherType)]       // PPPoE session
+    public void Non_ip_frames_say_what_they_carry(ushort etherType, NotIpKind kind)
+    {
+        foreach (var frame in new[] { Ethernet(etherType, new byte[46]), Ethernet(etherType, new byte[46], 100, 200) })
+        {
+            var info = Decode(frame);
+            Assert.Equal(DecodeError.None, info.Error);
+            Assert.Equal(kind, info.NotIp);
+            Assert.Equal(etherType, info.NotIpType);
+        }
+        byte[] sll = [0, 0, 0, 1, 0, 6, .. MacA, 0, 0, (byte)(etherType >> 8), (byte)etherType, .. new byte[28]];
+        Assert.Equal(kind, Decode(sll, LinkTypes.LinuxSll).NotIp);
+    }
+
+    [Fact]
+    public void Ip_and_undecodable_frames_have_no_not_ip_kind()
+    {
+        Assert.Equal(NotIpKind.None, Decode(EthernetIpv4(TcpSyn)).NotIp);
+        Assert.Equal(NotIpKind.None, Decode(Ethernet(0x0800, [0x45, 0])).NotIp);
+        Assert.Equal(NotIpKind.None, Decode([1, 2, 3], LinkTypes.Ethernet).NotIp);
+    }
+
+    [Fact]
+    public void Vxlan_inner_arp_says_so()
+    {
+        var arp = Ethernet(0x0806, new byte[28]);
+        var info = Decode(EthernetIpv4(Ipv4("172.31.0.10", "172.31.0.20", 17, Udp(49152, 4789, Vxlan(7, arp)))), options: Vxlan);
+        Assert.True(info.Has(PacketFlags.Decapsulated));
+        Assert.Equal(NotIpKind.Arp, info.NotIp);
+    }
+
     // ---------- link types ----------
 
     [Theory]
@@ -116,13 +154,17 @@ public class PacketDecoderTests
         var info = Decode([7, 0, 0, 0, 1, 2, 3], LinkTypes.Null);
         Assert.Equal(DecodeError.None, info.Error);
         Assert.Equal(0, info.IpVersion);
+        Assert.Equal(NotIpKind.Family, info.NotIp);
+        Assert.Equal(7u, info.NotIpType);
     }
 
     [Fact]
     public void Loop_is_network_byte_order()
     {
         Assert.Equal(4, Decode([0, 0, 0, 2, .. TcpSyn], LinkTypes.Loop).IpVersion);
-        Assert.Equal(0, Decode([2, 0, 0, 0, .. TcpSyn], LinkTypes.Loop).IpVersion);
+        var swapped = Decode([2, 0, 0, 0, .. TcpSyn], LinkTypes.Loop);
+        Assert.Equal(0, swapped.IpVersion);
+        Assert.Equal((NotIpKind.Family, 0x02000000u), (swapped.NotIp, swapped.NotIpType));
     }
 
     [Theory]

@@ -28,6 +28,7 @@ public class TsharkCrossCheckTests(ITestOutputHelper output)
         "tcp.srcport", "tcp.dstport", "tcp.flags", "udp.srcport", "udp.dstport",
         "icmp.type", "icmp.code", "icmp.ident", "icmpv6.type", "icmpv6.code", "icmpv6.echo.identifier",
         "vlan.id", "ieee8021ad.id",
+        "eth.type", "vlan.etype", "sll.etype", "null.family", "null.type",
     ];
 
     private static readonly Dictionary<string, string> ExtensionNext = new()
@@ -139,6 +140,7 @@ public class TsharkCrossCheckTests(ITestOutputHelper output)
         if (ipAt < 0)
         {
             Check("ip version", "0", info.IpVersion.ToString());
+            Check("not-ip", ExpectedNotIp(row, start), NotIpText.Name(info.NotIp, info.NotIpType));
             return;
         }
         var (src, dst, proto, afterIp) = IpLayer(row, ipAt);
@@ -224,6 +226,26 @@ public class TsharkCrossCheckTests(ITestOutputHelper output)
         }
     }
 
+    /// <summary>
+    /// What a frame without IP carries, by tshark's protocols after <paramref name="start"/>: the named kinds
+    /// by their dissector, an MPLS payload tshark shows as no IP, a NULL family, else the innermost EtherType.
+    /// </summary>
+    private static string ExpectedNotIp(TsharkRow row, int start)
+    {
+        var tokens = row.Protocols[start..];
+        if (tokens.Contains("arp")) return "not-ip: arp";
+        if (tokens.Contains("ipx")) return "not-ip: ipx";
+        if (tokens.Contains("llc")) return "not-ip: llc";
+        if (tokens.Contains("mpls") && !tokens.Contains("pwethcw")) return "not-ip: mpls";
+        if (row.Get("null.family", 0) is { } family) return $"not-ip: family {family}";
+        // The EtherType field of the innermost link layer that has one.
+        var last = Array.FindLastIndex(tokens, t => t is "eth" or "vlan" or "sll");
+        var field = last < 0 ? null : tokens[last] switch { "eth" => "eth.type", "vlan" => "vlan.etype", _ => "sll.etype" };
+        var occurrences = field is null ? 0 : row.Count(field);
+        var type = occurrences == 0 ? null : row.Get(field!, occurrences - 1);
+        return type is null ? "not-ip: ethertype ?" : $"not-ip: ethertype {type}";
+    }
+
     /// <summary>Addresses and final protocol of the IP layer at token <paramref name="at"/>, and the index of the token after its extension headers.</summary>
     private static (string? Src, string? Dst, string? Proto, int After) IpLayer(TsharkRow row, int at)
     {
@@ -302,6 +324,13 @@ public class TsharkCrossCheckTests(ITestOutputHelper output)
             }
             var parts = values[i].Split('|');
             return occurrence < parts.Length ? parts[occurrence] : null;
+        }
+
+        /// <summary>How many values the field has in this frame.</summary>
+        public int Count(string field)
+        {
+            var i = Array.IndexOf(Fields, field);
+            return i < 0 || i >= values.Length || values[i].Length == 0 ? 0 : values[i].Split('|').Length;
         }
 
         /// <summary>How many earlier tokens have the same protocol name: the occurrence index of its fields.</summary>

@@ -30,15 +30,19 @@ public sealed class PacketLineTests
     private static readonly Gen<PacketInfo> Packet =
         Gen.Select(Gen.Long, Gen.OneOf(Gen.Long[0, 4_000_000_000L * 1_000_000_000L], Gen.Long), Gen.Int[0, 2], Address, Address, Gen.Byte, Gen.Int[0, 0x7FF])
         .SelectMany(t => Gen.Select(Gen.UShort, Gen.UShort, Gen.Byte, Gen.Byte, Gen.Byte, Gen.Int[0, 70_000], Gen.Int[0, 12])
-        .Select(u =>
+        .SelectMany(u => Gen.Select(Gen.Enum<NotIpKind>(), Gen.UInt)
+        .Select(v =>
         {
             var (frame, time, ip, src, dst, protocol, flags) = t;
             var (sport, dport, icmpType, icmpCode, tcpFlags, length, error) = u;
+            var (notIp, notIpType) = v;
+            var decodeError = error < Enum.GetValues<DecodeError>().Length && error % 3 == 0 ? (DecodeError)error : DecodeError.None;
+            var carriesIp = ip != 0;
             return new PacketInfo
             {
                 Frame = frame,
                 TimestampNs = time,
-                IpVersion = ip == 0 ? (byte)0 : src.IsV6 ? (byte)6 : (byte)4,
+                IpVersion = !carriesIp ? (byte)0 : src.IsV6 ? (byte)6 : (byte)4,
                 Src = src,
                 Dst = dst,
                 Protocol = protocol,
@@ -49,9 +53,12 @@ public sealed class PacketLineTests
                 IcmpCode = icmpCode,
                 TcpFlags = tcpFlags,
                 OriginalLength = length,
-                Error = error < Enum.GetValues<DecodeError>().Length && error % 3 == 0 ? (DecodeError)error : DecodeError.None,
+                Error = decodeError,
+                // As the decoder leaves it: a kind only on a decoded frame without IP.
+                NotIp = carriesIp || decodeError != DecodeError.None ? NotIpKind.None : notIp,
+                NotIpType = notIpType,
             };
-        }));
+        })));
 
     private static readonly Gen<HopTrace> Hop = Gen.Select(Gen.Enum<HopKind>(), Gen.Bool, Gen.Enum<HopBasis>(), Gen.Int[0, Rules.Rules.Count - 1],
         (kind, allowed, basis, rule) => new HopTrace { Kind = kind, Allowed = allowed, Basis = basis, RuleId = rule });
@@ -120,11 +127,13 @@ public sealed class PacketLineTests
             .Connection(1, "2001:db8:ffff::7", 62000, "2001:db8:2::10", 443)
             .Echo(2, "198.51.100.7", "10.0.2.10", request: true, id: 3)
             .Udp(3, "192.0.2.1", 1000, "192.0.2.2", 2000)
-            .Undecodable(4, DecodeError.TruncatedTransportHeader);
+            .Undecodable(4, DecodeError.TruncatedTransportHeader)
+            .NotIp(5, NotIpKind.Arp, 0x0806)
+            .NotIp(6, NotIpKind.EtherType, 0x88cc);
         var records = new JsonRecords(run.Rules);
         var compared = 0;
         run.Evaluate(new Comparing(records, () => compared++));
-        Assert.Equal(11, compared);
+        Assert.Equal(13, compared);
     }
 
     private sealed class Comparing(JsonRecords records, Action counted) : IReportWriter

@@ -56,6 +56,13 @@ internal sealed class TestRun
         return this;
     }
 
+    /// <summary>A well-formed frame without an IP packet (ARP, LLDP, ...), as the decoder describes it.</summary>
+    public TestRun NotIp(double t, NotIpKind kind, uint type)
+    {
+        _packets.Add(new PacketInfo { Frame = _packets.Count + 1, TimestampNs = T0 + (long)(t * 1e9), NotIp = kind, NotIpType = type, OriginalLength = 60 });
+        return this;
+    }
+
     /// <summary>A TCP handshake and one exchange of data; replies only when <paramref name="replies"/>.</summary>
     public TestRun Connection(double t, string client, ushort cport, string server, ushort sport)
     {
