@@ -43,4 +43,25 @@ public sealed class DecodingParityTests
         Assert.Contains(" not-ip: ethertype 0x88cc  skip skip\n", text.Out);
         Assert.DoesNotContain("not IP", text.Out.Split('\n').Where(l => l.Contains("skip skip")));
     }
+
+    [Fact]
+    public void Mpls_frames_decode_to_what_their_label_stack_carries()
+    {
+        var rows = DecodeRows("tests/captures/mpls.pcap");
+        Assert.Equal(
+            ["192.0.2.1", "198.51.100.2", "2001:db8:a::1", "2001:db8:c::2", "192.0.2.1", "198.51.100.2", "192.0.2.1", "2001:db8:a::1",
+             "192.0.2.1", "192.0.2.1", "2001:db8:a::1", "203.0.113.1", "203.0.113.2", null, "203.0.113.1", null],
+            rows.Select(r => Text(r, "src")));
+        Assert.Equal(
+            ["1", "1", "58", "58", "6", "6", "17", "17", "17", "1", "17", "6", "6", null, "17", null],
+            rows.Select(r => Text(r, "proto")));
+        // VLAN: the outer 802.1Q tag, the 802.1ad S-tag of QinQ, the pseudowire customer's tag.
+        Assert.Equal([(9, "100"), (10, "200"), (14, "300")], rows.Select((r, i) => (i, Text(r, "vlan"))).Where(v => v.Item2 is not null));
+        Assert.Equal([(13, "not-ip: arp"), (15, "not-ip: mpls")], rows.Select((r, i) => (i, Text(r, "error"))).Where(e => e.Item2 is not null));
+
+        var packets = CheckPackets("tests/captures/mpls.pcap", out _);
+        Assert.Equal([(13, "not-ip: arp"), (15, "not-ip: mpls")],
+            packets.Select((p, i) => (i, Text(p, "reason"))).Where(e => e.Item2 is not null && e.Item2.StartsWith("not-ip", StringComparison.Ordinal)));
+        Assert.All(packets, p => Assert.Null(Text(p, "error")));
+    }
 }

@@ -9,6 +9,12 @@ internal static class EtherTypes
     public const ushort Ipv6 = 0x86dd;
     public const ushort Arp = 0x0806;
 
+    /// <summary>MPLS unicast (RFC 3032 section 5).</summary>
+    public const ushort Mpls = 0x8847;
+
+    /// <summary>MPLS multicast (RFC 3032 section 5; RFC 5332 gives it the same meaning as 0x8847).</summary>
+    public const ushort MplsMulticast = 0x8848;
+
     /// <summary>Novell IPX.</summary>
     public const ushort Ipx = 0x8137;
 

@@ -21,6 +21,13 @@ public static class PacketDecoder
     /// <summary>VLAN tags accepted in a row; deeper stacks are hostile or broken (802.1ad QinQ uses two).</summary>
     public const int MaxVlanTags = 8;
 
+    /// <summary>
+    /// MPLS label stack entries accepted in one frame, pseudowires' inner stacks included. Linux pushes at
+    /// most 30 labels per route (MAX_NEW_LABELS, net/mpls/internal.h); segment-routing stacks in use are about a
+    /// dozen deep. A deeper stack is hostile or broken.
+    /// </summary>
+    public const int MaxMplsLabels = 32;
+
     /// <summary>IPv6 extension headers walked before giving up (RFC 8200 §4.1 lists at most 8 in practice).</summary>
     public const int MaxExtensionHeaders = 16;
 
@@ -28,6 +35,13 @@ public static class PacketDecoder
     public const ushort VxlanPort = 4789;
 
     private const int EthernetHeaderLength = 14;
+    private const int VlanTagLength = 4;
+    private const int MplsLabelLength = 4;
+
+    /// <summary>The pseudowire control word (RFC 4385): first nibble 0, flags, length and sequence number.</summary>
+    private const int ControlWordLength = 4;
+
+    private const int PseudowireHeaderLength = ControlWordLength + EthernetHeaderLength;
     private const int LinuxSllHeaderLength = 16;
     private const int LinuxSll2HeaderLength = 20;
     private const int NullHeaderLength = 4;
@@ -141,37 +155,101 @@ public static class PacketDecoder
             : DecodeEtherType(BinaryPrimitives.ReadUInt16BigEndian(frame[12..]), frame[EthernetHeaderLength..],
                 wire - EthernetHeaderLength, decapsulate, ref info);
 
+    /// <summary>
+    /// The payload of an EtherType (of Ethernet, LINUX_SLL/SLL2, a VLAN tag or a pseudowire's inner frame),
+    /// followed through VLAN tags, MPLS label stacks and Ethernet pseudowires to what they carry. One loop
+    /// over those headers: every turn consumes at least 4 bytes and counts a tag or a label, and both
+    /// counts are bounded, so hostile nesting ends at <see cref="MaxVlanTags"/> + <see cref="MaxMplsLabels"/> turns.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static DecodeError DecodeEtherType(ushort type, ReadOnlySpan<byte> rest, int wire, bool decapsulate, ref PacketInfo info)
     {
         var tags = 0;
-        while (EtherTypes.IsVlanTag(type))
+        var labels = 0;
+        while (true)
         {
-            if (++tags > MaxVlanTags)
+            if (EtherTypes.IsVlanTag(type))
             {
-                return DecodeError.TooManyVlanTags;
+                if (++tags > MaxVlanTags)
+                {
+                    return DecodeError.TooManyVlanTags;
+                }
+                if (rest.Length < VlanTagLength)
+                {
+                    return DecodeError.TruncatedLinkHeader;
+                }
+                if (!info.Has(PacketFlags.Vlan))
+                {
+                    // The outermost tag names the VLAN (the service VLAN under 802.1ad; the provider's, not the
+                    // pseudowire customer's); the id is the TCI's low 12 bits.
+                    info.Vlan = (ushort)(BinaryPrimitives.ReadUInt16BigEndian(rest) & 0x0fff);
+                    info.Flags |= PacketFlags.Vlan;
+                }
+                type = BinaryPrimitives.ReadUInt16BigEndian(rest[2..]);
+                rest = rest[VlanTagLength..];
+                wire -= VlanTagLength;
+                continue;
             }
-            if (rest.Length < 4)
+            switch (type)
             {
-                return DecodeError.TruncatedLinkHeader;
+                case EtherTypes.Ipv4:
+                    return DecodeIp(rest, wire, 4, decapsulate, ref info);
+                case EtherTypes.Ipv6:
+                    return DecodeIp(rest, wire, 6, decapsulate, ref info);
+                case EtherTypes.Mpls or EtherTypes.MplsMulticast:
+                    break;
+                default:
+                    // ARP, LLDP, 802.3 length fields ...: a well-formed frame that carries no IP packet.
+                    return NotIp(EtherTypes.NotIpKindOf(type), type, ref info);
             }
-            if (tags == 1)
+
+            // RFC 3032 §2.1: 4-byte label stack entries (label 20 bits, traffic class 3, bottom of
+            // stack 1, TTL 8), down to the one with the bottom-of-stack bit.
+            bool bottom;
+            do
             {
-                // The outermost tag names the VLAN (the service VLAN under 802.1ad); the id is the TCI's low 12 bits.
-                info.Vlan = (ushort)(BinaryPrimitives.ReadUInt16BigEndian(rest) & 0x0fff);
-                info.Flags |= PacketFlags.Vlan;
+                if (++labels > MaxMplsLabels)
+                {
+                    return DecodeError.TooManyMplsLabels;
+                }
+                if (rest.Length < MplsLabelLength)
+                {
+                    return DecodeError.TruncatedLinkHeader;
+                }
+                bottom = (rest[2] & 1) != 0;
+                rest = rest[MplsLabelLength..];
+                wire -= MplsLabelLength;
             }
-            type = BinaryPrimitives.ReadUInt16BigEndian(rest[2..]);
-            rest = rest[4..];
-            wire -= 4;
+            while (!bottom);
+
+            // Nothing names what the bottom label carries; by its first nibble (RFC 4928, RFC 4385), as
+            // Wireshark's MPLS dissector does: 4 IPv4, 6 IPv6, 0 the control word of a pseudowire, which an
+            // Ethernet frame follows (RFC 4448; RFC 8469 makes the control word the rule, so a pseudowire
+            // without one is not guessed at), 1 an associated channel (RFC 5586 G-ACh: OAM, no IP),
+            // anything else unknown.
+            if (rest.IsEmpty)
+            {
+                return wire > 0 ? DecodeError.TruncatedLinkHeader : NotIp(NotIpKind.Mpls, type, ref info);
+            }
+            switch (rest[0] >> 4)
+            {
+                case 4:
+                    return DecodeIp(rest, wire, 4, decapsulate, ref info);
+                case 6:
+                    return DecodeIp(rest, wire, 6, decapsulate, ref info);
+                case 0:
+                    if (rest.Length < PseudowireHeaderLength)
+                    {
+                        return wire >= PseudowireHeaderLength ? DecodeError.TruncatedLinkHeader : NotIp(NotIpKind.Mpls, type, ref info);
+                    }
+                    type = BinaryPrimitives.ReadUInt16BigEndian(rest[(ControlWordLength + 12)..]);
+                    rest = rest[PseudowireHeaderLength..];
+                    wire -= PseudowireHeaderLength;
+                    continue;
+                default:
+                    return NotIp(NotIpKind.Mpls, type, ref info);
+            }
         }
-        return type switch
-        {
-            EtherTypes.Ipv4 => DecodeIp(rest, wire, 4, decapsulate, ref info),
-            EtherTypes.Ipv6 => DecodeIp(rest, wire, 6, decapsulate, ref info),
-            // ARP, LLDP, 802.3 length fields ...: a well-formed frame that carries no IP packet.
-            _ => NotIp(EtherTypes.NotIpKindOf(type), type, ref info),
-        };
     }
 
     /// <summary>A well-formed frame without an IP packet: says what it carries instead, and is no error.</summary>

@@ -11,7 +11,7 @@ public enum DecodeError : byte
     /// <summary>The link type of the frame's interface is not one the decoder knows.</summary>
     UnsupportedLinkType,
 
-    /// <summary>The capture record ends inside the link-layer header.</summary>
+    /// <summary>The capture record ends inside the link-layer header: a VLAN tag, an MPLS label stack, a pseudowire's control word and Ethernet header included.</summary>
     TruncatedLinkHeader,
 
     /// <summary>More VLAN tags than <c>PacketDecoder.MaxVlanTags</c>.</summary>
@@ -40,6 +40,9 @@ public enum DecodeError : byte
 
     /// <summary>The VXLAN header or its inner Ethernet frame is truncated (--decap vxlan).</summary>
     BadVxlan,
+
+    /// <summary>More MPLS label stack entries than <c>PacketDecoder.MaxMplsLabels</c>.</summary>
+    TooManyMplsLabels,
 }
 
 public static class DecodeErrorText
@@ -59,6 +62,7 @@ public static class DecodeErrorText
         DecodeError.TruncatedTransportHeader => "truncated-transport-header",
         DecodeError.BadTcpHeaderLength => "bad-tcp-header-length",
         DecodeError.BadVxlan => "bad-vxlan",
+        DecodeError.TooManyMplsLabels => "too-many-mpls-labels",
         _ => throw new ArgumentOutOfRangeException(nameof(error), error, null),
     };
 

@@ -6,7 +6,7 @@ namespace Firewall.Capture.Tests.Builders;
 
 /// <summary>
 /// A pcapng of hand-built frames that exercises every link type and the awkward corners of the decoder
-/// (options, extension headers, fragments, ICMP quotes, VLAN stacks, VXLAN), for cross-checking with tshark.
+/// (options, extension headers, fragments, ICMP quotes, VLAN stacks, VXLAN, MPLS), for cross-checking with tshark.
 /// </summary>
 internal static class EdgeCaseCapture
 {
@@ -72,5 +72,11 @@ internal static class EdgeCaseCapture
         yield return (5, [0x86, 0xdd, 0, 0, 0, 0, 0, 3, 0, 1, 4, 6, .. MacA, 0, 0, .. Ipv6("2001:db8::1", "2001:db8::2", 6, Tcp(1, 2, TcpFlag.Rst))]);
         yield return (6, synAck);
         yield return (7, Ipv6("2001:db8::1", "2001:db8::2", 17, Udp(1000, 2000, [9])));
+        // MPLS: IPv4 under two labels inside a VLAN; an Ethernet pseudowire with the control word carrying IPv6;
+        // a G-ACh packet behind the GAL (no IP).
+        yield return (0, Ethernet(0x8847, [.. MplsLabels(16001, 24001), .. syn], 100));
+        yield return (0, Ethernet(0x8847, [.. MplsLabels(16001, 30001), .. ControlWord,
+            .. CustomerEthernet(0x86dd, Ipv6("2001:db8::1", "2001:db8::2", 6, Tcp(50002, 22, TcpFlag.Syn)))]));
+        yield return (0, Ethernet(0x8847, [.. MplsLabels(16001, 13), 0x10, 0, 0, 0x07, .. new byte[24]]));
     }
 }

@@ -9,6 +9,16 @@ internal static class PacketBytes
     public static readonly byte[] MacA = [0x02, 0, 0, 0, 0, 0x0a];
     public static readonly byte[] MacB = [0x02, 0, 0, 0, 0, 0x0b];
 
+    /// <summary>
+    /// Documentation MAC addresses (RFC 7042 section 2.1.2, under the IANA OUI), for frames inside a
+    /// pseudowire: Wireshark 4.0 tells a pseudowire's Ethernet frame by its MACs' registered OUIs.
+    /// </summary>
+    public static readonly byte[] DocMacA = [0x00, 0x00, 0x5e, 0x00, 0x53, 0x01];
+    public static readonly byte[] DocMacB = [0x00, 0x00, 0x5e, 0x00, 0x53, 0x02];
+
+    /// <summary>The zero control word of a pseudowire (RFC 4385 section 3).</summary>
+    public static readonly byte[] ControlWord = [0, 0, 0, 0];
+
     public static byte[] Ethernet(ushort etherType, byte[] payload, params ushort[] vlanTags)
     {
         var result = new List<byte>();
@@ -26,6 +36,13 @@ internal static class PacketBytes
     }
 
     public static byte[] EthernetIpv4(byte[] ipPacket) => Ethernet(0x0800, ipPacket);
+
+    /// <summary>An untagged Ethernet frame between the documentation MACs, as a pseudowire carries it.</summary>
+    public static byte[] CustomerEthernet(ushort etherType, byte[] payload) => [.. DocMacB, .. DocMacA, .. U16(etherType), .. payload];
+
+    /// <summary>An MPLS label stack (RFC 3032): TTL 64, traffic class 0, the bottom-of-stack bit on the last label.</summary>
+    public static byte[] MplsLabels(params uint[] labels) =>
+        labels.SelectMany((l, i) => new[] { (byte)(l >> 12), (byte)(l >> 4), (byte)((l << 4) | (i == labels.Length - 1 ? 1u : 0u)), (byte)64 }).ToArray();
 
     public static byte[] Ipv4(string src, string dst, byte protocol, byte[] payload, ushort id = 0x1234,
         bool dontFragment = false, bool moreFragments = false, int fragmentOffsetBytes = 0, byte[]? options = null,

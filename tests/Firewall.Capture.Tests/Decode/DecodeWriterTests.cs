@@ -33,7 +33,7 @@ public class DecodeWriterTests
         var lines = WriteEdgeCases(DecodeFormat.Csv);
         Assert.Equal(Header, lines[0]);
         Assert.Equal(string.Join(',', DecodeWriter.Columns), lines[0]);
-        Assert.Equal(32, lines.Length);
+        Assert.Equal(35, lines.Length);
         Assert.Equal("1,2026-01-01T10:00:00.000000000Z,1,192.0.2.1,198.51.100.2,6,51514,443,,,,S,0,0,1,,,,,,,", lines[1]);
         Assert.Equal("2,2026-01-01T10:00:00.001000123Z,1,198.51.100.2,192.0.2.1,6,443,51514,,,,S.,0,0,2,,,,,,,", lines[2]);
         // ICMP echo request: identifier; ICMP error: the quoted header.
@@ -50,6 +50,10 @@ public class DecodeWriterTests
         Assert.Equal("14,2026-01-01T10:00:00.013001599Z,1,2001:db8::1,2001:db8:1::10,6,50000,22,,,,S,,,,,,,,,,", lines[14]);
         Assert.Equal("17,2026-01-01T10:00:00.016001968Z,1,2001:db8::1,2001:db8:1::10,17,,,,,,,24,0,2882400001,,,,,,,", lines[17]);
         Assert.Equal("21,2026-01-01T10:00:00.020002460Z,1,::ffff:192.0.2.1,2001:db8::1:0:0:1,59,,,,,,,,,,,,,,,,", lines[21]);
+        // MPLS: IPv4 under two labels in VLAN 100; IPv6 in an Ethernet pseudowire; a G-ACh packet.
+        Assert.Equal("32,2026-01-01T10:00:00.031003813Z,1,192.0.2.1,198.51.100.2,6,51514,443,,,,S,0,0,1,,,,,,100,", lines[32]);
+        Assert.Equal("33,2026-01-01T10:00:00.032003936Z,1,2001:db8::1,2001:db8::2,6,50002,22,,,,S,,,,,,,,,,", lines[33]);
+        Assert.Equal("34,2026-01-01T10:00:00.033004059Z,1,,,,,,,,,,,,,,,,,,,not-ip: mpls", lines[34]);
     }
 
     [Fact]
@@ -65,7 +69,7 @@ public class DecodeWriterTests
     public void Jsonl_has_every_key_in_order_with_nulls()
     {
         var lines = WriteEdgeCases(DecodeFormat.Jsonl);
-        Assert.Equal(31, lines.Length);
+        Assert.Equal(34, lines.Length);
         foreach (var line in lines)
         {
             using var doc = JsonDocument.Parse(line);

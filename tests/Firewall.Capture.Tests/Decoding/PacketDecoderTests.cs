@@ -232,6 +232,117 @@ public class PacketDecoderTests
         Assert.Equal(443, info.DstPort);
     }
 
+    // ---------- MPLS ----------
+
+    private static byte[] Labels(params uint[] labels) => MplsLabels(labels);
+
+    [Theory]
+    [InlineData(0x8847, 1)]
+    [InlineData(0x8847, 2)]
+    [InlineData(0x8847, 3)]
+    [InlineData(0x8847, PacketDecoder.MaxMplsLabels)]
+    [InlineData(0x8848, 1)]                             // multicast MPLS
+    public void Mpls_carries_ip_by_the_first_nibble_after_the_bottom_label(int etherType, int depth)
+    {
+        var labels = Labels(Enumerable.Range(16, depth).Select(l => (uint)l).ToArray());
+        var v4 = Decode(Ethernet((ushort)etherType, [.. labels, .. TcpSyn]));
+        Assert.Equal(DecodeError.None, v4.Error);
+        Assert.Equal((4, 443), (v4.IpVersion, (int)v4.DstPort));
+        var v6 = Decode(Ethernet((ushort)etherType, [.. labels, .. Ipv6("2001:db8::1", "2001:db8::2", 17, Udp(1, 53, [1]))]));
+        Assert.Equal(DecodeError.None, v6.Error);
+        Assert.Equal((6, 53), (v6.IpVersion, (int)v6.DstPort));
+        Assert.Equal(NotIpKind.None, v6.NotIp);
+    }
+
+    [Fact]
+    public void Explicit_null_labels_decode_by_the_nibble_too()
+    {
+        // Label 0 is IPv4 explicit null, 2 IPv6 explicit null (RFC 3032 section 2.1): the nibble still decides.
+        Assert.Equal(4, Decode(Ethernet(0x8847, [.. Labels(0), .. TcpSyn])).IpVersion);
+        Assert.Equal(6, Decode(Ethernet(0x8847, [.. Labels(2), .. Ipv6("::1", "::2", 17, Udp(1, 2, []))])).IpVersion);
+    }
+
+    [Fact]
+    public void Mpls_under_vlan_tags()
+    {
+        var info = Decode(Ethernet(0x8847, [.. Labels(16001, 24001), .. TcpSyn], 200, 100));
+        Assert.Equal(DecodeError.None, info.Error);
+        Assert.Equal(200, info.Vlan);
+        Assert.Equal(443, info.DstPort);
+    }
+
+    [Fact]
+    public void Ethernet_pseudowire_after_a_zero_control_word()
+    {
+        var inner = Ethernet(0x0800, TcpSyn);
+        var info = Decode(Ethernet(0x8847, [.. Labels(16001, 30001), .. ControlWord, .. inner]));
+        Assert.Equal(DecodeError.None, info.Error);
+        Assert.Equal((4, 443), (info.IpVersion, (int)info.DstPort));
+        Assert.False(info.Has(PacketFlags.Vlan));
+        // The control word's flags, length and sequence number are not looked at: only its first nibble.
+        var sequenced = Decode(Ethernet(0x8847, [.. Labels(30001), 0x00, 0x00, 0x12, 0x34, .. inner]));
+        Assert.Equal(443, sequenced.DstPort);
+        // Wire lengths shrink through the layers: Ethernet padding after the inner IP packet is no payload.
+        var padded = Decode(Ethernet(0x8847, [.. Labels(30001), .. ControlWord, .. inner, .. new byte[10]]));
+        Assert.Equal(0, padded.PayloadLength);
+        Assert.Equal(TcpSyn.Length, padded.IpLength);
+    }
+
+    [Fact]
+    public void Pseudowire_frames_keep_the_outer_vlan_else_show_the_inner_one()
+    {
+        var innerTagged = Ethernet(0x0800, TcpSyn, 300);
+        Assert.Equal(300, Decode(Ethernet(0x8847, [.. Labels(30001), .. ControlWord, .. innerTagged])).Vlan);
+        Assert.Equal(100, Decode(Ethernet(0x8847, [.. Labels(30001), .. ControlWord, .. innerTagged], 100)).Vlan);
+    }
+
+    [Fact]
+    public void Pseudowire_inner_arp_is_not_ip_arp()
+    {
+        var info = Decode(Ethernet(0x8847, [.. Labels(30001), .. ControlWord, .. Ethernet(0x0806, new byte[28])]));
+        Assert.Equal(DecodeError.None, info.Error);
+        Assert.Equal((NotIpKind.Arp, 0x0806u), (info.NotIp, info.NotIpType));
+    }
+
+    [Theory]
+    [InlineData(new byte[] { 0x10, 0x00, 0x00, 0x07, 0x20, 0xc0, 3, 24 })]   // G-ACh (RFC 5586): associated channel header
+    [InlineData(new byte[] { 0x30, 1, 2, 3, 4, 5, 6, 7 })]
+    [InlineData(new byte[] { 0xf0, 1, 2, 3, 4, 5, 6, 7 })]
+    [InlineData(new byte[] { 0x00, 0x00, 0x00, 0x00, 1, 2 })]                 // a control word, then too little for Ethernet
+    [InlineData(new byte[0])]                                                 // nothing after the bottom label
+    public void Other_mpls_payloads_are_not_ip_mpls(byte[] payload)
+    {
+        foreach (var type in new ushort[] { 0x8847, 0x8848 })
+        {
+            var info = Decode(Ethernet(type, [.. Labels(16001, 13), .. payload]));
+            Assert.Equal(DecodeError.None, info.Error);
+            Assert.Equal((NotIpKind.Mpls, (uint)type), (info.NotIp, info.NotIpType));
+            Assert.Equal(0, info.IpVersion);
+        }
+    }
+
+    [Fact]
+    public void Too_many_mpls_labels()
+    {
+        var labels = Labels(Enumerable.Range(16, PacketDecoder.MaxMplsLabels + 1).Select(l => (uint)l).ToArray());
+        Assert.Equal(DecodeError.TooManyMplsLabels, Decode(Ethernet(0x8847, [.. labels, .. TcpSyn])).Error);
+    }
+
+    [Fact]
+    public void Cut_mpls_headers_are_truncated_link_headers()
+    {
+        var frame = Ethernet(0x8847, [.. Labels(16001, 30001), .. ControlWord, .. Ethernet(0x0800, TcpSyn)]);
+        // Inside the stack, between the labels, inside the control word or the inner Ethernet header: cut by the snap length.
+        foreach (var cut in new[] { 15, 18, 20, 23, 25, 30, 39 })
+        {
+            Assert.Equal(DecodeError.TruncatedLinkHeader, Decode(frame[..cut], originalLength: frame.Length).Error);
+        }
+        // A stack that the frame ends inside (no bottom-of-stack bit) is cut short too.
+        Assert.Equal(DecodeError.TruncatedLinkHeader, Decode(Ethernet(0x8847, [0, 0x3e, 0x80, 64, 0, 0x3e, 0x80, 64])).Error);
+        // The inner IP header cut: as for plain Ethernet.
+        Assert.Equal(DecodeError.TruncatedIpHeader, Decode(frame[..50], originalLength: frame.Length).Error);
+    }
+
     [Fact]
     public void Too_many_vlan_tags()
     {
@@ -543,6 +654,7 @@ public class PacketDecoderTests
             Decode(Ipv4("1.1.1.1", "2.2.2.2", 6, [1, 2, 3]), LinkTypes.Ipv4).Error,
             Decode(Ipv4("1.1.1.1", "2.2.2.2", 6, Tcp(1, 2, 2, dataOffsetWords: 2)), LinkTypes.Ipv4).Error,
             Decode(Mirrored([1, 2]), options: Vxlan).Error,
+            Decode(Ethernet(0x8847, [.. Labels(Enumerable.Range(16, 40).Select(l => (uint)l).ToArray()), .. TcpSyn])).Error,
         };
         Assert.Equal(DecodeErrorText.All.ToHashSet(), produced);
     }

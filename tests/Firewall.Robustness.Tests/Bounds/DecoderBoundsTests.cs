@@ -10,8 +10,9 @@ using Xunit.Abstractions;
 namespace Firewall.Robustness.Tests.Bounds;
 
 /// <summary>
-/// Header chains of absurd depth inside a maximum-size frame: 65 000 VLAN tags, 32 000 IPv6 extension
-/// headers. The decoder gives up at <see cref="PacketDecoder.MaxVlanTags"/> / <see cref="PacketDecoder.MaxExtensionHeaders"/>
+/// Header chains of absurd depth inside a maximum-size frame: 65 000 VLAN tags, 65 000 MPLS labels, pseudowires
+/// nested 10 000 deep, 32 000 IPv6 extension headers. The decoder gives up at <see cref="PacketDecoder.MaxVlanTags"/>
+/// / <see cref="PacketDecoder.MaxMplsLabels"/> / <see cref="PacketDecoder.MaxExtensionHeaders"/>
 /// with a named reason, allocates nothing, and the frame is counted as undecodable; the CLI reports it.
 /// </summary>
 public sealed class DecoderBoundsTests(ITestOutputHelper output)
@@ -30,6 +31,34 @@ public sealed class DecoderBoundsTests(ITestOutputHelper output)
             return frame;
         }
         AssertUndecodable(Stack(65_000), Stack(PacketDecoder.MaxVlanTags + 1), DecodeError.TooManyVlanTags, "too-many-vlan-tags", "VLAN stack of 65000 tags");
+    }
+
+    [Fact]
+    public void A_stack_of_65000_mpls_labels_is_too_many_mpls_labels()
+    {
+        var frame = new byte[14 + 4 * 65_000 + 40];
+        BinaryPrimitives.WriteUInt16BigEndian(frame.AsSpan(12), 0x8847);
+        for (var i = 0; i < 65_000; i++)
+        {
+            BinaryPrimitives.WriteUInt32BigEndian(frame.AsSpan(14 + 4 * i), (uint)(16 + i % 1000) << 12 | 64); // bottom-of-stack bit clear
+        }
+        AssertUndecodable(frame, DecodeError.TooManyMplsLabels, "too-many-mpls-labels", "MPLS stack of 65000 labels");
+    }
+
+    [Fact]
+    public void Pseudowires_nested_10000_deep_are_too_many_mpls_labels()
+    {
+        // Each level: a bottom label, a control word, an Ethernet header whose type is MPLS again.
+        const int levels = 10_000;
+        var frame = new byte[14 + 22 * levels + 40];
+        BinaryPrimitives.WriteUInt16BigEndian(frame.AsSpan(12), 0x8847);
+        for (var i = 0; i < levels; i++)
+        {
+            var at = 14 + 22 * i;
+            BinaryPrimitives.WriteUInt32BigEndian(frame.AsSpan(at), 100u << 12 | 0x100 | 64);
+            BinaryPrimitives.WriteUInt16BigEndian(frame.AsSpan(at + 4 + 4 + 12), 0x8847);
+        }
+        AssertUndecodable(frame, DecodeError.TooManyMplsLabels, "too-many-mpls-labels", "pseudowires nested 10000 deep");
     }
 
     [Fact]
