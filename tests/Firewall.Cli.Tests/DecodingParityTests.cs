@@ -44,6 +44,20 @@ public sealed class DecodingParityTests
         Assert.DoesNotContain("not IP", text.Out.Split('\n').Where(l => l.Contains("skip skip")));
     }
 
+    [Theory]
+    [InlineData("tests/captures/modified.pcap")]
+    [InlineData("tests/captures/modified-be.pcap")]
+    public void Modified_pcap_reads_like_the_capture_it_was_made_from(string capture)
+    {
+        var source = CliRunner.Run(["decode", Repo.PathOf("tests/captures/lo-tcp-udp-icmp.pcap")]);
+        var modified = CliRunner.Run(["decode", Repo.PathOf(capture)]);
+        Assert.Equal((0, ""), (modified.ExitCode, modified.Error));
+        Assert.Equal(source.Out, modified.Out);
+
+        string Summary(string path) => CliRunner.Run(["check", Repo.PathOf(path), "--ruleset", Ruleset]).Out.Replace(Repo.PathOf(path), "CAPTURE");
+        Assert.Equal(Summary("tests/captures/lo-tcp-udp-icmp.pcap"), Summary(capture));
+    }
+
     [Fact]
     public void Mpls_frames_decode_to_what_their_label_stack_carries()
     {

@@ -202,7 +202,7 @@ public sealed partial class CaptureReader : IDisposable
     private static bool IsPcapMagic(ReadOnlySpan<byte> head)
     {
         var le = BinaryPrimitives.ReadUInt32LittleEndian(head);
-        return le is PcapMagicMicro or PcapMagicNano
-            || BinaryPrimitives.ReverseEndianness(le) is PcapMagicMicro or PcapMagicNano;
+        return le is PcapMagicMicro or PcapMagicNano or PcapMagicModified
+            || BinaryPrimitives.ReverseEndianness(le) is PcapMagicMicro or PcapMagicNano or PcapMagicModified;
     }
 }

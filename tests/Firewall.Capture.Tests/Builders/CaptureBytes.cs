@@ -25,10 +25,10 @@ internal sealed class CaptureBytes
 
     // ---- classic pcap ----
 
-    public static CaptureBytes Pcap(bool bigEndian = false, bool nanoseconds = false, uint linkType = 1, uint snapLength = 262144)
+    public static CaptureBytes Pcap(bool bigEndian = false, bool nanoseconds = false, uint linkType = 1, uint snapLength = 262144, uint? magic = null)
     {
         var c = new CaptureBytes { _bigEndian = bigEndian };
-        c.U32(nanoseconds ? 0xa1b23c4du : 0xa1b2c3d4u);
+        c.U32(magic ?? (nanoseconds ? 0xa1b23c4du : 0xa1b2c3d4u));
         c.U16(2);
         c.U16(4);
         c.U32(0);
@@ -44,6 +44,25 @@ internal sealed class CaptureBytes
         U32(fraction);
         U32(capturedLength ?? (uint)data.Length);
         U32(originalLength ?? (uint)data.Length);
+        _bytes.AddRange(data);
+        return this;
+    }
+
+    /// <summary>The "modified" pcap of Kuznetsov's patched libpcap: magic a1b2cd34, microseconds.</summary>
+    public static CaptureBytes ModifiedPcap(bool bigEndian = false, uint linkType = 1) => Pcap(bigEndian, linkType: linkType, magic: 0xa1b2cd34);
+
+    /// <summary>A modified-pcap record: the standard 16 header bytes, then interface index, protocol, packet type and a pad byte.</summary>
+    public CaptureBytes ModifiedRecord(uint seconds, uint microseconds, byte[] data, uint? originalLength = null,
+        uint interfaceIndex = 2, ushort protocol = 0x0800, byte packetType = 4)
+    {
+        U32(seconds);
+        U32(microseconds);
+        U32((uint)data.Length);
+        U32(originalLength ?? (uint)data.Length);
+        U32(interfaceIndex);
+        U16(protocol);
+        _bytes.Add(packetType);
+        _bytes.Add(0);
         _bytes.AddRange(data);
         return this;
     }

@@ -12,6 +12,16 @@ public class NotACaptureTests
         Assert.Equal("data.txt: not a capture file: starts with 23 21 2f 62 ('#!/b'); expected a pcap, pcapng or gzip magic", e.Message);
     }
 
+    [Theory]
+    [InlineData(0xa1b234cdu, "cd 34 b2 a1")]   // reserved for another modified format; libpcap rejects it too
+    [InlineData(0xa12b3c4du, "4d 3c 2b a1")]   // Navtel; libpcap rejects it too
+    public void Other_reserved_pcap_magics_are_not_captures(uint magic, string bytes)
+    {
+        var capture = CaptureBytes.Pcap(magic: magic).Record(0, 0, PacketBytes.SampleFrame()).ToArray();
+        var e = Assert.Throws<CaptureFormatException>(() => Read.All(capture, "x.pcap"));
+        Assert.Contains($"starts with {bytes}", e.Message);
+    }
+
     [Fact]
     public void Empty_file()
     {

@@ -28,6 +28,54 @@ public class PcapReadingTests
         Assert.Equal(new Rec(2, 1_767_261_601L * 1_000_000_000 + 999_999 * scale, 1, 1500, frame2), records[1], RecComparer.Instance);
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Modified_pcap_reads_in_both_byte_orders(bool bigEndian)
+    {
+        var frame1 = PacketBytes.SampleFrame(1);
+        var frame2 = PacketBytes.SampleFrame(2);
+        var bytes = CaptureBytes.ModifiedPcap(bigEndian)
+            .ModifiedRecord(1_767_261_600, 123_456, frame1)
+            .ModifiedRecord(1_767_261_601, 999_999, frame2, originalLength: 1500, interfaceIndex: 0xffff_ffff, protocol: 0xffff, packetType: 0xff)
+            .ToArray();
+
+        using var reader = CaptureReader.Open(new MemoryStream(bytes), "kuznetsov.pcap");
+        var (records, warnings) = Read.All(reader);
+
+        Assert.Equal(CaptureFormat.Pcap, reader.Format);
+        Assert.True(reader.IsModifiedPcap);
+        Assert.Empty(warnings);
+        Assert.Equal(2, records.Count);
+        Assert.Equal(new Rec(1, 1_767_261_600L * 1_000_000_000 + 123_456_000, 1, frame1.Length, frame1), records[0], RecComparer.Instance);
+        Assert.Equal(new Rec(2, 1_767_261_601L * 1_000_000_000 + 999_999_000, 1, 1500, frame2), records[1], RecComparer.Instance);
+    }
+
+    [Fact]
+    public void Modified_pcap_cut_inside_the_longer_record_header_is_a_warning()
+    {
+        var bytes = CaptureBytes.ModifiedPcap().ModifiedRecord(1, 2, PacketBytes.SampleFrame(1)).ModifiedRecord(3, 4, PacketBytes.SampleFrame(2)).ToArray();
+        var cut = bytes.Length - PacketBytes.SampleFrame(2).Length - 4; // 20 of the second record's 24 header bytes
+        var (records, warnings) = Read.All(bytes[..cut]);
+        Assert.Single(records);
+        var warning = Assert.Single(warnings);
+        Assert.Contains("the input ends inside a record header: 24 bytes expected, 20 present", warning.Message);
+    }
+
+    [Theory]
+    [InlineData("modified.pcap")]
+    [InlineData("modified-be.pcap")]
+    public void Committed_modified_pcaps_hold_the_records_of_their_source(string name)
+    {
+        // craft-captures.sh made them from lo-tcp-udp-icmp.pcap with editcap -F modpcap (and pcaptool pcap-be).
+        var (expected, _) = Read.All(File.ReadAllBytes(Path.Combine(RepoPaths.Root, "tests/captures/lo-tcp-udp-icmp.pcap")));
+        using var reader = CaptureReader.Open(Path.Combine(RepoPaths.Root, "tests/captures", name));
+        var (records, warnings) = Read.All(reader);
+        Assert.True(reader.IsModifiedPcap);
+        Assert.Empty(warnings);
+        Assert.Equal(expected, records, RecComparer.Instance);
+    }
+
     [Fact]
     public void Seconds_are_unsigned_so_times_after_2038_read_correctly()
     {
