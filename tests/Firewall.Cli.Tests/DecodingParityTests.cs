@@ -58,6 +58,26 @@ public sealed class DecodingParityTests
         Assert.Equal(Summary("tests/captures/lo-tcp-udp-icmp.pcap"), Summary(capture));
     }
 
+    [Theory]
+    [InlineData("tests/captures/null-ethertype.pcap")]
+    [InlineData("tests/captures/null-ethertype-be.pcap")]
+    public void Null_with_ethertypes_decodes_like_null_with_families(string capture)
+    {
+        // The same packets as null.pcap (AF_INET 2, AF_INET6 30 in the header), but EtherTypes in the header.
+        var families = CliRunner.Run(["decode", Repo.PathOf("tests/captures/null.pcap")]);
+        var ethertypes = CliRunner.Run(["decode", Repo.PathOf(capture)]);
+        Assert.Equal((0, ""), (ethertypes.ExitCode, ethertypes.Error));
+        Assert.Equal(families.Out, ethertypes.Out);
+    }
+
+    [Fact]
+    public void Loop_with_ethertypes_is_not_ip()
+    {
+        var rows = DecodeRows("tests/captures/loop-ethertype.pcap");
+        Assert.Equal(["not-ip: family 2048", "not-ip: family 34525"], rows.Select(r => Text(r, "error")).Distinct().Order());
+        Assert.All(CheckPackets("tests/captures/loop-ethertype.pcap", out _), p => Assert.StartsWith("not-ip: family ", Text(p, "reason")));
+    }
+
     [Fact]
     public void Mpls_frames_decode_to_what_their_label_stack_carries()
     {

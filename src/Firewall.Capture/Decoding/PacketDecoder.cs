@@ -102,28 +102,19 @@ public static class PacketDecoder
                 {
                     return DecodeError.TruncatedLinkHeader;
                 }
-                uint family;
+                var payload = frame[NullHeaderLength..];
+                var payloadWire = wire - NullHeaderLength;
                 if (linkType == LinkTypes.Loop)
                 {
-                    family = BinaryPrimitives.ReadUInt32BigEndian(frame);
+                    // LOOP: the family in network byte order, and nothing but a family (Wireshark's dissect_loop).
+                    return DecodeFamily(BinaryPrimitives.ReadUInt32BigEndian(frame), payload, payloadWire, decapsulate, ref info);
                 }
-                else
-                {
-                    // NULL stores the family in the capturing host's byte order; families are small numbers, so
-                    // a value with high bits set was written by a host of the other byte order (as Wireshark infers).
-                    family = BinaryPrimitives.ReadUInt32LittleEndian(frame);
-                    if ((family & 0xffff0000) != 0)
-                    {
-                        family = BinaryPrimitives.ReverseEndianness(family);
-                    }
-                }
-                // AF_INET is 2 everywhere; AF_INET6 is 24 (NetBSD, OpenBSD), 28 (FreeBSD, DragonFly), 30 (macOS).
-                return family switch
-                {
-                    2 => DecodeIp(frame[NullHeaderLength..], wire - NullHeaderLength, 4, decapsulate, ref info),
-                    24 or 28 or 30 => DecodeIp(frame[NullHeaderLength..], wire - NullHeaderLength, 6, decapsulate, ref info),
-                    _ => NotIp(NotIpKind.Family, family, ref info),
-                };
+                var value = NullHeaderValue(frame);
+                // NULL: a value above 802.3's largest length is an EtherType, which some capture tools write
+                // where the family goes; Wireshark's null dissector reads it so (packet-null.c), in either byte order.
+                return value > EtherTypes.MaxLength
+                    ? DecodeEtherType((ushort)value, payload, payloadWire, decapsulate, ref info)
+                    : DecodeFamily(value, payload, payloadWire, decapsulate, ref info);
             }
             case LinkTypes.Raw or LinkTypes.RawBsd12 or LinkTypes.RawBsd14:
                 return DecodeIp(frame, wire, 0, decapsulate, ref info);
@@ -147,6 +138,35 @@ public static class PacketDecoder
                 return DecodeError.UnsupportedLinkType;
         }
     }
+
+    /// <summary>
+    /// The 4-byte NULL header's value as Wireshark's null dissector (packet-null.c) reads it on a little-endian
+    /// host. The header is in the capturing host's byte order, and families and EtherTypes fit in 16 bits, so
+    /// high bits set mean the other byte order; IRIX and UNICOS/mp snoop write a 16-bit big-endian family
+    /// followed by two zero bytes instead, told apart by a small value in the second byte.
+    /// </summary>
+    private static uint NullHeaderValue(ReadOnlySpan<byte> header)
+    {
+        var value = BinaryPrimitives.ReadUInt32LittleEndian(header);
+        if ((value & 0xffff0000) != 0)
+        {
+            return (value & 0xff000000) == 0 && (value & 0x00ff0000) < 0x00060000
+                ? value >> 16
+                : BinaryPrimitives.ReverseEndianness(value);
+        }
+        return (value & 0xff) == 0 && (value & 0xff00) < 0x0600
+            ? BinaryPrimitives.ReverseEndianness((ushort)value)
+            : value;
+    }
+
+    /// <summary>A BSD address family (NULL, LOOP): AF_INET is 2 everywhere; AF_INET6 is 24 (NetBSD, OpenBSD), 28 (FreeBSD, DragonFly), 30 (macOS).</summary>
+    private static DecodeError DecodeFamily(uint family, ReadOnlySpan<byte> payload, int wire, bool decapsulate, ref PacketInfo info) =>
+        family switch
+        {
+            2 => DecodeIp(payload, wire, 4, decapsulate, ref info),
+            24 or 28 or 30 => DecodeIp(payload, wire, 6, decapsulate, ref info),
+            _ => NotIp(NotIpKind.Family, family, ref info),
+        };
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static DecodeError DecodeEthernet(ReadOnlySpan<byte> frame, int wire, bool decapsulate, ref PacketInfo info) =>

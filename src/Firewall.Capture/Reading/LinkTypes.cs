@@ -5,7 +5,7 @@ namespace Firewall.Capture.Reading;
 /// </summary>
 public static class LinkTypes
 {
-    /// <summary>BSD loopback: a 4-byte address family in the capturing host's byte order.</summary>
+    /// <summary>BSD loopback: a 4-byte address family (or, from some tools, an EtherType) in the capturing host's byte order.</summary>
     public const ushort Null = 0;
 
     public const ushort Ethernet = 1;

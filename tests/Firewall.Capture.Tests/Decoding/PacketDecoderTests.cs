@@ -148,6 +148,48 @@ public class PacketDecoderTests
         Assert.Equal(0x4242, be.IcmpId);
     }
 
+    [Theory]
+    [InlineData(new byte[] { 0x00, 0x08, 0x00, 0x00 }, 4)]   // EtherType 0x0800 from a little-endian host
+    [InlineData(new byte[] { 0x00, 0x00, 0x08, 0x00 }, 4)]   // ... from a big-endian host
+    [InlineData(new byte[] { 0xdd, 0x86, 0x00, 0x00 }, 6)]   // 0x86dd, little-endian
+    [InlineData(new byte[] { 0x00, 0x00, 0x86, 0xdd }, 6)]   // 0x86dd, big-endian
+    public void Null_with_an_ethertype_for_a_family(byte[] header, int version)
+    {
+        var ip = version == 4 ? TcpSyn : Ipv6("2001:db8::1", "2001:db8::2", 6, Tcp(1, 443, TcpFlag.Syn));
+        var info = Decode([.. header, .. ip], LinkTypes.Null);
+        Assert.Equal(DecodeError.None, info.Error);
+        Assert.Equal((version, 443), (info.IpVersion, (int)info.DstPort));
+    }
+
+    [Fact]
+    public void Null_with_other_ethertypes_reads_them_as_ethernet_would()
+    {
+        var arp = Decode([0x06, 0x08, 0, 0, .. new byte[28]], LinkTypes.Null);
+        Assert.Equal((DecodeError.None, NotIpKind.Arp, 0x0806u), (arp.Error, arp.NotIp, arp.NotIpType));
+        var lldp = Decode([0, 0, 0x88, 0xcc, .. new byte[28]], LinkTypes.Null);
+        Assert.Equal((NotIpKind.EtherType, 0x88ccu), (lldp.NotIp, lldp.NotIpType));
+        var mpls = Decode([0x47, 0x88, 0, 0, .. MplsLabels(16001), .. TcpSyn], LinkTypes.Null);
+        Assert.Equal(443, mpls.DstPort);
+        // The EtherType names the version, as on Ethernet: IPv6 behind 0x0800 is a bad version.
+        Assert.Equal(DecodeError.BadIpVersion, Decode([0x00, 0x08, 0, 0, .. Ipv6("::1", "::2", 17, Udp(1, 2, []))], LinkTypes.Null).Error);
+    }
+
+    [Theory]
+    [InlineData(new byte[] { 0x00, 0x02, 0x00, 0x00 })]      // IRIX / UNICOS/mp snoop: 16-bit big-endian AF_INET, then 2 zero bytes
+    [InlineData(new byte[] { 0x00, 0x00, 0x02, 0x00 })]      // the same as Wireshark reads it from the other byte order
+    public void Null_with_a_16_bit_family(byte[] header)
+    {
+        Assert.Equal(443, Decode([.. header, .. TcpSyn], LinkTypes.Null).DstPort);
+    }
+
+    [Fact]
+    public void Loop_takes_no_ethertype_for_a_family()
+    {
+        // Wireshark's LOOP dissector reads only address families: 0x0800 is family 2048, no IP.
+        var info = Decode([0, 0, 0x08, 0x00, .. TcpSyn], LinkTypes.Loop);
+        Assert.Equal((DecodeError.None, NotIpKind.Family, 2048u), (info.Error, info.NotIp, info.NotIpType));
+    }
+
     [Fact]
     public void Null_other_family_is_not_ip()
     {

@@ -242,7 +242,8 @@ public class TsharkCrossCheckTests(ITestOutputHelper output)
         var last = Array.FindLastIndex(tokens, t => t is "eth" or "vlan" or "sll");
         var field = last < 0 ? null : tokens[last] switch { "eth" => "eth.type", "vlan" => "vlan.etype", _ => "sll.etype" };
         var occurrences = field is null ? 0 : row.Count(field);
-        var type = occurrences == 0 ? null : row.Get(field!, occurrences - 1);
+        // NULL with an EtherType where the family goes: tshark's null.type.
+        var type = occurrences == 0 ? row.Get("null.type", 0) : row.Get(field!, occurrences - 1);
         return type is null ? "not-ip: ethertype ?" : $"not-ip: ethertype {type}";
     }
 
