@@ -26,7 +26,7 @@ public sealed class PacketReader(CaptureReader capture, DecoderOptions options) 
             return false;
         }
         PacketDecoder.Decode(record, Options, ref info);
-        Counts.Count(info.Error, info.LinkType);
+        Counts.Count(in info);
         return true;
     }
 
@@ -34,8 +34,9 @@ public sealed class PacketReader(CaptureReader capture, DecoderOptions options) 
 }
 
 /// <summary>
-/// Frames read and, per <see cref="DecodeError"/>, frames that could not be decoded; and the link types
-/// that made frames undecodable, so that a run that decoded nothing can say which link type it met.
+/// Frames read; per <see cref="DecodeError"/>, frames that could not be decoded; the link types that made
+/// frames undecodable, so that a run that decoded nothing can say which link type it met; and the frames
+/// the decoder read in spite of something wrong with them, which it reports as warnings.
 /// </summary>
 public sealed class DecodeCounts
 {
@@ -46,6 +47,10 @@ public sealed class DecodeCounts
     private readonly ushort[] _unsupported = new ushort[MaxUnsupportedLinkTypes];
     private int _unsupportedCount;
 
+    // Per IP version found (4, 6): frames of a raw-IP link type naming the other version, and the first one.
+    private readonly long[] _versionMismatches = new long[7];
+    private readonly long[] _firstVersionMismatch = new long[7];
+
     public long Frames { get; private set; }
 
     public long Undecodable => Frames - _byError[(int)DecodeError.None];
@@ -54,6 +59,9 @@ public sealed class DecodeCounts
 
     /// <summary>The link types of frames counted as <see cref="DecodeError.UnsupportedLinkType"/>, in order of first sight.</summary>
     public IReadOnlyList<ushort> UnsupportedLinkTypes => _unsupported[.._unsupportedCount];
+
+    /// <summary>Frames with <see cref="PacketFlags.IpVersionMismatch"/>: IPv6 on LINKTYPE_IPV4 and IPv4 on LINKTYPE_IPV6.</summary>
+    public long IpVersionMismatches => _versionMismatches[4] + _versionMismatches[6];
 
     public void Count(DecodeError error, ushort linkType = 0)
     {
@@ -77,6 +85,34 @@ public sealed class DecodeCounts
         if (_unsupportedCount < _unsupported.Length)
         {
             _unsupported[_unsupportedCount++] = linkType;
+        }
+    }
+
+    public void Count(in PacketInfo info)
+    {
+        Count(info.Error, info.LinkType);
+        if (info.Has(PacketFlags.IpVersionMismatch))
+        {
+            // Counted whether or not the rest of the frame decoded: the link type is what was wrong.
+            var version = info.LinkType == LinkTypes.Ipv4 ? 6 : 4;
+            if (_versionMismatches[version]++ == 0)
+            {
+                _firstVersionMismatch[version] = info.Frame;
+            }
+        }
+    }
+
+    /// <summary>What the decoder read in spite of the capture, in words, for the CLI's warnings (after the reader's).</summary>
+    public IEnumerable<string> Warnings()
+    {
+        foreach (var (version, linkType) in new[] { (6, "IPV4 (228)"), (4, "IPV6 (229)") })
+        {
+            var n = _versionMismatches[version];
+            if (n > 0)
+            {
+                yield return $"frame {_firstVersionMismatch[version]}: {n} frame{(n == 1 ? "" : "s")} of link type {linkType} "
+                    + $"hold{(n == 1 ? "s" : "")} IPv{version}; decoded by the IP version nibble, as tcpdump does";
+            }
         }
     }
 }

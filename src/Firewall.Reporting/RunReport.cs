@@ -21,7 +21,10 @@ public sealed record RunInput
     /// <summary>VXLAN frames were unwrapped (<c>--decap vxlan</c>).</summary>
     public bool DecapsulateVxlan { get; init; }
 
-    /// <summary>Damage the capture reader found (a truncated end, corrupt lengths), in the reader's words.</summary>
+    /// <summary>
+    /// Damage the capture reader found (a truncated end, corrupt lengths), in the reader's words, then what
+    /// the decoder read in spite of the capture (IPv6 on a LINKTYPE_IPV4 interface, ...).
+    /// </summary>
     public IReadOnlyList<string> CaptureWarnings { get; init; } = [];
 
     /// <summary>The LINKTYPE numbers of frames that were undecodable because the decoder does not read that link type.</summary>

@@ -78,6 +78,32 @@ public sealed class DecodingParityTests
         Assert.All(CheckPackets("tests/captures/loop-ethertype.pcap", out _), p => Assert.StartsWith("not-ip: family ", Text(p, "reason")));
     }
 
+    [Theory]
+    [InlineData("tests/captures/rawip4-mixed.pcap", 228, "IPV4 (228) hold IPv6")]
+    [InlineData("tests/captures/rawip6-mixed.pcap", 229, "IPV6 (229) hold IPv4")]
+    public void Raw_ip_link_types_holding_the_other_version_decode_by_the_nibble_with_a_warning(string capture, int linkType, string warning)
+    {
+        // The same packets as rawip.pcap (LINKTYPE_RAW, IPv4 and IPv6 mixed), under a link type naming one version.
+        var raw = DecodeRows("tests/captures/rawip.pcap");
+        var mixed = CliRunner.Run(["decode", Repo.PathOf(capture), "--format", "jsonl"]);
+        Assert.Equal(0, mixed.ExitCode);
+        var rows = mixed.Out.TrimEnd('\n').Split('\n').Select(l => JsonDocument.Parse(l).RootElement).ToList();
+        Assert.Equal(raw.Count, rows.Count);
+        Assert.All(rows, r => Assert.Equal(linkType, r.GetProperty("linktype").GetInt32()));
+        Assert.Equal(raw.Select(r => (Text(r, "src"), Text(r, "dst"), Text(r, "proto"), Text(r, "sport"), Text(r, "error"))),
+            rows.Select(r => (Text(r, "src"), Text(r, "dst"), Text(r, "proto"), Text(r, "sport"), Text(r, "error"))));
+        var mismatched = rows.Count(r => Text(r, "src")!.Contains(':') == (linkType == 228));
+        Assert.Matches($"^firewall: warning: .*{System.Text.RegularExpressions.Regex.Escape(capture)}: frame \\d+: {mismatched} frames of link type {System.Text.RegularExpressions.Regex.Escape(warning)}; decoded by the IP version nibble, as tcpdump does\n$", mixed.Error);
+
+        var packets = CheckPackets(capture, out var check);
+        Assert.Equal(mismatched, packets.Count(p => p.GetProperty("notes").EnumerateArray().Any(n => n.GetString() == "ip-version-mismatch")));
+        Assert.Contains($"{mismatched} frames of link type {warning}", check.Error);
+        using var json = JsonDocument.Parse(CliRunner.Run(["check", Repo.PathOf(capture), "--ruleset", Ruleset, "--format", "json"]).Out);
+        var warnings = json.RootElement.GetProperty("summary").GetProperty("input").GetProperty("warnings").EnumerateArray().Select(w => w.GetString()).ToList();
+        Assert.Contains(warnings, w => w!.Contains($"{mismatched} frames of link type {warning}"));
+        Assert.Contains($"{mismatched} frames of link type {warning}", CliRunner.Run(["check", Repo.PathOf(capture), "--ruleset", Ruleset]).Out);
+    }
+
     [Fact]
     public void Mpls_frames_decode_to_what_their_label_stack_carries()
     {

@@ -118,10 +118,19 @@ public static class PacketDecoder
             }
             case LinkTypes.Raw or LinkTypes.RawBsd12 or LinkTypes.RawBsd14:
                 return DecodeIp(frame, wire, 0, decapsulate, ref info);
-            case LinkTypes.Ipv4:
-                return DecodeIp(frame, wire, 4, decapsulate, ref info);
-            case LinkTypes.Ipv6:
-                return DecodeIp(frame, wire, 6, decapsulate, ref info);
+            case LinkTypes.Ipv4 or LinkTypes.Ipv6:
+            {
+                // The link type names one version, but what the packet says wins: tcpdump decodes both link
+                // types by the version nibble, and Wireshark's IPv4 dissector hands a version-6 packet to
+                // IPv6 (its IPv6 dissector stops at version 4: "Bogus IPv6 version"). Flagged, and counted
+                // as a warning, since the capture's writer mislabelled it.
+                var named = linkType == LinkTypes.Ipv4 ? 4 : 6;
+                if (!frame.IsEmpty && (frame[0] >> 4) is var version && version == 10 - named)
+                {
+                    info.Flags |= PacketFlags.IpVersionMismatch;
+                }
+                return DecodeIp(frame, wire, 0, decapsulate, ref info);
+            }
             case LinkTypes.LinuxSll:
                 // packet type, ARPHRD type, address length, 8 address bytes, protocol (an EtherType for IP).
                 return frame.Length < LinuxSllHeaderLength

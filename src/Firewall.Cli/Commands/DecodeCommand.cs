@@ -66,7 +66,7 @@ internal static class DecodeCommand
             console.Error.WriteLine($"firewall: {capturePath}: reading stopped after frame {reader.Capture.FramesRead}: {ex.Message}");
             return ExitCodes.BadInput;
         }
-        foreach (var warning in reader.Capture.Warnings)
+        foreach (var warning in reader.Capture.Warnings.Select(w => w.ToString()).Concat(reader.Counts.Warnings()))
         {
             console.Error.WriteLine($"firewall: warning: {capturePath}: {warning}");
         }

@@ -78,7 +78,8 @@ internal static class CaptureRun
             CaptureCompressed = capture.IsCompressed,
             RulesetPath = rulesetPath,
             DecapsulateVxlan = reader.Options.DecapsulateVxlan,
-            CaptureWarnings = capture.Warnings.Select(w => w.ToString()).ToList(),
+            // The reader's damage, then what the decoder read in spite of the capture (mislabelled frames).
+            CaptureWarnings = capture.Warnings.Select(w => w.ToString()).Concat(reader.Counts.Warnings()).ToList(),
             UnsupportedLinkTypes = [.. reader.Counts.UnsupportedLinkTypes],
         };
     }

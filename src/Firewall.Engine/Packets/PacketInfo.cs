@@ -137,6 +137,12 @@ public enum PacketFlags : ushort
 
     /// <summary>The IPv4 don't-fragment bit.</summary>
     DontFragment = 1 << 11,
+
+    /// <summary>
+    /// A LINKTYPE_IPV4 frame held IPv6, or a LINKTYPE_IPV6 frame IPv4: decoded by its version nibble, as
+    /// tcpdump does (and Wireshark for LINKTYPE_IPV4), and counted as a warning.
+    /// </summary>
+    IpVersionMismatch = 1 << 12,
 }
 
 /// <summary>TCP header flag bits as they appear in the header's 13th byte.</summary>

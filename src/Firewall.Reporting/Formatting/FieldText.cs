@@ -106,10 +106,11 @@ public static class FieldText
         if (r.Has(PacketResultFlags.FragmentWithoutFirst)) destination[n++] = "fragment-without-first";
         if (p.Has(PacketFlags.Decapsulated)) destination[n++] = "decapsulated";
         if (p.Has(PacketFlags.Truncated)) destination[n++] = "truncated";
+        if (p.Has(PacketFlags.IpVersionMismatch)) destination[n++] = "ip-version-mismatch";
         return n;
     }
 
-    public const int MaxNotes = 7;
+    public const int MaxNotes = 8;
 
     public static readonly string[] TcpFlagText = Enumerable.Range(0, 256).Select(f => TcpFlag.Format((byte)f)).ToArray();
 }

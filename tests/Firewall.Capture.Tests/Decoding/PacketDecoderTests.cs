@@ -1,3 +1,4 @@
+using Firewall.Capture;
 using Firewall.Capture.Decoding;
 using Firewall.Capture.Reading;
 using Firewall.Capture.Tests.Builders;
@@ -221,14 +222,55 @@ public class PacketDecoderTests
     }
 
     [Fact]
-    public void Ipv4_and_ipv6_link_types_insist_on_their_version()
+    public void Ipv4_and_ipv6_link_types_decode_the_other_version_by_the_nibble_and_flag_it()
     {
         var v6 = Ipv6("::1", "::2", 17, Udp(1, 2, []));
-        Assert.Equal(DecodeError.None, Decode(TcpSyn, LinkTypes.Ipv4).Error);
-        Assert.Equal(DecodeError.BadIpVersion, Decode(v6, LinkTypes.Ipv4).Error);
-        Assert.Equal(DecodeError.None, Decode(v6, LinkTypes.Ipv6).Error);
-        Assert.Equal(DecodeError.BadIpVersion, Decode(TcpSyn, LinkTypes.Ipv6).Error);
+        var v4OnV4 = Decode(TcpSyn, LinkTypes.Ipv4);
+        Assert.Equal((DecodeError.None, 4), (v4OnV4.Error, (int)v4OnV4.IpVersion));
+        Assert.False(v4OnV4.Has(PacketFlags.IpVersionMismatch));
+        var v6OnV6 = Decode(v6, LinkTypes.Ipv6);
+        Assert.Equal((DecodeError.None, 6), (v6OnV6.Error, (int)v6OnV6.IpVersion));
+        Assert.False(v6OnV6.Has(PacketFlags.IpVersionMismatch));
+
+        var v6OnV4 = Decode(v6, LinkTypes.Ipv4);
+        Assert.Equal((DecodeError.None, 6, 2), (v6OnV4.Error, (int)v6OnV4.IpVersion, (int)v6OnV4.DstPort));
+        Assert.True(v6OnV4.Has(PacketFlags.IpVersionMismatch));
+        var v4OnV6 = Decode(TcpSyn, LinkTypes.Ipv6);
+        Assert.Equal((DecodeError.None, 4, 443), (v4OnV6.Error, (int)v4OnV6.IpVersion, (int)v4OnV6.DstPort));
+        Assert.True(v4OnV6.Has(PacketFlags.IpVersionMismatch));
+
+        // Neither version: still a bad version, and no mismatch flag.
+        var neither = Decode([0x50, .. new byte[30]], LinkTypes.Ipv4);
+        Assert.Equal(DecodeError.BadIpVersion, neither.Error);
+        Assert.False(neither.Has(PacketFlags.IpVersionMismatch));
+        // The other link layers keep insisting: an EtherType or NULL family names the version.
         Assert.Equal(DecodeError.BadIpVersion, Decode(Ethernet(0x0800, v6)).Error);
+        Assert.Equal(DecodeError.BadIpVersion, Decode([2, 0, 0, 0, .. v6], LinkTypes.Null).Error);
+    }
+
+    [Fact]
+    public void Version_mismatches_are_counted_as_warnings_per_version()
+    {
+        var counts = new DecodeCounts();
+        var v6 = Ipv6("::1", "::2", 17, Udp(1, 2, []));
+        var frames = new (byte[] Frame, ushort LinkType)[]
+        {
+            (TcpSyn, LinkTypes.Ipv4), (v6, LinkTypes.Ipv4), (v6, LinkTypes.Ipv4), (TcpSyn, LinkTypes.Ipv6), (v6[..20], LinkTypes.Ipv4),
+        };
+        foreach (var (frame, linkType) in frames)
+        {
+            var info = new PacketInfo { Frame = counts.Frames + 1 };
+            PacketDecoder.Decode(frame, linkType, default, ref info);
+            counts.Count(in info);
+        }
+        Assert.Equal(4, counts.IpVersionMismatches);
+        Assert.Equal(1, counts.Undecodable);   // the cut IPv6 header: undecodable, and still mislabelled
+        Assert.Equal(
+            [
+                "frame 2: 3 frames of link type IPV4 (228) hold IPv6; decoded by the IP version nibble, as tcpdump does",
+                "frame 4: 1 frame of link type IPV6 (229) holds IPv4; decoded by the IP version nibble, as tcpdump does",
+            ],
+            counts.Warnings());
     }
 
     [Fact]

@@ -28,7 +28,7 @@ public sealed class PacketLineTests
         Gen.Select(Gen.Int[0, 0xFFFF], Gen.Int[0, 0xFFFF], (a, b) => IpAddr.FromV6((ulong)a << 48, (ulong)b)));
 
     private static readonly Gen<PacketInfo> Packet =
-        Gen.Select(Gen.Long, Gen.OneOf(Gen.Long[0, 4_000_000_000L * 1_000_000_000L], Gen.Long), Gen.Int[0, 2], Address, Address, Gen.Byte, Gen.Int[0, 0x7FF])
+        Gen.Select(Gen.Long, Gen.OneOf(Gen.Long[0, 4_000_000_000L * 1_000_000_000L], Gen.Long), Gen.Int[0, 2], Address, Address, Gen.Byte, Gen.Int[0, 0x1FFF])
         .SelectMany(t => Gen.Select(Gen.UShort, Gen.UShort, Gen.Byte, Gen.Byte, Gen.Byte, Gen.Int[0, 70_000], Gen.Int[0, 12])
         .SelectMany(u => Gen.Select(Gen.Enum<NotIpKind>(), Gen.UInt)
         .Select(v =>
