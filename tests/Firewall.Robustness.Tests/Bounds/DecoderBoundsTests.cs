@@ -36,29 +36,36 @@ public sealed class DecoderBoundsTests(ITestOutputHelper output)
     [Fact]
     public void A_stack_of_65000_mpls_labels_is_too_many_mpls_labels()
     {
-        var frame = new byte[14 + 4 * 65_000 + 40];
-        BinaryPrimitives.WriteUInt16BigEndian(frame.AsSpan(12), 0x8847);
-        for (var i = 0; i < 65_000; i++)
+        static byte[] Stack(int labels)
         {
-            BinaryPrimitives.WriteUInt32BigEndian(frame.AsSpan(14 + 4 * i), (uint)(16 + i % 1000) << 12 | 64); // bottom-of-stack bit clear
+            var frame = new byte[14 + 4 * labels + 40];
+            BinaryPrimitives.WriteUInt16BigEndian(frame.AsSpan(12), 0x8847);
+            for (var i = 0; i < labels; i++)
+            {
+                BinaryPrimitives.WriteUInt32BigEndian(frame.AsSpan(14 + 4 * i), (uint)(16 + i % 1000) << 12 | 64); // bottom-of-stack bit clear
+            }
+            return frame;
         }
-        AssertUndecodable(frame, DecodeError.TooManyMplsLabels, "too-many-mpls-labels", "MPLS stack of 65000 labels");
+        AssertUndecodable(Stack(65_000), Stack(PacketDecoder.MaxMplsLabels + 1), DecodeError.TooManyMplsLabels, "too-many-mpls-labels", "MPLS stack of 65000 labels");
     }
 
     [Fact]
     public void Pseudowires_nested_10000_deep_are_too_many_mpls_labels()
     {
         // Each level: a bottom label, a control word, an Ethernet header whose type is MPLS again.
-        const int levels = 10_000;
-        var frame = new byte[14 + 22 * levels + 40];
-        BinaryPrimitives.WriteUInt16BigEndian(frame.AsSpan(12), 0x8847);
-        for (var i = 0; i < levels; i++)
+        static byte[] Nest(int levels)
         {
-            var at = 14 + 22 * i;
-            BinaryPrimitives.WriteUInt32BigEndian(frame.AsSpan(at), 100u << 12 | 0x100 | 64);
-            BinaryPrimitives.WriteUInt16BigEndian(frame.AsSpan(at + 4 + 4 + 12), 0x8847);
+            var frame = new byte[14 + 22 * levels + 40];
+            BinaryPrimitives.WriteUInt16BigEndian(frame.AsSpan(12), 0x8847);
+            for (var i = 0; i < levels; i++)
+            {
+                var at = 14 + 22 * i;
+                BinaryPrimitives.WriteUInt32BigEndian(frame.AsSpan(at), 100u << 12 | 0x100 | 64);
+                BinaryPrimitives.WriteUInt16BigEndian(frame.AsSpan(at + 4 + 4 + 12), 0x8847);
+            }
+            return frame;
         }
-        AssertUndecodable(frame, DecodeError.TooManyMplsLabels, "too-many-mpls-labels", "pseudowires nested 10000 deep");
+        AssertUndecodable(Nest(10_000), Nest(PacketDecoder.MaxMplsLabels + 1), DecodeError.TooManyMplsLabels, "too-many-mpls-labels", "pseudowires nested 10000 deep");
     }
 
     [Fact]
