@@ -37,6 +37,21 @@ public sealed class Bypass
 
     public IpAddr? VpcResolver => _vpcResolver;
 
+    /// <summary>DHCP (RFC 2131: client port 68, server port 67) and DHCPv6 (RFC 8415: 546 and 547), client first.</summary>
+    public static IReadOnlyList<(ushort Client, ushort Server)> DhcpPorts => Dhcp;
+
+    private static readonly (ushort Client, ushort Server)[] Dhcp = [(68, 67), (546, 547)];
+
+    /// <summary>Every address whose traffic is not filtered, for the analyses that reason about all packets.</summary>
+    public IEnumerable<IpAddr> Addresses
+    {
+        get
+        {
+            IpAddr[] fixedOnes = [MetadataV4, MetadataV6, TimeSyncV4, TimeSyncV6, ResolverLinkLocal, ResolverV6];
+            return _vpcResolver is { } r ? [.. fixedOnes, r] : fixedOnes;
+        }
+    }
+
     public Service Classify(in PacketInfo packet)
     {
         var s = Of(packet.Src);
@@ -49,13 +64,15 @@ public sealed class Bypass
         {
             return s;
         }
-        // DHCP (RFC 2131: server port 67, client port 68) and DHCPv6 (RFC 8415: 546/547).
         if (packet.Protocol == IpProtocol.Udp && packet.Has(PacketFlags.Ports))
         {
             var (a, b) = (packet.SrcPort, packet.DstPort);
-            if ((a == 68 && b == 67) || (a == 67 && b == 68) || (a == 546 && b == 547) || (a == 547 && b == 546))
+            foreach (var (client, server) in Dhcp) // an array: no enumerator on the packet path
             {
-                return Service.Dhcp;
+                if ((a == client && b == server) || (a == server && b == client))
+                {
+                    return Service.Dhcp;
+                }
             }
         }
         return Service.None;

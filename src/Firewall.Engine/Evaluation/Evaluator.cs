@@ -51,6 +51,24 @@ public sealed class Evaluator
     /// <summary>First fragments remembered so far: an upper bound of how many were remembered at once.</summary>
     public long FirstFragmentsRemembered { get; private set; }
 
+    /// <summary>
+    /// Forgets every flow, tracking entry and remembered fragment, so that the next packet meets empty tables
+    /// as in a fresh evaluator, without allocating one: for analyses that replay many unrelated exchanges
+    /// (the answers about all packets). <see cref="Counters"/> keep counting across.
+    /// </summary>
+    public void Forget()
+    {
+        Flows.Clear();
+        foreach (var table in _tables)
+        {
+            table.Clear();
+        }
+        _fragments.Clear();
+        _flowRuleOverflow.Clear();
+        _unrecorded = default;
+        _cacheFlow = -1;
+    }
+
     /// <summary>The distinct references the packets of a recorded flow met (what its per-rule flow counts added).</summary>
     public IEnumerable<int> RulesOfFlow(int flowId)
     {

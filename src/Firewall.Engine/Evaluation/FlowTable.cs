@@ -184,6 +184,38 @@ public sealed class FlowTable
         return next;
     }
 
+    /// <summary>
+    /// Forgets every flow, keeping the table's memory (<see cref="Evaluator.Forget"/>): ids start again at 0.
+    /// A few flows are taken out of the index one by one; many, by clearing it whole.
+    /// </summary>
+    public void Clear()
+    {
+        if (_owner is not null)
+        {
+            throw new InvalidOperationException("a table over other tables' records is read-only");
+        }
+        if (Count * 16 < _index.Length)
+        {
+            for (var id = 0; id < Count; id++)
+            {
+                var i = this[id].Key.Hash & _mask;
+                while (_index[i] != 0 && (int)_index[i] - 1 != id)
+                {
+                    i = (i + 1) & _mask;
+                }
+                if (_index[i] != 0)
+                {
+                    RemoveAt(i);
+                }
+            }
+        }
+        else
+        {
+            Array.Clear(_index);
+        }
+        Count = 0;
+    }
+
     /// <summary>Empties index slot <paramref name="i"/>, shifting later entries of its probe run back (linear probing keeps no tombstones).</summary>
     private void RemoveAt(int i)
     {

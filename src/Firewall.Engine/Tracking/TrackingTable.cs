@@ -90,6 +90,18 @@ public sealed class TrackingTable
 
     public ref TrackEntry this[int slot] => ref _slots[slot];
 
+    /// <summary>
+    /// Forgets every entry, keeping the table's memory: a replay of an unrelated exchange starts from an empty
+    /// table (<see cref="Evaluation.Evaluator.Forget"/>). Clearing the tags frees every slot.
+    /// </summary>
+    public void Clear()
+    {
+        Array.Clear(_tags);
+        _count = 0;
+        _clock = 0;
+        TrackedCount = 0;
+    }
+
     /// <summary>The slot of a live entry with <paramref name="key"/>, or -1. An expired entry found on the way is removed.</summary>
     public int Find(in FlowKey key, long now)
     {

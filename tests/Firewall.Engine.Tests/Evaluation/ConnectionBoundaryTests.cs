@@ -209,3 +209,37 @@ public class ConnectionBoundaryTests
         Assert.Equal(TcpState.None, deny.Flow(0).TcpState);
     }
 }
+
+/// <summary><see cref="Evaluator.Forget"/>: the next packet meets empty tables, as in a fresh evaluator.</summary>
+public class ForgetTests
+{
+    [Fact]
+    public void After_forget_an_evaluator_answers_as_a_fresh_one()
+    {
+        var rules = new RulesetBuilder()
+            .Interface("web-1", "10.0.1.10", groups: "web-sg")
+            .Sg("web-sg", Direction.Inbound, "tcp", "198.51.100.0/24", "443")
+            .Sg("web-sg", Direction.Inbound, "47", "198.51.100.0/24")
+            .Compile();
+        var reused = new Evaluator(rules);
+        var r = default(PacketResult);
+        // A tracked connection and a protocol-47 exchange whose entries would admit the reverse direction.
+        foreach (var p in new[] { Tcp("198.51.100.7:40000", "10.0.1.10:443", "S", 0), Other(47, "198.51.100.7", "10.0.1.10", 0.1) })
+        {
+            reused.Evaluate(in p, ref r);
+        }
+        reused.Forget();
+        Assert.Equal(0, reused.Flows.Count);
+        Assert.All(reused.Tables, t => Assert.Equal(0, t.Count));
+        foreach (var p in new[] { Tcp("10.0.1.10:443", "198.51.100.7:40000", "S.", 1), Other(47, "10.0.1.10", "198.51.100.7", 1.1) })
+        {
+            var fresh = new Evaluator(rules);
+            var expected = default(PacketResult);
+            fresh.Evaluate(in p, ref expected);
+            reused.Evaluate(in p, ref r);
+            Assert.Equal((expected.Verdict, expected.RuleId, expected.FlowId), (r.Verdict, r.RuleId, r.FlowId));
+            Assert.Equal(Verdict.Deny, r.Verdict); // no entry left to admit the reverse direction
+            reused.Forget();
+        }
+    }
+}

@@ -105,7 +105,7 @@ public class FlowTableTests
     }
 
     [Fact]
-    public void Restarting_keys_finds_the_latest_flow_and_forgets_keys_past_the_bound()
+    public void Restarting_keys_finds_the_latest_flow_and_forgets_keys_past_the_bound_or_on_clear()
     {
         // Against a dictionary: random adds and restarts of a few hundred keys whose hashes crowd a small
         // index, so that removals (past the bound) shift probe runs that wrap around the index's end.
@@ -118,6 +118,12 @@ public class FlowTableTests
             var keys = Enumerable.Range(0, random.Next(10, 600)).Select(Key).ToArray();
             for (var step = 0; step < 4000; step++)
             {
+                if (random.Next(500) == 0)
+                {
+                    table.Clear(); // forgets every flow: ids start again at 0
+                    latest.Clear();
+                    Assert.Equal(0, table.Count);
+                }
                 var key = keys[random.Next(keys.Length)];
                 var known = table.Find(key);
                 Assert.Equal(latest.TryGetValue(key, out var want) ? want : -1, known);

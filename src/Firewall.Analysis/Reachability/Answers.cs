@@ -1,0 +1,239 @@
+using System.Globalization;
+using Firewall.Engine.Addressing;
+using Firewall.Engine.Compilation;
+using Firewall.Engine.Evaluation;
+
+namespace Firewall.Analysis.Reachability;
+
+/// <summary>What every packet of a class gets from <c>check</c>, with rule references as text.</summary>
+/// <param name="RequestRule">Null only when check takes the class's one message for a reply (an echo reply with no request).</param>
+/// <param name="ReplyRule">Null when no reply is sent (the request was denied, or the message has no reply).</param>
+public sealed record ClassOutcome(string Outcome, string StatelessOutcome, string? RequestRule, string? ReplyRule);
+
+/// <summary>
+/// The packets of one class: a product of sets, one per header field of its protocol, written as the answer
+/// shows them: protocol name or numbers, CIDR lists, port and ICMP ranges (null where the protocol has no
+/// such field), and one example request as a flow line.
+/// </summary>
+public sealed class AnswerClass
+{
+    internal AnswerClass(bool v6, IReadOnlyDictionary<Dim, IntervalSet> sets, RequestHeader example)
+    {
+        IsV6 = v6;
+        Sets = sets;
+        Example = example;
+        var protocols = sets[Dim.Protocol];
+        Protocol = protocols.Intervals is [{ } single] && single.Lo == single.Hi ? IpProtocol.Name((byte)single.Lo) : Ranges(protocols);
+        Sources = Cidrs(sets[Dim.Source], v6);
+        Destinations = Cidrs(sets[Dim.Destination], v6);
+        SourcePorts = sets.TryGetValue(Dim.SourcePort, out var sp) ? Ranges(sp).Split(',') : null;
+        Ports = sets.TryGetValue(Dim.DestinationPort, out var dp) ? Ranges(dp).Split(',') : null;
+        IcmpType = sets.TryGetValue(Dim.IcmpType, out var t) && !IsAllBytes(t) ? Ranges(t) : null;
+        IcmpCode = sets.TryGetValue(Dim.IcmpCode, out var c) && !IsAllBytes(c) ? Ranges(c) : null;
+    }
+
+    public bool IsV6 { get; }
+
+    /// <summary>The class's sets, for testing whether a request lies in it.</summary>
+    public IReadOnlyDictionary<Dim, IntervalSet> Sets { get; }
+
+    /// <summary>tcp, udp, icmp, icmpv6, a protocol number, or numbers and ranges ("2-5,7-16") for protocols that behave alike.</summary>
+    public string Protocol { get; }
+
+    public IReadOnlyList<string> Sources { get; }
+
+    public IReadOnlyList<string>? SourcePorts { get; }
+
+    public IReadOnlyList<string> Destinations { get; }
+
+    public IReadOnlyList<string>? Ports { get; }
+
+    /// <summary>One type ("8"), types as ranges ("0-7,9-255"), or null for every type; null when not ICMP.</summary>
+    public string? IcmpType { get; }
+
+    public string? IcmpCode { get; }
+
+    public RequestHeader Example { get; }
+
+    public bool Contains(in RequestHeader r)
+    {
+        if (r.Source.IsV6 != IsV6 || !Sets[Dim.Protocol].Contains(r.Protocol)
+            || !Sets[Dim.Source].Contains(Value(r.Source)) || !Sets[Dim.Destination].Contains(Value(r.Destination)))
+        {
+            return false;
+        }
+        return (!Sets.TryGetValue(Dim.SourcePort, out var sp) || sp.Contains(r.SourcePort))
+            && (!Sets.TryGetValue(Dim.DestinationPort, out var dp) || dp.Contains(r.DestinationPort))
+            && (!Sets.TryGetValue(Dim.IcmpType, out var t) || t.Contains(r.IcmpType))
+            && (!Sets.TryGetValue(Dim.IcmpCode, out var c) || c.Contains(r.IcmpCode));
+    }
+
+    public static UInt128 Value(IpAddr a) => a.IsV6 ? ((UInt128)a.Hi << 64) | a.Lo : a.V4;
+
+    private static bool IsAllBytes(IntervalSet s) => s.Intervals is [{ Lo: var lo, Hi: var hi }] && lo == 0 && hi == 255;
+
+    private static string Ranges(IntervalSet s) => string.Join(",", s.Intervals.Select(i =>
+        i.Lo == i.Hi ? ((ulong)i.Lo).ToString(CultureInfo.InvariantCulture) : $"{(ulong)i.Lo}-{(ulong)i.Hi}"));
+
+    private static IReadOnlyList<string> Cidrs(IntervalSet s, bool v6)
+    {
+        var bits = v6 ? 128 : 32;
+        var list = new List<string>();
+        foreach (var interval in s.Intervals)
+        {
+            foreach (var (network, prefix) in IntervalSet.Cidrs(interval, bits))
+            {
+                var address = v6 ? IpAddr.FromV6((ulong)(network >> 64), (ulong)network) : IpAddr.FromV4((uint)network);
+                list.Add($"{address}/{prefix}");
+            }
+        }
+        return list;
+    }
+}
+
+/// <summary>One class of a query's answer: its packets and what they all get.</summary>
+public sealed record QueryClass(AnswerClass Packets, ClassOutcome Outcome);
+
+/// <summary>One class of a static diff: packets that get <see cref="Old"/> under one ruleset and <see cref="New"/> under the other.</summary>
+public sealed record DiffClass(AnswerClass Packets, ClassOutcome Old, ClassOutcome New);
+
+/// <summary>How much work an answer took: requests played, leaves answered from an equal one, regions.</summary>
+public sealed record AnswerStats(int Exchanges, int Memoized, int Regions);
+
+public sealed record QueryAnswer(string Ruleset, string Set, IReadOnlyList<QueryClass> Classes, AnswerStats Stats);
+
+public sealed record DiffAnswer(string OldRuleset, string NewRuleset, string Set, IReadOnlyList<DiffClass> Classes, AnswerStats Stats);
+
+/// <summary>
+/// Answers about all packets of a set, with the semantics of <c>check</c>: the set is partitioned into
+/// classes whose packets all get the same outcome, stateless outcome, request rule and reply rule from a
+/// fresh exchange (<see cref="Exchange"/>), and classes that agree on all four are merged. The partition is
+/// cut at the compiled rulesets' own predicates (<see cref="HeaderBoxes"/>), and each region is decided by
+/// playing one request of it through the engine's <see cref="Evaluator"/>: the static answer and a replayed
+/// packet come from the same code.
+/// </summary>
+public static class Answers
+{
+    public static QueryAnswer Query(CompiledRuleset rules, PacketSet set)
+    {
+        var results = new List<ExchangeResult>();
+        var index = new Dictionary<ExchangeResult, int>();
+        var exchange = new Exchange(new Evaluator(rules));
+        var classes = new List<QueryClass>();
+        var (played, memoized, regions) = (0, 0, 0);
+        foreach (var part in set.Parts.Where(p => !p.IsEmpty))
+        {
+            var boxes = HeaderBoxes.Of(rules, part.V6);
+            var (found, stats) = Partition.Of(boxes, part, request => Intern(exchange.Run(request), results, index));
+            played += stats.Evaluated;
+            memoized += stats.Memoized;
+            regions += found.Count;
+            foreach (var region in found)
+            {
+                classes.Add(new QueryClass(Packets(region), Text(rules, results[region.Result])));
+            }
+        }
+        return new QueryAnswer(rules.Model.Name, set.Text, classes, new AnswerStats(played, memoized, regions));
+    }
+
+    /// <summary>
+    /// The classes of <paramref name="set"/> whose outcome, stateless outcome or deciding rules differ
+    /// between two rulesets: the partition is cut at both rulesets' predicates, and each region plays one
+    /// request under each.
+    /// </summary>
+    public static DiffAnswer Diff(CompiledRuleset old, CompiledRuleset @new, PacketSet set)
+    {
+        var pairs = new List<(ExchangeResult Old, ExchangeResult New)>();
+        var index = new Dictionary<(ExchangeResult, ExchangeResult), int>();
+        var before = new Exchange(new Evaluator(old));
+        var after = new Exchange(new Evaluator(@new));
+        var classes = new List<DiffClass>();
+        var (played, memoized, regions) = (0, 0, 0);
+        foreach (var part in set.Parts.Where(p => !p.IsEmpty))
+        {
+            var boxes = HeaderBoxes.Of(old, part.V6);
+            boxes.AddRange(HeaderBoxes.Of(@new, part.V6));
+            var (found, stats) = Partition.Of(boxes, part, request =>
+            {
+                var pair = (before.Run(request), after.Run(request));
+                if (!index.TryGetValue(pair, out var i))
+                {
+                    i = pairs.Count;
+                    pairs.Add(pair);
+                    index[pair] = i;
+                }
+                return i;
+            });
+            played += stats.Evaluated;
+            memoized += stats.Memoized;
+            regions += found.Count;
+            foreach (var region in found)
+            {
+                var (o, n) = pairs[region.Result];
+                var (oldText, newText) = (Text(old, o), Text(@new, n));
+                if (oldText != newText)
+                {
+                    classes.Add(new DiffClass(Packets(region), oldText, newText));
+                }
+            }
+        }
+        return new DiffAnswer(old.Model.Name, @new.Model.Name, set.Text, classes, new AnswerStats(played, memoized, regions));
+    }
+
+    /// <summary>What a single request gets: the exchange <see cref="Query"/> plays for its class.</summary>
+    public static ClassOutcome Of(CompiledRuleset rules, in RequestHeader request) =>
+        Text(rules, new Exchange(new Evaluator(rules)).Run(request));
+
+    private static int Intern(ExchangeResult r, List<ExchangeResult> results, Dictionary<ExchangeResult, int> index)
+    {
+        if (!index.TryGetValue(r, out var i))
+        {
+            i = results.Count;
+            results.Add(r);
+            index[r] = i;
+        }
+        return i;
+    }
+
+    private static ClassOutcome Text(CompiledRuleset rules, ExchangeResult r) =>
+        new(r.Outcome, r.StatelessOutcome, r.RequestRule < 0 ? null : rules.Rules.Reference(r.RequestRule), r.ReplyRule < 0 ? null : rules.Rules.Reference(r.ReplyRule));
+
+    private static AnswerClass Packets(Region region)
+    {
+        var values = new UInt128[Box.Dims];
+        foreach (var (dim, set) in region.Sets)
+        {
+            values[(int)dim] = Example(dim, set, region.V6);
+        }
+        return new AnswerClass(region.V6, region.Sets, Partition.Request(values, region.V6));
+    }
+
+    /// <summary>An example value of a class's set: a documentation address when the set holds one (RFC 5737, RFC 3849), else a readable pick.</summary>
+    private static UInt128 Example(Dim dim, IntervalSet set, bool v6)
+    {
+        if (dim is Dim.Source or Dim.Destination)
+        {
+            var candidates = v6
+                ? new[] { IpAddr.Parse("2001:db8:ffff::7") }
+                : new[] { IpAddr.Parse("198.51.100.7"), IpAddr.Parse("203.0.113.7"), IpAddr.Parse("192.0.2.7") };
+            foreach (var c in candidates)
+            {
+                if (set.Contains(AnswerClass.Value(c)))
+                {
+                    return AnswerClass.Value(c);
+                }
+            }
+        }
+        if (dim == Dim.SourcePort)
+        {
+            foreach (UInt128 port in new[] { 51514u, 49152u, 32768u, 1024u })
+            {
+                if (set.Contains(port))
+                {
+                    return port;
+                }
+            }
+        }
+        return Partition.Pick(dim, set.Intervals[0]);
+    }
+}

@@ -1,0 +1,342 @@
+using Firewall.Engine.Addressing;
+
+namespace Firewall.Analysis.Reachability;
+
+/// <summary>One region of an answer: a product of value sets, one per dimension of its protocol kind, and what every request in it gets.</summary>
+/// <param name="Result">The index of the result shared by the whole region (what the leaf evaluator returned).</param>
+internal sealed record Region(bool V6, IReadOnlyDictionary<Dim, IntervalSet> Sets, int Result)
+{
+    public IntervalSet Of(Dim dim) => Sets[dim];
+}
+
+/// <summary>
+/// The partition of a packet set into regions with one result each, built top-down as a layered tree
+/// (np-guard's hypercube sets, built by splitting): dimension by dimension, a region is cut only at the
+/// edges of the boxes still live in it (those that contain it on every dimension cut so far), so a box that
+/// has become false, or true on all its dimensions, cuts nothing further. At a leaf every box is constant,
+/// and its result is that of one request of it, played by the leaf evaluator; leaves with the same live
+/// boxes share it (the atomic-predicates idea: requests on which every predicate agrees get one answer).
+/// Then, bottom-up, sibling subtrees that are identical are merged, their keys joined, so that the regions
+/// read back are few and each is as wide as the tree's dimension order allows.
+/// </summary>
+internal sealed class Partition
+{
+    private static readonly Dim[] PortsOrder = [Dim.Destination, Dim.DestinationPort, Dim.Source, Dim.SourcePort];
+    private static readonly Dim[] IcmpOrder = [Dim.Destination, Dim.IcmpType, Dim.IcmpCode, Dim.Source];
+    private static readonly Dim[] OtherOrder = [Dim.Destination, Dim.Source];
+
+    private readonly List<Box> _boxes;
+    private readonly Func<RequestHeader, int> _evaluate;
+    private readonly bool _v6;
+    private readonly SetPart _part;
+    private readonly Dictionary<NodeKey, int> _interned = new();
+    private readonly List<NodeKey> _nodes = [];
+    private readonly Dictionary<LiveKey, int> _memo = new();
+    private readonly UInt128[] _picks = new UInt128[Box.Dims];
+    private readonly Interval[] _pieces = new Interval[Box.Dims];
+
+    /// <summary>
+    /// The leaf of requests that are their own reply: an interface's address to itself on the same port (TCP,
+    /// UDP), or with another protocol, which has no ports to tell request from reply. No exchange can play
+    /// them, so they belong to no class.
+    /// </summary>
+    private const int SelfAddressed = int.MaxValue - 1;
+
+    private Partition(List<Box> boxes, SetPart part, Func<RequestHeader, int> evaluate)
+    {
+        _boxes = boxes;
+        _part = part;
+        _v6 = part.V6;
+        _evaluate = evaluate;
+    }
+
+    /// <summary>Leaves evaluated (requests played), and leaves answered from an earlier one with the same live boxes.</summary>
+    public int Evaluated { get; private set; }
+
+    public int Memoized { get; private set; }
+
+    /// <summary>
+    /// The regions of <paramref name="part"/>: <paramref name="evaluate"/> is called for one request per
+    /// leaf and returns the index of its result; regions with equal results and equal subtrees are merged.
+    /// </summary>
+    public static (List<Region> Regions, Partition Stats) Of(List<Box> boxes, SetPart part, Func<RequestHeader, int> evaluate)
+    {
+        var p = new Partition(boxes, part, evaluate);
+        var live = Enumerable.Range(0, boxes.Count).ToArray();
+        var root = p.Split(Dim.Protocol, [], 0, live);
+        var regions = new List<Region>();
+        p.Collect(root, new Dictionary<Dim, IntervalSet>(), regions);
+        return (regions, p);
+    }
+
+    private IntervalSet Domain(Dim dim) => dim switch
+    {
+        Dim.Protocol => _part.Protocols,
+        Dim.Source => _part.Sources,
+        Dim.Destination => _part.Destinations,
+        Dim.SourcePort => _part.SourcePorts,
+        Dim.DestinationPort => _part.DestinationPorts,
+        Dim.IcmpType => _part.IcmpTypes,
+        _ => _part.IcmpCodes,
+    };
+
+    private static Dim[] OrderFor(byte protocol, bool v6) => protocol switch
+    {
+        IpProtocol.Tcp or IpProtocol.Udp => PortsOrder,
+        IpProtocol.Icmp when !v6 => IcmpOrder,
+        IpProtocol.IcmpV6 when v6 => IcmpOrder,
+        _ => OtherOrder,
+    };
+
+    /// <summary>Splits the current region on <paramref name="dim"/>; returns the id of the interned subtree (a leaf's is -(result + 1)).</summary>
+    private int Split(Dim dim, Dim[] order, int level, int[] live)
+    {
+        var d = (int)dim;
+        var cuts = new List<UInt128>();
+        foreach (var b in live)
+        {
+            if (_boxes[b].Sets[d] is { } set)
+            {
+                foreach (var i in set.Intervals)
+                {
+                    cuts.Add(i.Lo);
+                    if (i.Hi != UInt128.MaxValue)
+                    {
+                        cuts.Add(i.Hi + 1);
+                    }
+                }
+            }
+        }
+        cuts.Sort();
+        var children = new List<(Interval Piece, int Child)>();
+        var next = new List<int>(live.Length);
+        foreach (var range in Domain(dim).Intervals)
+        {
+            var lo = range.Lo;
+            var c = cuts.BinarySearch(lo);
+            c = c < 0 ? ~c : c;
+            while (true)
+            {
+                while (c < cuts.Count && cuts[c] <= lo)
+                {
+                    c++;
+                }
+                var hi = c < cuts.Count && cuts[c] - 1 < range.Hi ? cuts[c] - 1 : range.Hi;
+                var piece = new Interval(lo, hi);
+                next.Clear();
+                foreach (var b in live)
+                {
+                    var set = _boxes[b].Sets[d];
+                    if (set is null || set.Contains(piece))
+                    {
+                        next.Add(b);
+                    }
+                }
+                _picks[d] = Pick(dim, piece);
+                _pieces[d] = piece;
+                children.Add((piece, Descend(dim, order, level, [.. next])));
+                if (hi == range.Hi)
+                {
+                    break;
+                }
+                lo = hi + 1;
+            }
+        }
+        return Intern(dim, children);
+    }
+
+    private int Descend(Dim dim, Dim[] order, int level, int[] live)
+    {
+        if (dim == Dim.Protocol)
+        {
+            order = OrderFor((byte)_picks[(int)Dim.Protocol], _v6);
+            return Split(order[0], order, 0, live);
+        }
+        if (level + 1 < order.Length)
+        {
+            return Split(order[level + 1], order, level + 1, live);
+        }
+        return -(Leaf(live) + 1);
+    }
+
+    private int Leaf(int[] live)
+    {
+        var request = Request(_picks, _v6);
+        if (request.Source == request.Destination && !IpProtocol.IsIcmp(request.Protocol))
+        {
+            var source = _pieces[(int)Dim.Source];
+            if (source.Lo != source.Hi)
+            {
+                // A cell of many addresses on both sides (the rest of the world, a subnet's hosts): stand
+                // for it by two different ones.
+                var s = _picks[(int)Dim.Source];
+                _picks[(int)Dim.Source] = s == source.Lo ? source.Lo + 1 : source.Lo;
+                request = Request(_picks, _v6);
+            }
+            else
+            {
+                // One address on both sides: an interface to itself.
+                var ports = _pieces[(int)Dim.SourcePort];
+                if (!IpProtocol.HasPorts(request.Protocol) || (request.SourcePort == request.DestinationPort && ports.Lo == ports.Hi && _pieces[(int)Dim.DestinationPort] == ports))
+                {
+                    return SelfAddressed;
+                }
+                if (request.SourcePort == request.DestinationPort)
+                {
+                    _picks[(int)Dim.SourcePort] = request.SourcePort == ports.Lo ? ports.Lo + 1 : ports.Lo;
+                    request = Request(_picks, _v6);
+                }
+            }
+        }
+        var key = new LiveKey(live);
+        if (_memo.TryGetValue(key, out var known))
+        {
+            Memoized++;
+            return known;
+        }
+        Evaluated++;
+        var result = _evaluate(request);
+        _memo[key] = result;
+        return result;
+    }
+
+    /// <summary>The request whose header holds the given value on every dimension.</summary>
+    public static RequestHeader Request(UInt128[] values, bool v6)
+    {
+        IpAddr Address(UInt128 v) => v6 ? IpAddr.FromV6((ulong)(v >> 64), (ulong)v) : IpAddr.FromV4((uint)v);
+        return new RequestHeader(
+            (byte)values[(int)Dim.Protocol],
+            Address(values[(int)Dim.Source]),
+            Address(values[(int)Dim.Destination]),
+            (ushort)values[(int)Dim.SourcePort],
+            (ushort)values[(int)Dim.DestinationPort],
+            (byte)values[(int)Dim.IcmpType],
+            (byte)values[(int)Dim.IcmpCode]);
+    }
+
+    /// <summary>
+    /// A request value to stand for an interval, readable in an example: an address after a network's first
+    /// (so not 10.0.1.0 of 10.0.1.0/24); a client port in the ephemeral range when the interval has one.
+    /// </summary>
+    public static UInt128 Pick(Dim dim, Interval piece)
+    {
+        switch (dim)
+        {
+            case Dim.Source or Dim.Destination:
+                return piece.Hi > piece.Lo ? piece.Lo + 1 : piece.Lo;
+            case Dim.SourcePort:
+                foreach (var preferred in new UInt128[] { 51514, 49152, 32768, 1024 })
+                {
+                    if (piece.Contains(preferred))
+                    {
+                        return preferred;
+                    }
+                }
+                return piece.Lo >= 49152 || piece.Hi < 1024 ? piece.Lo : UInt128.Max(piece.Lo, 1024);
+            default:
+                return piece.Lo;
+        }
+    }
+
+    private int Intern(Dim dim, List<(Interval Piece, int Child)> children)
+    {
+        // Siblings with the same subtree are one branch, keyed by the union of their pieces.
+        var merged = children
+            .GroupBy(c => c.Child)
+            .Select(g => (Key: IntervalSet.Of(g.Select(c => c.Piece)), Child: g.Key))
+            .OrderBy(c => c.Key.Intervals[0].Lo)
+            .ToArray();
+        var key = new NodeKey(dim, merged);
+        if (!_interned.TryGetValue(key, out var id))
+        {
+            id = _nodes.Count;
+            _nodes.Add(key);
+            _interned[key] = id;
+        }
+        return id;
+    }
+
+    private void Collect(int id, Dictionary<Dim, IntervalSet> path, List<Region> regions)
+    {
+        if (id < 0)
+        {
+            if (-id - 1 != SelfAddressed)
+            {
+                regions.Add(new Region(_v6, new Dictionary<Dim, IntervalSet>(path), -id - 1));
+            }
+            return;
+        }
+        var node = _nodes[id];
+        foreach (var (key, child) in node.Children)
+        {
+            path[node.Dim] = key;
+            Collect(child, path, regions);
+        }
+        path.Remove(node.Dim);
+    }
+
+    private sealed class NodeKey(Dim dim, (IntervalSet Key, int Child)[] children) : IEquatable<NodeKey>
+    {
+        private readonly int _hash = Hash(dim, children);
+
+        public Dim Dim { get; } = dim;
+
+        public (IntervalSet Key, int Child)[] Children { get; } = children;
+
+        private static int Hash(Dim dim, (IntervalSet Key, int Child)[] children)
+        {
+            var h = new HashCode();
+            h.Add(dim);
+            foreach (var (key, child) in children)
+            {
+                h.Add(key);
+                h.Add(child);
+            }
+            return h.ToHashCode();
+        }
+
+        public bool Equals(NodeKey? other)
+        {
+            if (other is null || other._hash != _hash || other.Dim != Dim || other.Children.Length != Children.Length)
+            {
+                return false;
+            }
+            for (var i = 0; i < Children.Length; i++)
+            {
+                if (Children[i].Child != other.Children[i].Child || !Children[i].Key.Equals(other.Children[i].Key))
+                {
+                    return false;
+                }
+            }
+            return true;
+        }
+
+        public override bool Equals(object? obj) => Equals(obj as NodeKey);
+
+        public override int GetHashCode() => _hash;
+    }
+
+    /// <summary>The boxes that hold on a leaf: two leaves with the same ones get the same answer.</summary>
+    private sealed class LiveKey(int[] live) : IEquatable<LiveKey>
+    {
+        private readonly int _hash = Hash(live);
+
+        private static int Hash(int[] live)
+        {
+            var h = new HashCode();
+            foreach (var b in live)
+            {
+                h.Add(b);
+            }
+            return h.ToHashCode();
+        }
+
+        public bool Equals(LiveKey? other) => other is not null && other._hash == _hash && live.AsSpan().SequenceEqual(other.Live);
+
+        private int[] Live => live;
+
+        public override bool Equals(object? obj) => Equals(obj as LiveKey);
+
+        public override int GetHashCode() => _hash;
+    }
+}
