@@ -1,6 +1,5 @@
+using Firewall.Analysis.Runs;
 using Firewall.Engine.Compilation;
-using Firewall.Engine.Evaluation;
-using Firewall.Engine.Packets;
 using Firewall.Reporting.Csv;
 using Firewall.Reporting.Json;
 using Firewall.Reporting.Text;
@@ -15,17 +14,8 @@ public enum ReportFormat
     Csv,
 }
 
-/// <summary>
-/// Writes a run as it happens: <see cref="WritePacket"/> for each evaluated packet (only when packets
-/// were asked for), then <see cref="Complete"/> once with the finished run. Writers own nothing but
-/// their buffers; the caller owns the stream.
-/// </summary>
-public interface IReportWriter : IDisposable
-{
-    void WritePacket(in PacketInfo packet, in PacketResult result);
-
-    void Complete(RunReport report);
-}
+/// <summary>What the caller asked a report to include besides the summary.</summary>
+public readonly record struct ReportContent(bool Packets, bool Flows);
 
 public static class ReportWriters
 {

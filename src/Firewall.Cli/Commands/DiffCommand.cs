@@ -1,11 +1,11 @@
 using System.CommandLine;
+using Firewall.Analysis.Runs;
 using Firewall.Cli.Running;
 using Firewall.Engine.Compilation;
 using Firewall.Engine.Evaluation;
 using Firewall.Engine.Packets;
 using Firewall.Flows.Loading;
 using Firewall.Flows.Synthesis;
-using Firewall.Reporting;
 using Firewall.Reporting.Diff;
 
 namespace Firewall.Cli.Commands;

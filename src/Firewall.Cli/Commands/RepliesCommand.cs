@@ -1,7 +1,6 @@
 using System.CommandLine;
 using System.Text;
 using Firewall.Cli.Running;
-using Firewall.Reporting;
 using Firewall.Reporting.Replies;
 
 namespace Firewall.Cli.Commands;

@@ -1,8 +1,8 @@
 using System.CommandLine;
+using Firewall.Analysis.Runs;
 using Firewall.Capture.Reading;
 using Firewall.Engine.Evaluation;
 using Firewall.Engine.Packets;
-using Firewall.Reporting;
 
 namespace Firewall.Cli.Commands;
 

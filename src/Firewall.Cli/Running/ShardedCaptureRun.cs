@@ -1,10 +1,10 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.ExceptionServices;
+using Firewall.Analysis.Runs;
 using Firewall.Capture;
 using Firewall.Engine.Compilation;
 using Firewall.Engine.Evaluation;
 using Firewall.Engine.Packets;
-using Firewall.Reporting;
 
 namespace Firewall.Cli.Running;
 

@@ -1,4 +1,5 @@
 using System.Text;
+using Firewall.Analysis.Runs;
 using Firewall.Engine.Addressing;
 using Firewall.Engine.Compilation;
 using Firewall.Engine.Evaluation;

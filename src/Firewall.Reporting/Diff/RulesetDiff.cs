@@ -1,4 +1,5 @@
 using System.Globalization;
+using Firewall.Analysis.Runs;
 using Firewall.Engine.Addressing;
 using Firewall.Engine.Evaluation;
 using Firewall.Engine.Packets;

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using Firewall.Analysis.Runs;
 using Firewall.Engine.Addressing;
 using Firewall.Engine.Compilation;
 using Firewall.Engine.Evaluation;

@@ -1,11 +1,12 @@
 using System.Globalization;
 using System.Text;
+using Firewall.Analysis.Runs;
+using Firewall.Analysis.Summaries;
 using Firewall.Engine.Addressing;
 using Firewall.Engine.Evaluation;
 using Firewall.Engine.Model;
 using Firewall.Reporting.Formatting;
 using Firewall.Reporting.Replies;
-using Firewall.Reporting.Summaries;
 
 namespace Firewall.Reporting.Html;
 

@@ -1,4 +1,5 @@
 using System.Text;
+using Firewall.Analysis.Runs;
 using Firewall.Engine.Evaluation;
 using Firewall.Engine.Packets;
 

@@ -1,8 +1,9 @@
+using Firewall.Analysis.Runs;
+using Firewall.Analysis.Summaries;
 using Firewall.Engine.Addressing;
 using Firewall.Engine.Compilation;
 using Firewall.Engine.Evaluation;
 using Firewall.Engine.Model;
-using Firewall.Reporting.Summaries;
 
 namespace Firewall.Reporting.Html;
 

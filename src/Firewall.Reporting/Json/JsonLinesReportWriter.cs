@@ -1,8 +1,9 @@
 using System.Text.Json;
+using Firewall.Analysis.Runs;
+using Firewall.Analysis.Summaries;
 using Firewall.Engine.Compilation;
 using Firewall.Engine.Evaluation;
 using Firewall.Engine.Packets;
-using Firewall.Reporting.Summaries;
 
 namespace Firewall.Reporting.Json;
 

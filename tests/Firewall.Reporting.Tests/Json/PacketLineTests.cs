@@ -1,8 +1,9 @@
 using System.Buffers;
 using System.Text;
-using System.Text.Json;
 using System.Text.Encodings.Web;
+using System.Text.Json;
 using CsCheck;
+using Firewall.Analysis.Runs;
 using Firewall.Engine.Addressing;
 using Firewall.Engine.Evaluation;
 using Firewall.Engine.Packets;

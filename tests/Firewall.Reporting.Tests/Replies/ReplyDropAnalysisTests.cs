@@ -1,7 +1,8 @@
+using Firewall.Analysis.Runs;
+using Firewall.Analysis.Summaries;
 using Firewall.Engine.Addressing;
 using Firewall.Engine.Packets;
 using Firewall.Reporting.Replies;
-using Firewall.Reporting.Summaries;
 using Firewall.Reporting.Tests.Support;
 
 namespace Firewall.Reporting.Tests.Replies;

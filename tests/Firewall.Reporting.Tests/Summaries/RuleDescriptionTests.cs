@@ -1,6 +1,6 @@
+using Firewall.Analysis.Summaries;
 using Firewall.Engine.Model;
 using Firewall.Reporting.Explain;
-using Firewall.Reporting.Summaries;
 using Firewall.Rulesets;
 
 namespace Firewall.Reporting.Tests.Summaries;

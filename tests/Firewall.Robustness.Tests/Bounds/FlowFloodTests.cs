@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Firewall.Analysis.Runs;
 using Firewall.Capture;
 using Firewall.Capture.Decoding;
 using Firewall.Capture.Reading;

@@ -2,7 +2,7 @@ using Firewall.Engine.Compilation;
 using Firewall.Engine.Evaluation;
 using Firewall.Engine.Model;
 
-namespace Firewall.Reporting.Summaries;
+namespace Firewall.Analysis.Summaries;
 
 /// <summary>
 /// One choice the run depends on that AWS does not publish, or a knob the user set. <see cref="Source"/>

@@ -2,7 +2,7 @@ using Firewall.Engine.Addressing;
 using Firewall.Engine.Compilation;
 using Firewall.Engine.Model;
 
-namespace Firewall.Reporting.Summaries;
+namespace Firewall.Analysis.Summaries;
 
 /// <summary>One reference a verdict can name, with what it stands for in words.</summary>
 public sealed record RuleEntry(int Id, string Reference, RuleKind Kind, string Description)

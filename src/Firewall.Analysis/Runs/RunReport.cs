@@ -1,8 +1,8 @@
 using Firewall.Engine.Compilation;
 using Firewall.Engine.Evaluation;
-using Firewall.Reporting.Summaries;
+using Firewall.Analysis.Summaries;
 
-namespace Firewall.Reporting;
+namespace Firewall.Analysis.Runs;
 
 /// <summary>What a run read, as the user named it: shown in every report's header.</summary>
 public sealed record RunInput
@@ -31,7 +31,7 @@ public sealed record RunInput
     public IReadOnlyList<ushort> UnsupportedLinkTypes { get; init; } = [];
 }
 
-/// <summary>The finished state of a run: its counters and flows, and what was read. Every writer reads only this.</summary>
+/// <summary>The finished state of a run: its counters and flows, and what was read. Every writer and every analysis of a run reads only this.</summary>
 public sealed class RunReport
 {
     public RunReport(Evaluator evaluator, RunInput input)
@@ -78,6 +78,3 @@ public sealed class RunReport
         }
     }
 }
-
-/// <summary>What the caller asked a report to include besides the summary.</summary>
-public readonly record struct ReportContent(bool Packets, bool Flows);

@@ -1,8 +1,9 @@
+using Firewall.Analysis.Runs;
 using Firewall.Engine.Compilation;
 using Firewall.Engine.Evaluation;
 using Firewall.Engine.Packets;
 
-namespace Firewall.Reporting.Summaries;
+namespace Firewall.Analysis.Summaries;
 
 /// <summary>A count of packets and flows attributed to one reference.</summary>
 public sealed record RuleCount(RuleEntry Rule, long Packets, long Flows);
