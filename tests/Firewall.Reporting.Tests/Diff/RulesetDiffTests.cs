@@ -3,7 +3,7 @@ using Firewall.Analysis.Runs;
 using Firewall.Engine.Evaluation;
 using Firewall.Engine.Packets;
 using Firewall.Reporting.Diff;
-using Firewall.Reporting.Tests.Support;
+using Firewall.Tests.Support;
 
 namespace Firewall.Reporting.Tests.Diff;
 

@@ -1,7 +1,7 @@
 using System.Text;
 using Firewall.Engine.Packets;
 using Firewall.Reporting.FlowLogs;
-using Firewall.Reporting.Tests.Support;
+using Firewall.Tests.Support;
 
 namespace Firewall.Reporting.Tests.FlowLogs;
 

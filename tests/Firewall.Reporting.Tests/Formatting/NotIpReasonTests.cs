@@ -3,7 +3,7 @@ using System.Text.Json;
 using Firewall.Engine.Evaluation;
 using Firewall.Engine.Packets;
 using Firewall.Reporting.Csv;
-using Firewall.Reporting.Tests.Support;
+using Firewall.Tests.Support;
 
 namespace Firewall.Reporting.Tests.Formatting;
 

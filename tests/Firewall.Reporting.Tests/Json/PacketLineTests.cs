@@ -8,7 +8,7 @@ using Firewall.Engine.Addressing;
 using Firewall.Engine.Evaluation;
 using Firewall.Engine.Packets;
 using Firewall.Reporting.Json;
-using Firewall.Reporting.Tests.Support;
+using Firewall.Tests.Support;
 
 namespace Firewall.Reporting.Tests.Json;
 

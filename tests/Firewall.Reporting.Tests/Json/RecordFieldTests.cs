@@ -2,7 +2,7 @@ using System.Text;
 using System.Text.Json;
 using Firewall.Engine.Packets;
 using Firewall.Reporting.Csv;
-using Firewall.Reporting.Tests.Support;
+using Firewall.Tests.Support;
 
 namespace Firewall.Reporting.Tests.Json;
 

@@ -3,7 +3,7 @@ using Firewall.Analysis.Summaries;
 using Firewall.Engine.Addressing;
 using Firewall.Engine.Packets;
 using Firewall.Reporting.Replies;
-using Firewall.Reporting.Tests.Support;
+using Firewall.Tests.Support;
 
 namespace Firewall.Reporting.Tests.Replies;
 

@@ -1,7 +1,7 @@
 using System.Text;
 using Firewall.Reporting.Formatting;
-using Firewall.Reporting.Tests.Support;
 using Firewall.Reporting.Text;
+using Firewall.Tests.Support;
 
 namespace Firewall.Reporting.Tests.Text;
 

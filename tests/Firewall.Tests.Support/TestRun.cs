@@ -5,10 +5,10 @@ using Firewall.Engine.Evaluation;
 using Firewall.Engine.Packets;
 using Firewall.Rulesets;
 
-namespace Firewall.Reporting.Tests.Support;
+namespace Firewall.Tests.Support;
 
 /// <summary>Evaluates hand-made packets against a YAML ruleset and returns the finished run, with no file or capture involved.</summary>
-internal sealed class TestRun
+public sealed class TestRun
 {
     public const long T0 = 1_767_261_600_000_000_000; // 2026-01-01T10:00:00Z
 
@@ -122,7 +122,7 @@ internal sealed class TestRun
     }
 }
 
-internal static class TestRulesets
+public static class TestRulesets
 {
     /// <summary>A server subnet whose NACL passes replies only to 32768-60999, then denies 61000-65535 explicitly at 200.</summary>
     public const string WithNumberedDeny = """
