@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Firewall.Analysis.Lint;
 using Firewall.Cli.Running;
 using Firewall.Reporting.Lint;
 

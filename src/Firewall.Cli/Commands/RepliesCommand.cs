@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Text;
+using Firewall.Analysis.Replies;
 using Firewall.Cli.Running;
 using Firewall.Reporting.Replies;
 

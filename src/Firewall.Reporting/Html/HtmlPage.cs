@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using Firewall.Analysis.Replies;
 using Firewall.Analysis.Runs;
 using Firewall.Analysis.Summaries;
 using Firewall.Engine.Addressing;

@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json;
+using Firewall.Analysis.Lint;
 
 namespace Firewall.Reporting.Lint;
 

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Firewall.Analysis.Replies;
 using Firewall.Analysis.Runs;
 using Firewall.Engine.Addressing;
 using Firewall.Engine.Model;

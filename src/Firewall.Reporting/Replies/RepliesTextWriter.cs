@@ -1,3 +1,4 @@
+using Firewall.Analysis.Replies;
 using Firewall.Analysis.Runs;
 using Firewall.Engine.Addressing;
 using Firewall.Engine.Model;

@@ -1,7 +1,7 @@
 using Firewall.Engine.Addressing;
 using Firewall.Engine.Model;
 
-namespace Firewall.Reporting.Replies;
+namespace Firewall.Analysis.Replies;
 
 /// <summary>
 /// A service a security-group rule opens on an interface, and the network ACL its replies cross: the

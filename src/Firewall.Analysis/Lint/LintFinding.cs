@@ -1,6 +1,6 @@
 using Firewall.Engine.Model;
 
-namespace Firewall.Reporting.Lint;
+namespace Firewall.Analysis.Lint;
 
 public enum LintSeverity : byte
 {

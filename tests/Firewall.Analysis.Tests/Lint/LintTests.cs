@@ -1,9 +1,8 @@
-using System.Text.Json;
+using Firewall.Analysis.Lint;
 using Firewall.Engine.Model;
-using Firewall.Reporting.Lint;
 using Firewall.Rulesets;
 
-namespace Firewall.Reporting.Tests.Lint;
+namespace Firewall.Analysis.Tests.Lint;
 
 /// <summary>One test per finding kind: a small ruleset where it is right, and a neighbour where it must not fire.</summary>
 public class LintTests
@@ -349,29 +348,5 @@ public class LintTests
         Assert.Equal(LintSeverity.Warning, Assert.Single(Lint(Acl(Rules(21)), LintKinds.QuotaNaclRules)).Severity);
         Assert.Equal(LintSeverity.Error, Assert.Single(Lint(Acl(Rules(41)), LintKinds.QuotaNaclRules)).Severity);
         Assert.Empty(Lint(Acl(Rules(20)), LintKinds.QuotaNaclRules));
-    }
-
-    [Fact]
-    public void SarifIsVersion210WithOneResultPerFinding()
-    {
-        var findings = RulesetLinter.Lint(Load(Acl("""
-                  - { rule: 100, protocol: all, source: 0.0.0.0/0, action: allow }
-                  - { rule: 110, protocol: tcp, source: 0.0.0.0/0, action: deny }
-            """)));
-        var stream = new MemoryStream();
-        LintWriter.Write(stream, LintFormat.Sarif, "lint.yaml", findings);
-        using var doc = JsonDocument.Parse(stream.ToArray());
-        var root = doc.RootElement;
-        Assert.Equal("2.1.0", root.GetProperty("version").GetString());
-        var run = root.GetProperty("runs")[0];
-        Assert.Equal("firewall", run.GetProperty("tool").GetProperty("driver").GetProperty("name").GetString());
-        var result = Assert.Single(run.GetProperty("results").EnumerateArray());
-        Assert.Equal("nacl-shadowed", result.GetProperty("ruleId").GetString());
-        Assert.Equal("warning", result.GetProperty("level").GetString());
-        var region = result.GetProperty("locations")[0].GetProperty("physicalLocation");
-        Assert.Equal("lint.yaml", region.GetProperty("artifactLocation").GetProperty("uri").GetString());
-        Assert.Equal(6, region.GetProperty("region").GetProperty("startLine").GetInt32());
-        var ruleIndex = result.GetProperty("ruleIndex").GetInt32();
-        Assert.Equal("nacl-shadowed", run.GetProperty("tool").GetProperty("driver").GetProperty("rules")[ruleIndex].GetProperty("id").GetString());
     }
 }

@@ -1,6 +1,6 @@
 using Firewall.Engine.Addressing;
 
-namespace Firewall.Reporting.Lint;
+namespace Firewall.Analysis.Lint;
 
 /// <summary>
 /// A box of packets a rule matches: a protocol range, an address range within one address space, and a

@@ -4,7 +4,7 @@ using Firewall.Engine.Evaluation;
 using Firewall.Engine.Model;
 using Firewall.Engine.Packets;
 
-namespace Firewall.Reporting.Replies;
+namespace Firewall.Analysis.Replies;
 
 /// <summary>
 /// Would a flow's reply pass the security groups on its path if they kept no state? The engine's own

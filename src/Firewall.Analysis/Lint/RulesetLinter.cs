@@ -1,7 +1,7 @@
 using Firewall.Engine.Addressing;
 using Firewall.Engine.Model;
 
-namespace Firewall.Reporting.Lint;
+namespace Firewall.Analysis.Lint;
 
 /// <summary>
 /// Static analysis of a validated ruleset (<c>firewall lint</c>, docs/lint.md). Pure: reads the model,

@@ -5,7 +5,7 @@ using Firewall.Engine.Evaluation;
 using Firewall.Engine.Model;
 using Firewall.Engine.Packets;
 
-namespace Firewall.Reporting.Replies;
+namespace Firewall.Analysis.Replies;
 
 /// <summary>The client an ephemeral port range points to, from the ranges of <see cref="EphemeralPorts"/> (AWS "Ephemeral ports").</summary>
 public enum LikelyClient
@@ -99,22 +99,6 @@ public sealed record ReplyPathFix(
     Direction Direction)
 {
     public IReadOnlyList<string> Yaml => Peers.Select((peer, i) => NaclRuleText.Line(RuleNumbers[i], Protocol, Ports, null, Direction, peer)).ToList();
-}
-
-/// <summary>A reply path fix in words, for every report that shows one.</summary>
-public static class ReplyPathText
-{
-    /// <summary>"sg:web-sg:inbound:1: every peer it admits (0.0.0.0/0), every port a client may pick (Linux 32768-60999, …)".</summary>
-    public static string Describe(ReplyPathFix path, bool ports)
-    {
-        var text = $"{string.Join(", ", path.SgRules)}: every peer {(path.SgRules.Count == 1 ? "it admits" : "they admit")} ({string.Join(", ", path.Peers)})";
-        if (ports)
-        {
-            var who = path.Clients.Count > EphemeralPorts.OfAnInstance.Count ? "a client" : "the interface";
-            text += $", every port {who} may pick ({string.Join(", ", path.Clients.Select(c => $"{c.Text} {c.Range}"))})";
-        }
-        return text;
-    }
 }
 
 /// <summary>A NACL rule as the YAML flow mapping the ruleset format reads, for pasting.</summary>

@@ -1,11 +1,11 @@
+using Firewall.Analysis.Replies;
 using Firewall.Analysis.Runs;
 using Firewall.Analysis.Summaries;
 using Firewall.Engine.Addressing;
 using Firewall.Engine.Packets;
-using Firewall.Reporting.Replies;
 using Firewall.Tests.Support;
 
-namespace Firewall.Reporting.Tests.Replies;
+namespace Firewall.Analysis.Tests.Replies;
 
 public sealed class ReplyDropAnalysisTests
 {
