@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Firewall.Analysis.Diff;
 using Firewall.Analysis.Runs;
 using Firewall.Cli.Running;
 using Firewall.Engine.Compilation;

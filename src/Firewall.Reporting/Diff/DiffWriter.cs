@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json;
+using Firewall.Analysis.Diff;
 using Firewall.Engine.Evaluation;
 
 namespace Firewall.Reporting.Diff;

@@ -5,7 +5,7 @@ using Firewall.Engine.Evaluation;
 using Firewall.Engine.Packets;
 using Firewall.Engine.Tracking;
 
-namespace Firewall.Reporting.Diff;
+namespace Firewall.Analysis.Diff;
 
 /// <summary>
 /// Remembers, for each flow, the references of the hops that decided its first request packet and its
