@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Text;
+using Firewall.Analysis.Explain;
 using Firewall.Cli.Running;
 using Firewall.Engine.Packets;
 using Firewall.Flows.Loading;

@@ -8,7 +8,6 @@ using Firewall.Engine.Evaluation;
 using Firewall.Engine.Packets;
 using Firewall.Flows.Definitions;
 using Firewall.Flows.Synthesis;
-using Firewall.Reporting.Explain;
 using Firewall.Reporting.Testing;
 using Firewall.Rulesets.Yaml;
 

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Firewall.Analysis.Explain;
 
 namespace Firewall.Reporting.Explain;
 

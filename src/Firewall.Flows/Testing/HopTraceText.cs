@@ -1,11 +1,12 @@
 using Firewall.Engine.Compilation;
 using Firewall.Engine.Evaluation;
 
-namespace Firewall.Reporting.Explain;
+namespace Firewall.Flows.Testing;
 
 /// <summary>
 /// A packet's hops as one line, <c>sg-outbound=allow:conntrack:web-1 nacl-outbound=allow:nacl:public-nacl:outbound:120</c>:
-/// each hop, its result and the reference that decided it. Used by test failures and by explain.
+/// each hop, its result and the reference that decided it. The trace in a failed test case's message and details
+/// (<c>firewall explain</c> shows a packet's hops one per line, from <c>FlowExplanation</c>).
 /// </summary>
 public static class HopTraceText
 {

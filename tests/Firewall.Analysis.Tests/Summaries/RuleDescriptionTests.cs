@@ -1,9 +1,9 @@
+using Firewall.Analysis.Explain;
 using Firewall.Analysis.Summaries;
 using Firewall.Engine.Model;
-using Firewall.Reporting.Explain;
 using Firewall.Rulesets;
 
-namespace Firewall.Reporting.Tests.Summaries;
+namespace Firewall.Analysis.Tests.Summaries;
 
 /// <summary>
 /// Rules are described by what AWS matches, not by fields AWS ignores: a report must not say a rule matches

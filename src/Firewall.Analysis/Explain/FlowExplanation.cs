@@ -1,4 +1,4 @@
-namespace Firewall.Reporting.Explain;
+namespace Firewall.Analysis.Explain;
 
 /// <summary>Why one flow gets what it gets: the request, the reply and the stateless comparison (the shape of Capirca's aclcheck).</summary>
 public sealed record FlowExplanation(

@@ -4,7 +4,7 @@ using Firewall.Engine.Evaluation;
 using Firewall.Engine.Model;
 using Firewall.Engine.Packets;
 
-namespace Firewall.Reporting.Explain;
+namespace Firewall.Analysis.Explain;
 
 /// <summary>
 /// Builds a <see cref="FlowExplanation"/>: evaluates the first request packet and the first reply packet
