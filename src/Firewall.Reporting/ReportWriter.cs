@@ -20,7 +20,7 @@ public readonly record struct ReportContent(bool Packets, bool Flows);
 public static class ReportWriters
 {
     /// <summary>The writer for a format. CSV holds one table: exactly one of packets or flows.</summary>
-    public static IReportWriter Create(ReportFormat format, Stream output, ReportContent content, CompiledRuleset rules) => format switch
+    public static IRunSink Create(ReportFormat format, Stream output, ReportContent content, CompiledRuleset rules) => format switch
     {
         ReportFormat.Text => new TextReportWriter(output, content, rules),
         ReportFormat.Json => new JsonReportWriter(output, content, rules),

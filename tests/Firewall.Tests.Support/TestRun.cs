@@ -96,7 +96,7 @@ public sealed class TestRun
     }
 
     /// <summary>Evaluates every packet, passing each to <paramref name="writer"/> when given.</summary>
-    public RunReport Evaluate(IReportWriter? writer = null, EvaluationOptions? options = null)
+    public RunReport Evaluate(IRunSink? writer = null, EvaluationOptions? options = null)
     {
         var evaluator = new Evaluator(Rules, options);
         var result = new PacketResult();

@@ -9,9 +9,9 @@ namespace Firewall.Analysis.Diff;
 
 /// <summary>
 /// Remembers, for each flow, the references of the hops that decided its first request packet and its
-/// first reply packet: what "the deciding rule" of an allowed flow is. Fed per packet like a report writer.
+/// first reply packet: what "the deciding rule" of an allowed flow is. A run sink, fed each packet like the report writers.
 /// </summary>
-public sealed class FlowDecisionRecorder : IReportWriter
+public sealed class FlowDecisionRecorder : IRunSink
 {
     private readonly List<(int[]? Request, int[]? Reply)> _decisions = [];
 

@@ -25,7 +25,7 @@ internal static class CaptureRun
         int threads,
         string captureName,
         string rulesetPath,
-        IReportWriter? packetWriter,
+        IRunSink? packetWriter,
         Progress progress,
         TextWriter error)
     {
@@ -91,7 +91,7 @@ internal static class CaptureRun
         EvaluationOptions options,
         string flowsPath,
         string rulesetPath,
-        IReportWriter? packetWriter)
+        IRunSink? packetWriter)
     {
         var evaluator = new Evaluator(rules, options);
         var result = new PacketResult();

@@ -170,7 +170,7 @@ internal static class ShardedCaptureRun
         public required ShardMerger Merger { get; init; }
         public required Batch[] Ring { get; init; }
         public required Schedule Schedule { get; init; }
-        public required IReportWriter? PacketWriter { get; init; }
+        public required IRunSink? PacketWriter { get; init; }
         public required Progress Progress { get; init; }
         public required string CaptureName { get; init; }
         public string? ReadError;
@@ -183,7 +183,7 @@ internal static class ShardedCaptureRun
         int threads,
         string captureName,
         Func<RunInput> input,
-        IReportWriter? packetWriter,
+        IRunSink? packetWriter,
         Progress progress,
         TextWriter error)
     {

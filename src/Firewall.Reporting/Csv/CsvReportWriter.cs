@@ -13,7 +13,7 @@ namespace Firewall.Reporting.Csv;
 /// (docs/output-fields.md). Empty cells stand for fields that do not apply; lists (hops, notes) are
 /// joined with <c>;</c> inside one cell.
 /// </summary>
-public sealed class CsvReportWriter : IReportWriter
+public sealed class CsvReportWriter : IRunSink
 {
     public static readonly string[] PacketColumns =
     [

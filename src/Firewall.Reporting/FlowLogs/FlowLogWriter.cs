@@ -47,7 +47,7 @@ public sealed record FlowLogOptions
 /// </list>
 /// NODATA and SKIPDATA records are not written: a replay has no idle intervals to report and skips nothing.
 /// </summary>
-public sealed class FlowLogWriter : IReportWriter
+public sealed class FlowLogWriter : IRunSink
 {
     private readonly Stream _output;
     private readonly CompiledRuleset _rules;

@@ -11,7 +11,7 @@ namespace Firewall.Reporting.Html;
 /// writes the whole page once the run is complete. Everything else in the page is computed from the
 /// finished run, as the text summary is.
 /// </summary>
-public sealed class HtmlReportWriter : IReportWriter
+public sealed class HtmlReportWriter : IRunSink
 {
     private readonly Stream _output;
     private readonly HtmlReportOptions _options;
@@ -66,6 +66,6 @@ public sealed class HtmlReportWriter : IReportWriter
 
     public void Dispose()
     {
-        // The caller owns the stream (IReportWriter).
+        // The caller owns the stream (IRunSink).
     }
 }

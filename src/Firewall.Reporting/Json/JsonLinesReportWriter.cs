@@ -13,7 +13,7 @@ namespace Firewall.Reporting.Json;
 /// summary as records (<c>input</c>, <c>totals</c>, <c>flow_totals</c>, <c>deny_reason</c>, <c>undecodable</c>,
 /// <c>not_filtered</c>, <c>denying_rule</c>, <c>reply_drop</c>, <c>rule</c>, <c>reference</c>, <c>assumption</c>).
 /// </summary>
-public sealed class JsonLinesReportWriter : IReportWriter
+public sealed class JsonLinesReportWriter : IRunSink
 {
     private readonly JsonOutput _out;
     private readonly JsonRecords _records;

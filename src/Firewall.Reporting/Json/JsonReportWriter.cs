@@ -12,7 +12,7 @@ namespace Firewall.Reporting.Json;
 /// then <c>summary</c>. The summary comes last because it is only known at the end, and packets are
 /// never held in memory.
 /// </summary>
-public sealed class JsonReportWriter : IReportWriter
+public sealed class JsonReportWriter : IRunSink
 {
     private readonly JsonOutput _out;
     private readonly JsonRecords _records;

@@ -14,7 +14,7 @@ namespace Firewall.Reporting.Text;
 /// flows, then the summary (totals, flows by outcome, denying rules, replies dropped by NACLs, rule hits
 /// in ruleset order with the rules never hit marked, the assumptions in force, capture warnings).
 /// </summary>
-public sealed class TextReportWriter : IReportWriter
+public sealed class TextReportWriter : IRunSink
 {
     private static readonly string[] VerdictNames = Enum.GetValues<Verdict>().Select(ResultText.Name).ToArray();
     private static readonly string[] HopNames = Enum.GetValues<HopKind>().Select(ResultText.Name).ToArray();

@@ -137,7 +137,7 @@ public sealed class PacketLineTests
         Assert.Equal(13, compared);
     }
 
-    private sealed class Comparing(JsonRecords records, Action counted) : IReportWriter
+    private sealed class Comparing(JsonRecords records, Action counted) : IRunSink
     {
         public void WritePacket(in PacketInfo packet, in PacketResult result)
         {

@@ -1,0 +1,17 @@
+using Firewall.Engine.Evaluation;
+using Firewall.Engine.Packets;
+
+namespace Firewall.Analysis.Runs;
+
+/// <summary>
+/// What a run feeds as it happens: <see cref="WritePacket"/> for each evaluated packet (only when packets
+/// were asked for), then <see cref="Complete"/> once with the finished run. The report writers are sinks,
+/// and so is an analysis that needs each packet's result (<see cref="Diff.FlowDecisionRecorder"/>). Sinks
+/// own nothing but their buffers; the caller owns the stream.
+/// </summary>
+public interface IRunSink : IDisposable
+{
+    void WritePacket(in PacketInfo packet, in PacketResult result);
+
+    void Complete(RunReport report);
+}
