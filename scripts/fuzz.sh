@@ -45,7 +45,7 @@ flock /tmp/fw-build.lock dotnet publish "$REPO/tests/Firewall.Fuzz/Firewall.Fuzz
 # Instrument what reads hostile input (and the YAML parser under the loaders); never the fuzz driver
 # itself, SharpFuzz, or the framework.
 for dll in "$BIN"/Firewall.Capture.dll "$BIN"/Firewall.Engine.dll "$BIN"/Firewall.Rulesets.dll \
-           "$BIN"/Firewall.Flows.dll "$BIN"/Firewall.Reporting.dll "$BIN"/YamlDotNet.dll; do
+           "$BIN"/Firewall.Flows.dll "$BIN"/Firewall.Analysis.dll "$BIN"/Firewall.Reporting.dll "$BIN"/YamlDotNet.dll; do
     sharpfuzz "$dll" >/dev/null
 done
 
