@@ -20,7 +20,7 @@ public static class FirewallCli
             ReportCommand.Create(console),
             DecodeCommand.Create(console),
             SynthCommand.Create(console), TestCommand.Create(console), ExplainCommand.Create(console),
-            ImportCommand.Create(console), LintCommand.Create(console), DiffCommand.Create(console),
+            ImportCommand.Create(console), LintCommand.Create(console), DiffCommand.Create(console), QueryCommand.Create(console),
         };
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)

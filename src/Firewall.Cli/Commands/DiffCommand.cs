@@ -1,5 +1,7 @@
 using System.CommandLine;
 using Firewall.Analysis.Diff;
+using Firewall.Analysis.Reachability;
+using Firewall.Reporting.Answers;
 using Firewall.Analysis.Runs;
 using Firewall.Cli.Running;
 using Firewall.Engine.Compilation;
@@ -26,24 +28,83 @@ internal static class DiffCommand
         var flows = new Option<string?>("--flows") { Description = "synthetic flows (YAML) instead of a capture; interface names resolve against --ruleset" };
         var format = new Option<string>("--format", "-f") { Description = "text (default) or json", DefaultValueFactory = _ => "text" };
         format.AcceptOnlyFromAmong("text", "json");
-        var failOn = new Option<string?>("--fail-on") { Description = "exit 1 when any flow is newly blocked ('newly-blocked') or changes at all ('any')" };
+        var failOn = new Option<string?>("--fail-on") { Description = "exit 1 when any flow (or class of packets) is newly blocked ('newly-blocked') or changes at all ('any')" };
         failOn.AcceptOnlyFromAmong("newly-blocked", "any");
-        var command = new Command("diff", "Evaluate the same traffic against two rulesets and list the flows whose outcome changes.")
+        var set = new Option<string?>("--set")
         {
-            capture, common.Ruleset, against, flows, common.Midstream, common.RelatedIcmp, common.Decap, common.Quiet, common.Output, format, failOn,
+            Description = "without a capture or flows: the packets to compare, e.g. \"tcp * -> db-1:5432\" (default: every packet, \"* * -> *\")",
         };
-        command.SetAction(parse => Run(console, parse, common, parse.GetValue(capture), parse.GetValue(common.Ruleset)!, parse.GetValue(against)!,
-            parse.GetValue(flows), parse.GetValue(format) == "json" ? DiffFormat.Json : DiffFormat.Text, parse.GetValue(failOn)));
+        var command = new Command("diff", "Compare two rulesets: on a capture or synthetic flows, the flows whose outcome changes; with neither, every class of packets whose outcome or deciding rule changes.")
+        {
+            capture, common.Ruleset, against, flows, set, common.Midstream, common.RelatedIcmp, common.Decap, common.Quiet, common.Output, format, failOn,
+        };
+        command.SetAction(parse => parse.GetValue(capture) is null && parse.GetValue(flows) is null
+            ? RunStatic(console, parse.GetValue(common.Ruleset)!, parse.GetValue(against)!, parse.GetValue(set) ?? "* * -> *",
+                parse.GetValue(common.Output), parse.GetValue(format) == "json", parse.GetValue(failOn))
+            : parse.GetValue(set) is not null
+                ? Refuse(console, "--set chooses packets without traffic; with a capture or --flows, the traffic is the set")
+                : Run(console, parse, common, parse.GetValue(capture), parse.GetValue(common.Ruleset)!, parse.GetValue(against)!,
+                    parse.GetValue(flows), parse.GetValue(format) == "json" ? DiffFormat.Json : DiffFormat.Text, parse.GetValue(failOn)));
         return command;
+    }
+
+    private static int Refuse(CliConsole console, string message)
+    {
+        console.Error.WriteLine($"firewall: diff: {message}");
+        return ExitCodes.BadInput;
+    }
+
+    /// <summary>
+    /// Without traffic: every class of the set's packets whose outcome, stateless outcome or deciding rules
+    /// differ between the two rulesets (docs/answers.md).
+    /// </summary>
+    private static int RunStatic(CliConsole console, string oldPath, string newPath, string setText, string? outputPath, bool json, string? failOn)
+    {
+        var error = console.Error;
+        var oldRules = Inputs.LoadRuleset(oldPath, error);
+        var newRules = Inputs.LoadRuleset(newPath, error);
+        if (oldRules is null || newRules is null || QueryCommand.ParseSet(setText, oldRules, error) is not { } set)
+        {
+            return ExitCodes.BadInput;
+        }
+        var diff = Answers.Diff(oldRules, newRules, set);
+        using (var stream = Inputs.OpenOutput(outputPath, console))
+        {
+            if (stream is null)
+            {
+                return ExitCodes.BadInput;
+            }
+            if (json)
+            {
+                AnswerWriter.WriteJson(stream, diff);
+            }
+            else
+            {
+                using var text = new StreamWriter(stream, new System.Text.UTF8Encoding(false), 16 * 1024, leaveOpen: true) { NewLine = "\n" };
+                AnswerWriter.WriteText(text, diff, oldRules, oldPath, newPath);
+            }
+        }
+        var condition = failOn switch
+        {
+            "newly-blocked" => diff.Classes.Any(c => c.Old.Outcome == "allowed" && c.New.Outcome != "allowed"),
+            "any" => diff.Classes.Count > 0,
+            _ => false,
+        };
+        if (condition)
+        {
+            error.WriteLine($"firewall: --fail-on {failOn}: {AnswerWriter.DiffSummary(diff)}");
+            return ExitCodes.ConditionMet;
+        }
+        return ExitCodes.Ok;
     }
 
     private static int Run(CliConsole console, ParseResult parse, CommonOptions common, string? capturePath, string oldPath, string newPath,
         string? flowsPath, DiffFormat format, string? failOn)
     {
         var error = console.Error;
-        if ((capturePath is null) == (flowsPath is null))
+        if (capturePath is not null && flowsPath is not null)
         {
-            error.WriteLine("firewall: diff: give either a capture or --flows FILE");
+            error.WriteLine("firewall: diff: give either a capture or --flows FILE, not both");
             return ExitCodes.BadInput;
         }
         if (capturePath == "-")

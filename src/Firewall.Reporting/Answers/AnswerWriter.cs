@@ -1,0 +1,256 @@
+using System.Text;
+using System.Text.Json;
+using Firewall.Analysis.Reachability;
+using Firewall.Engine.Compilation;
+using Firewall.Reporting.Formatting;
+
+namespace Firewall.Reporting.Answers;
+
+/// <summary>
+/// Writes the answers about all packets: text a person reads at a glance (the classes grouped by
+/// destination and service, one row per set of sources), or JSON with one object per class.
+/// </summary>
+public static class AnswerWriter
+{
+    private static readonly JsonWriterOptions Options = new()
+    {
+        Indented = true,
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    };
+
+    // ---- query ----
+
+    /// <summary>
+    /// One section per destination; in it one row per class: service, sources, source ports, outcome and the
+    /// deciding rules, what passes first. Classes AWS does not filter (its DNS, metadata and time services,
+    /// DHCP) are one line per service at the end of the section.
+    /// </summary>
+    public static void WriteText(TextWriter o, QueryAnswer answer, CompiledRuleset rules, string rulesetPath)
+    {
+        o.Write($"Ruleset  {answer.Ruleset} ({rulesetPath})\n");
+        o.Write($"Set      {answer.Set}\n");
+        o.Write(Totals(answer.Classes.Select(c => c.Outcome.Outcome).ToList()) + "\n");
+        var text = new AddressSetText(rules);
+        foreach (var section in answer.Classes.GroupBy(c => Destination(c.Packets, text)))
+        {
+            o.Write($"\nto {section.Key}\n");
+            var notFiltered = section.Where(c => c.Outcome.RequestRule?.StartsWith("bypass:", StringComparison.Ordinal) == true).ToList();
+            var rows = section.Except(notFiltered)
+                .OrderBy(c => ProtocolOrder(c.Packets)).ThenBy(c => FirstValue(c.Packets, Dim.DestinationPort, Dim.IcmpType))
+                .ThenBy(c => OutcomeOrder(c.Outcome.Outcome)).ThenBy(c => FirstValue(c.Packets, Dim.Source, Dim.Source))
+                .ToList();
+            if (rows.Count > 0)
+            {
+                var table = new TextTable(false, false, false, false, false, false, false);
+                table.Add("service", "from", "source ports", "outcome", "stateless", "request rule", "reply rule");
+                foreach (var c in rows)
+                {
+                    table.Add(Service(c.Packets), text.Describe(c.Packets.Sets[Dim.Source], c.Packets.IsV6), SourcePorts(c.Packets),
+                        c.Outcome.Outcome, c.Outcome.StatelessOutcome, c.Outcome.RequestRule ?? "-", c.Outcome.ReplyRule ?? "-");
+                }
+                table.WriteTo(o, "  ");
+            }
+            foreach (var byRule in notFiltered.GroupBy(c => c.Outcome.RequestRule))
+            {
+                var sources = byRule.Select(c => text.Describe(c.Packets.Sets[Dim.Source], c.Packets.IsV6)).Distinct();
+                var services = byRule.Select(c => Service(c.Packets)).Distinct().ToList();
+                o.Write($"  not filtered by AWS ({byRule.Key}), allowed: from {string.Join(", ", sources)}, {(services.Count <= 3 ? string.Join(", ", services) : $"{services.Count} services")}\n");
+            }
+        }
+    }
+
+    public static void WriteJson(Stream output, QueryAnswer answer)
+    {
+        using var w = new Utf8JsonWriter(output, Options);
+        w.WriteStartObject();
+        w.WriteString("ruleset", answer.Ruleset);
+        w.WriteString("set", answer.Set);
+        w.WriteStartArray("classes");
+        foreach (var c in answer.Classes)
+        {
+            w.WriteStartObject();
+            WritePackets(w, c.Packets);
+            WriteOutcome(w, c.Outcome);
+            w.WriteString("example", c.Packets.Example.ToString());
+            w.WriteEndObject();
+        }
+        w.WriteEndArray();
+        w.WriteEndObject();
+        w.Flush();
+        output.WriteByte((byte)'\n');
+    }
+
+    // ---- static diff ----
+
+    /// <summary>One section per destination; per class its service, sources and source ports, then what the old and the new ruleset give it, and an example.</summary>
+    public static void WriteText(TextWriter o, DiffAnswer diff, CompiledRuleset old, string oldPath, string newPath)
+    {
+        o.Write($"Old      {diff.OldRuleset} ({oldPath})\n");
+        o.Write($"New      {diff.NewRuleset} ({newPath})\n");
+        o.Write($"Set      {diff.Set}\n");
+        o.Write(DiffSummary(diff) + "\n");
+        var text = new AddressSetText(old);
+        foreach (var section in diff.Classes.GroupBy(c => Destination(c.Packets, text)))
+        {
+            o.Write($"\nto {section.Key}\n");
+            var table = new TextTable(false, false, false, false, false, false, false);
+            table.Add("service", "from", "source ports", "", "outcome", "request rule", "reply rule");
+            foreach (var c in section.OrderBy(c => ProtocolOrder(c.Packets)).ThenBy(c => FirstValue(c.Packets, Dim.DestinationPort, Dim.IcmpType)))
+            {
+                table.Add(Service(c.Packets), text.Describe(c.Packets.Sets[Dim.Source], c.Packets.IsV6), SourcePorts(c.Packets),
+                    "old", $"{c.Old.Outcome} (stateless {c.Old.StatelessOutcome})", c.Old.RequestRule ?? "-", c.Old.ReplyRule ?? "-");
+                table.Add("", "", "", "new", $"{c.New.Outcome} (stateless {c.New.StatelessOutcome})", c.New.RequestRule ?? "-", c.New.ReplyRule ?? "-");
+                table.Add("", "", "", "e.g.", c.Packets.Example.ToString(), "", "");
+            }
+            table.WriteTo(o, "  ");
+        }
+    }
+
+    public static void WriteJson(Stream output, DiffAnswer diff)
+    {
+        using var w = new Utf8JsonWriter(output, Options);
+        w.WriteStartObject();
+        w.WriteString("old_ruleset", diff.OldRuleset);
+        w.WriteString("new_ruleset", diff.NewRuleset);
+        w.WriteString("set", diff.Set);
+        w.WriteStartArray("classes");
+        foreach (var c in diff.Classes)
+        {
+            w.WriteStartObject();
+            WritePackets(w, c.Packets);
+            w.WriteStartObject("old");
+            WriteOutcome(w, c.Old);
+            w.WriteEndObject();
+            w.WriteStartObject("new");
+            WriteOutcome(w, c.New);
+            w.WriteEndObject();
+            w.WriteString("example", c.Packets.Example.ToString());
+            w.WriteEndObject();
+        }
+        w.WriteEndArray();
+        w.WriteEndObject();
+        w.Flush();
+        output.WriteByte((byte)'\n');
+    }
+
+    /// <summary>"no class differs" or "3 classes of packets differ: 1 newly denied, ...".</summary>
+    public static string DiffSummary(DiffAnswer diff)
+    {
+        if (diff.Classes.Count == 0)
+        {
+            return "No packet of the set gets another outcome or deciding rule.";
+        }
+        var blocked = diff.Classes.Count(c => c.Old.Outcome == "allowed" && c.New.Outcome != "allowed");
+        var allowed = diff.Classes.Count(c => c.Old.Outcome != "allowed" && c.New.Outcome == "allowed");
+        var other = diff.Classes.Count - blocked - allowed;
+        return $"{Plural(diff.Classes.Count, "class")} of packets differ: {blocked} newly blocked, {allowed} newly allowed, {other} otherwise changed";
+    }
+
+    private static void WritePackets(Utf8JsonWriter w, AnswerClass p)
+    {
+        w.WriteString("protocol", p.Protocol);
+        WriteList(w, "sources", p.Sources);
+        WriteList(w, "source_ports", p.SourcePorts);
+        WriteList(w, "destinations", p.Destinations);
+        WriteList(w, "ports", p.Ports);
+        WriteNumberOrText(w, "icmp_type", p.IcmpType);
+        WriteNumberOrText(w, "icmp_code", p.IcmpCode);
+    }
+
+    private static void WriteOutcome(Utf8JsonWriter w, ClassOutcome o)
+    {
+        w.WriteString("outcome", o.Outcome);
+        w.WriteString("stateless_outcome", o.StatelessOutcome);
+        w.WriteString("request_rule", o.RequestRule);
+        w.WriteString("reply_rule", o.ReplyRule);
+    }
+
+    private static void WriteList(Utf8JsonWriter w, string name, IReadOnlyList<string>? values)
+    {
+        if (values is null)
+        {
+            w.WriteNull(name);
+            return;
+        }
+        w.WriteStartArray(name);
+        foreach (var v in values)
+        {
+            w.WriteStringValue(v);
+        }
+        w.WriteEndArray();
+    }
+
+    /// <summary>One ICMP type or code as a number; several as their ranges in a string; null for all of them.</summary>
+    private static void WriteNumberOrText(Utf8JsonWriter w, string name, string? value)
+    {
+        if (value is null)
+        {
+            w.WriteNull(name);
+        }
+        else if (int.TryParse(value, out var n))
+        {
+            w.WriteNumber(name, n);
+        }
+        else
+        {
+            w.WriteString(name, value);
+        }
+    }
+
+    private static string Destination(AnswerClass p, AddressSetText text) => text.Describe(p.Sets[Dim.Destination], p.IsV6);
+
+    /// <summary>The protocol with its ports or ICMP type and code: "tcp 443", "udp any port", "icmp type 8", "47".</summary>
+    private static string Service(AnswerClass p)
+    {
+        var service = new StringBuilder(p.Protocol);
+        if (p.Ports is { } ports)
+        {
+            service.Append(' ').Append(ports.Count == 1 && ports[0] == "1-65535" ? "any port" : string.Join(",", ports));
+        }
+        if (p.IcmpType is { } type)
+        {
+            service.Append(" type ").Append(type);
+        }
+        if (p.IcmpCode is { } code)
+        {
+            service.Append(" code ").Append(code);
+        }
+        return service.ToString();
+    }
+
+    private static int ProtocolOrder(AnswerClass p) => p.Protocol switch
+    {
+        "tcp" => 0,
+        "udp" => 1,
+        "icmp" => 2,
+        "icmpv6" => 3,
+        _ => 4,
+    };
+
+    private static UInt128 FirstValue(AnswerClass p, Dim dim, Dim otherwise) =>
+        p.Sets.TryGetValue(dim, out var set) || p.Sets.TryGetValue(otherwise, out set) ? set.Intervals[0].Lo : 0;
+
+    private static int OutcomeOrder(string outcome) => outcome switch
+    {
+        "allowed" => 0,
+        "reply-denied" => 1,
+        "partially-denied" => 2,
+        "request-denied" => 3,
+        _ => 4,
+    };
+
+    private static string SourcePorts(AnswerClass p) =>
+        p.SourcePorts is not { } ports ? "-" : ports.Count == 1 && ports[0] == "1-65535" ? "any" : string.Join(",", ports);
+
+    private static string Totals(IReadOnlyList<string> outcomes)
+    {
+        if (outcomes.Count == 0)
+        {
+            return "The set holds no packet.";
+        }
+        var parts = outcomes.GroupBy(o => o).OrderBy(g => OutcomeOrder(g.Key)).Select(g => $"{g.Count()} {g.Key}");
+        return $"{Plural(outcomes.Count, "class")} of packets: {string.Join(", ", parts)}";
+    }
+
+    private static string Plural(int n, string word) => n == 1 ? $"1 {word}" : $"{n} {word}es";
+}
