@@ -46,6 +46,9 @@ internal sealed class Exchange
 
     public Exchange(Evaluator evaluator) => _evaluator = evaluator;
 
+    /// <summary>The record of the last exchange's flow (the references its packets met among them), or null when it had none.</summary>
+    public FlowRecord? Flow { get; private set; }
+
     public ExchangeResult Run(in RequestHeader request)
     {
         _evaluator.Forget();
@@ -85,6 +88,7 @@ internal sealed class Exchange
             }
         }
         _clock += StepNs * 16;
+        Flow = flowId >= 0 ? _evaluator.Flows[flowId] : null;
         if (skipped)
         {
             return new ExchangeResult("skip", "skip", firstRequestRule, firstReplyRule);

@@ -26,6 +26,9 @@ public sealed record SetPart(
 public sealed record PacketSet(string Text, IReadOnlyList<SetPart> Parts)
 {
     public bool IsEmpty => Parts.All(p => p.IsEmpty);
+
+    /// <summary>Whether the text names the source ports (<c>SOURCES:PORTS</c>); without them a set holds every source port.</summary>
+    public bool SourcePortsGiven { get; init; }
 }
 
 /// <summary>An error in a packet set: <see cref="Offset"/> is the 0-based character where it was found.</summary>
@@ -158,7 +161,7 @@ public static class PacketSetParser
             }
             parts.Add(new SetPart(v6, numbers, sources, destinations, source.Ports ?? AllPorts, destination.Ports ?? AllPorts, types ?? AllBytes, codes ?? AllBytes));
         }
-        return new PacketSet(text.Trim(), parts);
+        return new PacketSet(text.Trim(), parts) { SourcePortsGiven = source.Ports is not null };
     }
 
     private readonly record struct Token(string Text, int Offset);

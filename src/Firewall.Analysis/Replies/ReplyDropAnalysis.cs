@@ -44,6 +44,17 @@ public sealed record NaclFix
     public required IReadOnlyList<int?> RuleNumbers { get; init; }
 
     public required byte Protocol { get; init; }
+
+    /// <summary>
+    /// The rules name every protocol (<c>protocol: all</c>): the classes of a static answer hold many
+    /// protocols without ports or ICMP types (every one but tcp, udp and ICMP, say), and a NACL rule names
+    /// one protocol or all of them. Never set for a capture's flows.
+    /// </summary>
+    public bool AnyProtocol { get; init; }
+
+    /// <summary>The protocol as the rules and reports name it: tcp, 47, or all.</summary>
+    public string ProtocolName => AnyProtocol ? "all" : IpProtocol.Name(Protocol);
+
     public required bool IsV6 { get; init; }
 
     /// <summary>The smallest range covering the reply destination ports seen (TCP/UDP only).</summary>
@@ -69,7 +80,8 @@ public sealed record NaclFix
     /// <summary>The subnets whose CIDRs <see cref="Peers"/> are, by name; empty when the peers are not all in subnets.</summary>
     public IReadOnlyList<string> PeerSubnets { get; init; } = [];
 
-    public required int PeerCount { get; init; }
+    /// <summary>How many peer addresses: those seen in a capture, or all those of an answer's classes (up to 2^128).</summary>
+    public required UInt128 PeerCount { get; init; }
 
     public required int Flows { get; init; }
 
@@ -78,7 +90,7 @@ public sealed record NaclFix
         : $"; the peers are in subnet{(PeerSubnets.Count == 1 ? "" : "s")} {string.Join(", ", PeerSubnets)}, so the rule{(Peers.Count == 1 ? " covers it" : "s cover them")} ({string.Join(", ", Peers)}): a NACL names CIDRs, not interfaces or groups";
 
     /// <summary>The rules to paste, one per peer CIDR, with the ports seen.</summary>
-    public IReadOnlyList<string> Yaml => Peers.Select((peer, i) => NaclRuleText.Line(RuleNumbers[i], Protocol, PortsSeen, Icmp, Direction, peer)).ToList();
+    public IReadOnlyList<string> Yaml => Peers.Select((peer, i) => NaclRuleText.Line(RuleNumbers[i], ProtocolName, PortsSeen, Icmp, Direction, peer)).ToList();
 
     /// <summary>The rules that open the reply path of the admitting security-group rules; null when none is known (ICMP, no group on the path).</summary>
     public ReplyPathFix? Path { get; init; }
@@ -104,12 +116,16 @@ public sealed record ReplyPathFix(
 /// <summary>A NACL rule as the YAML flow mapping the ruleset format reads, for pasting.</summary>
 public static class NaclRuleText
 {
-    public static string Line(int? number, byte protocol, PortRange? ports, IcmpMatch? icmp, Direction direction, Cidr peer)
+    public static string Line(int? number, byte protocol, PortRange? ports, IcmpMatch? icmp, Direction direction, Cidr peer) =>
+        Line(number, IpProtocol.Name(protocol), ports, icmp, direction, peer);
+
+    /// <summary>The rule for <paramref name="protocol"/> as the ruleset names it (tcp, 47, all).</summary>
+    public static string Line(int? number, string protocol, PortRange? ports, IcmpMatch? icmp, Direction direction, Cidr peer)
     {
         var parts = new List<string>
         {
             $"rule: {(number is { } n ? n.ToString(System.Globalization.CultureInfo.InvariantCulture) : "N")}",
-            $"protocol: {IpProtocol.Name(protocol)}",
+            $"protocol: {protocol}",
         };
         if (ports is { } p)
         {
@@ -248,14 +264,28 @@ public static class ReplyDropAnalysis
         var peers = flows
             .Select(f => position.Direction == Direction.Outbound ? f.Client : f.Server)
             .Distinct()
+            .Select(a => (a, a))
             .ToList();
+        var ports = flows.Select(f => f.ClientPort).Distinct().Select(p => (p, p)).ToList();
+        return Fix(ruleset, position, protocol, v6, peers, ports, flows.Count, taken);
+    }
+
+    /// <summary>
+    /// The narrowest rules for replies to <paramref name="peers"/> (ranges of far-end addresses) on
+    /// <paramref name="clientPorts"/> (ranges of the clients' ports), as seen in a capture or as the classes
+    /// of an answer hold them.
+    /// </summary>
+    internal static NaclFix Fix(Ruleset ruleset, NaclPosition position, byte protocol, bool v6,
+        List<(IpAddr Lo, IpAddr Hi)> peers, List<(ushort Lo, ushort Hi)> clientPorts, int flows, HashSet<int> taken)
+    {
         // Peers that are all in the ruleset's subnets (a group's interfaces, a subnet's hosts) are named by
         // their subnets: a NACL rule names CIDRs only, and the subnet keeps the rule right as addresses change.
-        var subnets = peers.Select(a => ruleset.Subnets.FirstOrDefault(s => (a.IsV6 ? s.Ipv6Cidr : s.Cidr) is { } c && c.Contains(a))).ToList();
+        Subnet? SubnetOf(IpAddr a) => ruleset.Subnets.FirstOrDefault(s => (a.IsV6 ? s.Ipv6Cidr : s.Cidr) is { } c && c.Contains(a));
+        var subnets = peers.Select(p => SubnetOf(p.Lo) is { } s && SubnetOf(p.Hi) == s ? s : null).ToList();
         var inSubnets = subnets.All(s => s is not null);
         var cidrs = inSubnets
             ? ReplyPath.Minimal(subnets.Select(s => (v6 ? s!.Ipv6Cidr : s!.Cidr)!.Value))
-            : [CoveringCidr(peers)];
+            : [CoveringCidr(peers.SelectMany(p => new[] { p.Lo, p.Hi }).ToList())];
         var numbers = new List<int?>();
         foreach (var _ in cidrs)
         {
@@ -266,6 +296,13 @@ public static class ReplyDropAnalysis
             }
             numbers.Add(number);
         }
+        var addresses = UInt128.Zero;
+        foreach (var (lo, hi) in peers)
+        {
+            // The whole IPv6 space is 2^128 addresses, one more than UInt128 holds: it saturates.
+            var n = Value(hi) - Value(lo);
+            addresses = n == UInt128.MaxValue || UInt128.MaxValue - addresses <= n ? UInt128.MaxValue : addresses + n + 1;
+        }
         var fix = new NaclFix
         {
             Acl = position.Acl.Name,
@@ -275,18 +312,17 @@ public static class ReplyDropAnalysis
             IsV6 = v6,
             Peers = cidrs,
             PeerSubnets = inSubnets ? subnets.Select(s => s!.Name).Distinct().Order(StringComparer.Ordinal).ToList() : [],
-            PeerCount = peers.Count,
-            Flows = flows.Count,
+            PeerCount = addresses,
+            Flows = flows,
         };
         if (IpProtocol.HasPorts(protocol))
         {
-            var ports = flows.Select(f => f.ClientPort).Distinct().ToList();
-            var seen = new PortRange(ports.Min(), ports.Max());
+            var seen = new PortRange(clientPorts.Min(p => p.Lo), clientPorts.Max(p => p.Hi));
             var client = Classify(seen);
             return fix with
             {
                 PortsSeen = seen,
-                DistinctPorts = ports.Count,
+                DistinctPorts = clientPorts.Sum(p => p.Hi - p.Lo + 1),
                 Client = client,
                 DocumentedPorts = DocumentedRange(client),
             };
@@ -300,12 +336,14 @@ public static class ReplyDropAnalysis
         return fix;
     }
 
+    private static UInt128 Value(IpAddr a) => ((UInt128)a.Hi << 64) | a.Lo;
+
     /// <summary>
     /// The reply path a flow's replies took at the denying NACL: the interface on this side of it (the
     /// server when the replies leave its subnet, the client when they enter it) and the security-group rule
     /// that admitted the request there, as the evaluation named it. Null when there is none in this ACL.
     /// </summary>
-    private static ReplyPath? PathOf(CompiledRuleset rules, RuleCatalog catalog, ILookup<(string, string), ReplyPath> paths, NaclPosition position, in FlowRecord flow)
+    internal static ReplyPath? PathOf(CompiledRuleset rules, RuleCatalog catalog, ILookup<(string, string), ReplyPath> paths, NaclPosition position, in FlowRecord flow)
     {
         var near = position.Direction == Direction.Outbound ? flow.Server : flow.Client;
         var eni = rules.Model.Interfaces.FirstOrDefault(i => i.Addresses.Contains(near));
@@ -332,7 +370,7 @@ public static class ReplyDropAnalysis
     }
 
     /// <summary>The rules that open <paramref name="paths"/> for all their peers and client ports (and the ports seen); null without a path.</summary>
-    private static ReplyPathFix? PathFix(Ruleset ruleset, NaclPosition position, byte protocol, bool v6, PortRange? seen, List<ReplyPath> paths, HashSet<int> taken)
+    internal static ReplyPathFix? PathFix(Ruleset ruleset, NaclPosition position, byte protocol, bool v6, PortRange? seen, List<ReplyPath> paths, HashSet<int> taken)
     {
         if (paths.Count == 0)
         {

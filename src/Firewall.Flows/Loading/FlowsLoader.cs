@@ -1,4 +1,6 @@
+using Firewall.Engine.Addressing;
 using Firewall.Engine.Model;
+using Firewall.Engine.Packets;
 using Firewall.Flows.Definitions;
 using Firewall.Rulesets;
 using Firewall.Rulesets.Yaml;
@@ -128,16 +130,49 @@ public static class FlowsLoader
         return loaded.Ruleset;
     }
 
-    /// <summary>One flow from its one-line form (for <c>explain</c>), with the default exchange.</summary>
+    /// <summary>
+    /// One flow from its one-line form (for <c>explain</c>), with the default exchange. An ICMP flow may end
+    /// in <c>type T [code C]</c>, as <c>query</c> and <c>test</c> write their examples: one message of that
+    /// type instead of an echo. An error message (destination unreachable, ...) quotes a packet the
+    /// destination sent: a UDP packet from it to the source, which decides nothing unless
+    /// <c>--related-icmp</c> is given.
+    /// </summary>
     public static FlowDefinition? ParseFlow(string text, Ruleset? ruleset, out string? error)
     {
-        if (!FlowLine.TryParse(text, ruleset, out var tuple, out var e))
+        var match = System.Text.RegularExpressions.Regex.Match(text, @"\s+type\s+(\S+)(?:\s+code\s+(\S+))?\s*$");
+        var line = match.Success ? text[..match.Index] : text;
+        if (!FlowLine.TryParse(line, ruleset, out var tuple, out var e))
         {
             error = $"{e.Message} (at character {e.Offset + 1})";
             return null;
         }
         error = null;
-        return new FlowDefinition { Index = 0, Flow = tuple!, Exchange = ExchangeText.For(tuple!.Protocol)[0] };
+        if (!match.Success)
+        {
+            return new FlowDefinition { Index = 0, Flow = tuple!, Exchange = ExchangeText.For(tuple!.Protocol)[0] };
+        }
+        if (!IpProtocol.IsIcmp(tuple!.Protocol))
+        {
+            error = $"'type' applies to icmp and icmpv6 flows, not {IpProtocol.Name(tuple.Protocol)} (at character {match.Index + 2})";
+            return null;
+        }
+        byte code = 0;
+        if (!byte.TryParse(match.Groups[1].Value, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var type)
+            || (match.Groups[2].Success && !byte.TryParse(match.Groups[2].Value, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out code)))
+        {
+            error = $"expected 'type T' or 'type T code C' with numbers 0-255 after the flow (at character {match.Index + 2})";
+            return null;
+        }
+        QuotedPacket? quoting = null;
+        if (IcmpKind.IsError(tuple.Protocol, type))
+        {
+            var from = new FlowEndpoint(tuple.Server.Address, new PortSpec(51514, false), null);
+            var to = new FlowEndpoint(tuple.Client.Address, new PortSpec(33434, false), null);
+            quoting = new QuotedPacket(new FlowTuple(IpProtocol.Udp, from, to, $"udp {Endpoint(tuple.Server.Address, 51514)} -> {Endpoint(tuple.Client.Address, 33434)}"));
+        }
+        return new FlowDefinition { Index = 0, Flow = tuple with { Text = text.Trim() }, Exchange = Exchange.IcmpMessage, IcmpType = type, IcmpCode = code, Quoting = quoting };
+
+        static string Endpoint(IpAddr a, int port) => a.IsV6 ? $"[{a}]:{port}" : $"{a}:{port}";
     }
 
     private static FlowDefinition? Report(DiagnosticBag bag, YamlNode node, string message)

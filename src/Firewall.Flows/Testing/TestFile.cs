@@ -1,3 +1,4 @@
+using Firewall.Analysis.Reachability;
 using Firewall.Engine.Evaluation;
 using Firewall.Engine.Model;
 using Firewall.Flows.Definitions;
@@ -29,6 +30,18 @@ public sealed record CaptureTestCase(
     string CapturePath,
     IReadOnlyDictionary<FlowOutcome, long> Flows,
     IReadOnlyDictionary<string, long> Packets) : TestCase(Name, Location);
+
+/// <summary>
+/// A reachability case: a set of packets (<c>reach: "tcp * -> db-1:5432"</c>) and the outcome every packet of
+/// it must get, or, with <see cref="Some"/>, that at least one must get: answered for all packets of the
+/// set, without traffic.
+/// </summary>
+public sealed record ReachTestCase(
+    string Name,
+    SourceLocation Location,
+    PacketSet Set,
+    string Outcome,
+    bool Some) : TestCase(Name, Location);
 
 public abstract record TestCase(string Name, SourceLocation Location);
 

@@ -1,3 +1,4 @@
+using Firewall.Analysis.Reachability;
 using Firewall.Engine.Evaluation;
 using Firewall.Engine.Model;
 using Firewall.Flows.Loading;
@@ -18,7 +19,11 @@ public sealed record TestFileLoadResult(TestFile? File, IReadOnlyList<Diagnostic
 public static class TestFileLoader
 {
     private static readonly string[] RootKeys = ["ruleset", "description", "tests"];
-    private static readonly string[] CaseKeys = ["name", "flow", "capture", "expect", "exchange", "reply_after", "icmp_type", "icmp_code", "quoting"];
+    private static readonly string[] CaseKeys = ["name", "flow", "capture", "reach", "expect", "exchange", "reply_after", "icmp_type", "icmp_code", "quoting"];
+    private static readonly string[] ReachExpectKeys = ["some"];
+
+    /// <summary>The outcomes a class of packets can have, as <c>firewall query</c> names them.</summary>
+    public static readonly string[] ReachOutcomes = ["allowed", "request-denied", "reply-denied", "partially-denied"];
     private static readonly string[] FlowExpectKeys = ["request", "reply", "by", "stateless"];
     private static readonly string[] CaptureExpectKeys = ["flows", "packets"];
     public static readonly string[] PacketCountKeys = ["allowed", "denied", "skipped", "not-filtered", "undecodable"];
@@ -102,21 +107,23 @@ public static class TestFileLoader
             var caseName = name?.Text ?? $"test {i + 1}";
             var hasFlow = cm.Has("flow");
             var hasCapture = cm.Has("capture");
-            if (hasFlow == hasCapture)
+            var hasReach = cm.Has("reach");
+            var kinds = (hasFlow ? 1 : 0) + (hasCapture ? 1 : 0) + (hasReach ? 1 : 0);
+            if (kinds != 1)
             {
-                bag.Add(cm.Node, hasFlow
-                    ? "a test has either 'flow' or 'capture', not both"
-                    : "missing key 'flow' or 'capture': expected the flow or the capture under test");
+                bag.Add(cm.Node, kinds > 1
+                    ? "a test has one of 'flow', 'capture' and 'reach', not several"
+                    : "missing key 'flow', 'capture' or 'reach': expected the flow, the capture or the set of packets under test");
                 continue;
             }
             if (!cm.Has("expect"))
             {
-                bag.Add(cm.Node, $"missing key 'expect': expected {(hasFlow ? ExpectText : "{ flows: { allowed: N, reply-denied: M } }")}");
+                bag.Add(cm.Node, $"missing key 'expect': expected {(hasFlow ? ExpectText : hasReach ? ReachExpectText : "{ flows: { allowed: N, reply-denied: M } }")}");
                 continue;
             }
             var expect = cm.Node.Find("expect")!.Value.Value;
-            var c = hasFlow
-                ? ReadFlowCase(cm, caseName, location, ruleset, expect, i, bag)
+            var c = hasFlow ? ReadFlowCase(cm, caseName, location, ruleset, expect, i, bag)
+                : hasReach ? ReadReachCase(cm, caseName, location, ruleset, expect, bag)
                 : ReadCaptureCase(cm, caseName, location, path, expect, bag);
             if (c is not null)
             {
@@ -200,6 +207,63 @@ public static class TestFileLoader
         "partially-denied" => FlowOutcome.PartiallyDenied,
         _ => null,
     };
+
+    private static readonly string ReachExpectText = $"an outcome ({string.Join(", ", ReachOutcomes)}) every packet must get, or {{ some: OUTCOME }}";
+
+    private static TestCase? ReadReachCase(StrictMapping cm, string name, SourceLocation location, Ruleset? ruleset, YamlNode expect, DiagnosticBag bag)
+    {
+        var errors = bag.Count;
+        foreach (var key in new[] { "exchange", "reply_after", "icmp_type", "icmp_code", "quoting" })
+        {
+            if (cm.Entry(key) is { } entry)
+            {
+                bag.Add(entry.Key, $"{key} applies to flow tests; a reach test names ICMP types in its set ('icmp * -> web-1 type 8')");
+            }
+        }
+        var setField = cm.Scalar("reach", $"a set of packets, {PacketSetParser.Form}");
+        PacketSet? set = null;
+        if (setField is not null && ruleset is not null)
+        {
+            set = PacketSetParser.Parse(setField.Text, ruleset, out var error);
+            if (set is null)
+            {
+                bag.Add(setField.Value.Line, YamlValues.ColumnOf(setField.Value, error.Offset), error.Message);
+            }
+            else if (set.IsEmpty)
+            {
+                bag.Add(setField.Value, "reach: the set holds no packet (a group no interface carries, say), so the test would check nothing");
+            }
+        }
+        string? outcome = null;
+        var some = false;
+        YamlNode outcomeNode = expect;
+        if (expect is MappingNode)
+        {
+            some = true;
+            if (StrictMapping.Open(expect, "a reach expectation", ReachExpectKeys, bag) is { } em && em.Scalar("some", "an outcome") is { } f)
+            {
+                outcome = f.Text;
+                outcomeNode = f.Value;
+            }
+            else if (bag.Count == errors)
+            {
+                bag.Add(expect, $"expect: expected {ReachExpectText}");
+            }
+        }
+        else if (expect is ScalarNode { IsNull: false } scalar)
+        {
+            outcome = scalar.Value;
+        }
+        else
+        {
+            bag.Add(expect, $"expect: expected {ReachExpectText}, found {expect.Describe()}");
+        }
+        if (outcome is not null && !ReachOutcomes.Contains(outcome))
+        {
+            bag.Add(outcomeNode, $"expect: expected {ReachExpectText}, found '{ScalarNode.Shorten(outcome)}'");
+        }
+        return set is null || outcome is null || bag.Count > errors ? null : new ReachTestCase(name, location, set, outcome, some);
+    }
 
     private static TestCase? ReadCaptureCase(StrictMapping cm, string name, SourceLocation location, string path, YamlNode expect, DiagnosticBag bag)
     {

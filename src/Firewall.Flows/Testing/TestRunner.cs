@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Firewall.Analysis.Reachability;
 using Firewall.Capture;
 using Firewall.Capture.Decoding;
 using Firewall.Capture.Reading;
@@ -71,6 +72,7 @@ public static class TestRunner
             {
                 FlowTestCase f => RunFlow(f, compiled),
                 CaptureTestCase k => RunCapture(k, compiled, errors),
+                ReachTestCase r => RunReach(r, compiled),
                 _ => throw new InvalidOperationException("unknown test case kind"),
             };
             // A case that reported an input error (its capture could not be read) did not run to the end.
@@ -205,6 +207,67 @@ public static class TestRunner
         };
         return $"{IpProtocol.Name(p.Protocol)} {End(p.Src, p.SrcPort)} -> {End(p.Dst, p.DstPort)} {what}";
     }
+
+    /// <summary>Most counterexamples a failed reach test lists (one per class of packets, largest first).</summary>
+    private const int MaxCounterexamples = 5;
+
+    /// <summary>
+    /// A reach case: the set's classes (docs/answers.md), each with the outcome <c>check</c> gives every
+    /// packet of it. Every class must have the expected outcome (or, for <c>some</c>, one must). A failure
+    /// names a flow of each offending class, as a line <c>firewall explain</c> takes.
+    /// </summary>
+    private static (string? Failure, IReadOnlyList<string> Details) RunReach(ReachTestCase c, CompiledRuleset compiled)
+    {
+        var answer = Answers.Query(compiled, c.Set);
+        if (c.Some)
+        {
+            if (answer.Classes.Any(k => k.Outcome.Outcome == c.Outcome))
+            {
+                return (null, []);
+            }
+            var seen = string.Join(", ", answer.Classes.GroupBy(k => k.Outcome.Outcome).Select(g => $"{g.Count()} {g.Key}"));
+            return ($"expected some packet of '{c.Set.Text}' to be {c.Outcome}; none is ({Count(answer.Classes.Count, "class")} of packets: {seen}); for example {Counterexample(answer.Classes[0])}",
+                Details(answer.Classes, compiled));
+        }
+        var wrong = answer.Classes.Where(k => k.Outcome.Outcome != c.Outcome).ToList();
+        if (wrong.Count == 0)
+        {
+            return (null, []);
+        }
+        return ($"expected every packet of '{c.Set.Text}' to be {c.Outcome}; {Count(wrong.Count, "class")} of {answer.Classes.Count} {(wrong.Count == 1 ? "is" : "are")} not, for example {Counterexample(wrong[0])}",
+            Details(wrong, compiled));
+    }
+
+    private static string Counterexample(QueryClass k) =>
+        $"{k.Packets.Example} gets {k.Outcome.Outcome}{(k.Outcome.Outcome == "reply-denied" ? $": its reply is denied by {k.Outcome.ReplyRule}" : k.Outcome.RequestRule is { } r ? $" by {r}" : "")}";
+
+    private static List<string> Details(IReadOnlyList<QueryClass> classes, CompiledRuleset compiled)
+    {
+        var details = classes.Take(MaxCounterexamples)
+            .Select(k => $"{k.Packets.Example}: {k.Outcome.Outcome}, request rule {k.Outcome.RequestRule ?? "-"}, reply rule {k.Outcome.ReplyRule ?? "-"} (one packet of {Describe(k.Packets)})")
+            .ToList();
+        if (classes.Count > MaxCounterexamples)
+        {
+            details.Add($"and {classes.Count - MaxCounterexamples} more: `firewall query` lists every class");
+        }
+        details.Add($"explain one: firewall explain --ruleset {compiled.Model.SourcePath ?? compiled.Model.Name} \"{classes[0].Packets.Example}\"");
+        return details;
+    }
+
+    /// <summary>The class in the words of its JSON form: "tcp from 0.0.0.0/1, ... ports 1024-65535 to 10.0.3.10 port 5432".</summary>
+    private static string Describe(AnswerClass p)
+    {
+        static string List(IReadOnlyList<string> items) => items.Count <= 3 ? string.Join(", ", items) : $"{string.Join(", ", items.Take(3))} and {items.Count - 3} more";
+        var text = $"{p.Protocol} from {List(p.Sources)}";
+        if (p.SourcePorts is { } sp) text += $" ports {List(sp)}";
+        text += $" to {List(p.Destinations)}";
+        if (p.Ports is { } dp) text += $" port{(dp.Count == 1 && !dp[0].Contains('-') ? "" : "s")} {List(dp)}";
+        if (p.IcmpType is { } type) text += $" type {type}";
+        if (p.IcmpCode is { } code) text += $" code {code}";
+        return text;
+    }
+
+    private static string Count(int n, string word) => n == 1 ? $"1 {word}" : $"{n} {word}es";
 
     private static (string? Failure, IReadOnlyList<string> Details) RunCapture(CaptureTestCase c, CompiledRuleset compiled, List<Diagnostic> errors)
     {

@@ -35,7 +35,8 @@ public static class AnswerWriter
         {
             o.Write($"\nto {section.Key}\n");
             var notFiltered = section.Where(c => c.Outcome.RequestRule?.StartsWith("bypass:", StringComparison.Ordinal) == true).ToList();
-            var rows = section.Except(notFiltered)
+            var denied = section.Except(notFiltered).Where(c => c.Outcome.Outcome == "request-denied").ToList();
+            var rows = section.Except(notFiltered).Except(denied)
                 .OrderBy(c => ProtocolOrder(c.Packets)).ThenBy(c => FirstValue(c.Packets, Dim.DestinationPort, Dim.IcmpType))
                 .ThenBy(c => OutcomeOrder(c.Outcome.Outcome)).ThenBy(c => FirstValue(c.Packets, Dim.Source, Dim.Source))
                 .ToList();
@@ -49,6 +50,12 @@ public static class AnswerWriter
                         c.Outcome.Outcome, c.Outcome.StatelessOutcome, c.Outcome.RequestRule ?? "-", c.Outcome.ReplyRule ?? "-");
                 }
                 table.WriteTo(o, "  ");
+            }
+            // What the requests never pass: one line per deciding rule and sources, its services together.
+            foreach (var byRule in denied.GroupBy(c => (c.Outcome.RequestRule, From: text.Describe(c.Packets.Sets[Dim.Source], c.Packets.IsV6))))
+            {
+                var ports = byRule.All(c => c.Packets.SourcePorts is null || SourcePorts(c.Packets) == "any") ? "" : " (some source ports only: --format json lists each class)";
+                o.Write($"  request-denied by {byRule.Key.RequestRule}: {Services(byRule.Select(c => c.Packets))} from {byRule.Key.From}{ports}\n");
             }
             foreach (var byRule in notFiltered.GroupBy(c => c.Outcome.RequestRule))
             {
@@ -146,7 +153,7 @@ public static class AnswerWriter
         return $"{Plural(diff.Classes.Count, "class")} of packets differ: {blocked} newly blocked, {allowed} newly allowed, {other} otherwise changed";
     }
 
-    private static void WritePackets(Utf8JsonWriter w, AnswerClass p)
+    internal static void WritePackets(Utf8JsonWriter w, AnswerClass p)
     {
         w.WriteString("protocol", p.Protocol);
         WriteList(w, "sources", p.Sources);
@@ -157,7 +164,7 @@ public static class AnswerWriter
         WriteNumberOrText(w, "icmp_code", p.IcmpCode);
     }
 
-    private static void WriteOutcome(Utf8JsonWriter w, ClassOutcome o)
+    internal static void WriteOutcome(Utf8JsonWriter w, ClassOutcome o)
     {
         w.WriteString("outcome", o.Outcome);
         w.WriteString("stateless_outcome", o.StatelessOutcome);
@@ -200,7 +207,32 @@ public static class AnswerWriter
     private static string Destination(AnswerClass p, AddressSetText text) => text.Describe(p.Sets[Dim.Destination], p.IsV6);
 
     /// <summary>The protocol with its ports or ICMP type and code: "tcp 443", "udp any port", "icmp type 8", "47".</summary>
-    private static string Service(AnswerClass p)
+    /// <summary>Several classes' services by protocol: "tcp 22,80, udp any port, icmp type 1-7,9-255, protocols 0,2-5".</summary>
+    private static string Services(IEnumerable<AnswerClass> classes)
+    {
+        var parts = new List<string>();
+        foreach (var byProtocol in classes.GroupBy(c => c.Protocol).OrderBy(g => ProtocolOrder(g.First())))
+        {
+            var first = byProtocol.First();
+            if (first.Ports is not null)
+            {
+                var ports = IntervalSet.Of(byProtocol.SelectMany(c => c.Sets[Dim.DestinationPort].Intervals));
+                parts.Add($"{byProtocol.Key} {(ports.Count == 65535 ? "any port" : ports.ToString())}");
+            }
+            else if (first.IcmpType is not null || first.Sets.ContainsKey(Dim.IcmpType))
+            {
+                var types = IntervalSet.Of(byProtocol.SelectMany(c => c.Sets.TryGetValue(Dim.IcmpType, out var t) ? t.Intervals : [new Interval(0, 255)]));
+                parts.Add(types.Count == 256 ? byProtocol.Key : $"{byProtocol.Key} type {types}");
+            }
+            else
+            {
+                parts.Add(byProtocol.Key.Any(char.IsLetter) ? byProtocol.Key : $"protocol{(byProtocol.Key.Any(ch => ch is ',' or '-') ? "s" : "")} {byProtocol.Key}");
+            }
+        }
+        return string.Join(", ", parts);
+    }
+
+    internal static string Service(AnswerClass p)
     {
         var service = new StringBuilder(p.Protocol);
         if (p.Ports is { } ports)
@@ -239,7 +271,7 @@ public static class AnswerWriter
         _ => 4,
     };
 
-    private static string SourcePorts(AnswerClass p) =>
+    internal static string SourcePorts(AnswerClass p) =>
         p.SourcePorts is not { } ports ? "-" : ports.Count == 1 && ports[0] == "1-65535" ? "any" : string.Join(",", ports);
 
     private static string Totals(IReadOnlyList<string> outcomes)

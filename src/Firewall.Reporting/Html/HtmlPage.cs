@@ -222,8 +222,8 @@ public static class HtmlPage
             foreach (var fix in g.Fixes)
             {
                 var family = fix.IsV6 ? "IPv6" : "IPv4";
-                var peers = $"{Count(fix.PeerCount, "peer")} ({(fix.Direction == Direction.Outbound ? "clients" : "servers")}) in {string.Join(", ", fix.Peers)}";
-                h.Append("<li>").Append(E(IpProtocol.Name(fix.Protocol))).Append(' ').Append(family).Append(": ").Append(Count(fix.Flows, "flow"));
+                var peers = $"{Count((long)fix.PeerCount, "peer")} ({(fix.Direction == Direction.Outbound ? "clients" : "servers")}) in {string.Join(", ", fix.Peers)}";
+                h.Append("<li>").Append(E(fix.ProtocolName)).Append(' ').Append(family).Append(": ").Append(Count(fix.Flows, "flow"));
                 if (fix.PortsSeen is { } seen)
                 {
                     h.Append("; client ports ").Append(E(seen.ToString())).Append(" (").Append(fix.DistinctPorts).Append(" distinct)");

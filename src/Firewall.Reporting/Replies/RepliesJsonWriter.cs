@@ -3,6 +3,7 @@ using Firewall.Analysis.Replies;
 using Firewall.Analysis.Runs;
 using Firewall.Engine.Addressing;
 using Firewall.Engine.Model;
+using Firewall.Reporting.Answers;
 using Firewall.Reporting.Json;
 
 namespace Firewall.Reporting.Replies;
@@ -52,49 +53,99 @@ public static class RepliesJsonWriter
                 w.WriteEndObject();
             }
             w.WriteEndArray();
-            w.WriteStartArray("fixes");
-            foreach (var fix in g.Fixes)
-            {
-                w.WriteStartObject();
-                w.WriteString("acl", fix.Acl);
-                w.WriteString("direction", DirectionText.Name(fix.Direction));
-                if (fix.RuleNumbers[0] is { } n) w.WriteNumber("rule", n); else w.WriteNull("rule");
-                WriteNumbers(w, "rules", fix.RuleNumbers);
-                w.WriteString("proto", IpProtocol.Name(fix.Protocol));
-                w.WriteString("family", fix.IsV6 ? "ipv6" : "ipv4");
-                w.WriteNumber("flows", fix.Flows);
-                if (fix.PortsSeen is { } seen) w.WriteString("ports_seen", seen.ToString()); else w.WriteNull("ports_seen");
-                w.WriteNumber("distinct_ports", fix.DistinctPorts);
-                w.WriteString("likely_client", fix.PortsSeen is null ? null : ReplyDropAnalysis.Name(fix.Client));
-                if (fix.DocumentedPorts is { } doc) w.WriteString("documented_ports", doc.ToString()); else w.WriteNull("documented_ports");
-                if (fix.Icmp is { } icmp) w.WriteNumber("icmp_type", icmp.Type); else w.WriteNull("icmp_type");
-                WriteStrings(w, "peers", fix.Peers.Select(p => p.ToString()));
-                WriteStrings(w, "peer_subnets", fix.PeerSubnets);
-                w.WriteNumber("peer_count", fix.PeerCount);
-                WriteStrings(w, "yaml", fix.Yaml);
-                if (fix.Path is { } path)
-                {
-                    w.WriteStartObject("path");
-                    WriteStrings(w, "sg_rules", path.SgRules);
-                    WriteStrings(w, "peers", path.Peers.Select(p => p.ToString()));
-                    w.WriteString("ports", path.Ports.ToString());
-                    WriteStrings(w, "clients", path.Clients.Select(c => c.Name));
-                    WriteNumbers(w, "rules", path.RuleNumbers);
-                    WriteStrings(w, "yaml", path.Yaml);
-                    w.WriteEndObject();
-                }
-                else
-                {
-                    w.WriteNull("path");
-                }
-                w.WriteEndObject();
-            }
-            w.WriteEndArray();
+            WriteFixes(w, g.Fixes, "flows");
             w.WriteEndObject();
         }
         w.WriteEndArray();
         w.WriteEndObject();
         json.WriteNewline();
+    }
+
+    /// <summary>
+    /// <c>firewall replies --ruleset R</c> without a capture: the groups hold the classes (as <c>firewall query</c>
+    /// writes them) instead of flows and examples, and the same fix objects, counting classes.
+    /// </summary>
+    public static void Write(Stream output, StaticReplyReport analysis)
+    {
+        using var json = new JsonOutput(output, indented: true);
+        var w = json.Writer;
+        var answer = analysis.Answer;
+        w.WriteStartObject();
+        w.WriteString("ruleset", answer.Ruleset);
+        w.WriteString("set", answer.Set);
+        if (analysis.ClientPorts is { } ports) w.WriteString("client_ports", ports.ToString()); else w.WriteNull("client_ports");
+        w.WriteNumber("classes", answer.Classes.Count);
+        w.WriteNumber("nacl_reply_denied_classes", analysis.NaclReplyDenied);
+        w.WriteNumber("other_reply_denied_classes", analysis.OtherReplyDenied);
+        w.WriteStartArray("groups");
+        foreach (var g in analysis.Groups)
+        {
+            w.WriteStartObject();
+            w.WriteString("rule", g.Rule.Reference);
+            w.WriteString("acl", g.Position.Acl.Name);
+            w.WriteString("direction", DirectionText.Name(g.Position.Direction));
+            if (g.Position.Number is { } number) w.WriteNumber("rule_number", number);
+            else w.WriteNull("rule_number");
+            w.WriteStartArray("classes");
+            foreach (var c in g.Classes)
+            {
+                w.WriteStartObject();
+                AnswerWriter.WritePackets(w, c.Packets);
+                AnswerWriter.WriteOutcome(w, c.Outcome);
+                w.WriteString("example", c.Packets.Example.ToString());
+                w.WriteEndObject();
+            }
+            w.WriteEndArray();
+            WriteFixes(w, g.Fixes, "classes");
+            w.WriteEndObject();
+        }
+        w.WriteEndArray();
+        w.WriteEndObject();
+        json.WriteNewline();
+    }
+
+    /// <summary>The fix objects; <paramref name="counted"/> names what <see cref="NaclFix.Flows"/> counts (flows seen, or classes).</summary>
+    private static void WriteFixes(System.Text.Json.Utf8JsonWriter w, IReadOnlyList<NaclFix> fixes, string counted)
+    {
+        w.WriteStartArray("fixes");
+        foreach (var fix in fixes)
+        {
+            w.WriteStartObject();
+            w.WriteString("acl", fix.Acl);
+            w.WriteString("direction", DirectionText.Name(fix.Direction));
+            if (fix.RuleNumbers[0] is { } n) w.WriteNumber("rule", n); else w.WriteNull("rule");
+            WriteNumbers(w, "rules", fix.RuleNumbers);
+            w.WriteString("proto", fix.ProtocolName);
+            w.WriteString("family", fix.IsV6 ? "ipv6" : "ipv4");
+            w.WriteNumber(counted, fix.Flows);
+            if (fix.PortsSeen is { } seen) w.WriteString("ports_seen", seen.ToString()); else w.WriteNull("ports_seen");
+            w.WriteNumber("distinct_ports", fix.DistinctPorts);
+            w.WriteString("likely_client", fix.PortsSeen is null ? null : ReplyDropAnalysis.Name(fix.Client));
+            if (fix.DocumentedPorts is { } doc) w.WriteString("documented_ports", doc.ToString()); else w.WriteNull("documented_ports");
+            if (fix.Icmp is { } icmp) w.WriteNumber("icmp_type", icmp.Type); else w.WriteNull("icmp_type");
+            WriteStrings(w, "peers", fix.Peers.Select(p => p.ToString()));
+            WriteStrings(w, "peer_subnets", fix.PeerSubnets);
+            w.WritePropertyName("peer_count");
+            w.WriteRawValue(fix.PeerCount.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            WriteStrings(w, "yaml", fix.Yaml);
+            if (fix.Path is { } path)
+            {
+                w.WriteStartObject("path");
+                WriteStrings(w, "sg_rules", path.SgRules);
+                WriteStrings(w, "peers", path.Peers.Select(p => p.ToString()));
+                w.WriteString("ports", path.Ports.ToString());
+                WriteStrings(w, "clients", path.Clients.Select(c => c.Name));
+                WriteNumbers(w, "rules", path.RuleNumbers);
+                WriteStrings(w, "yaml", path.Yaml);
+                w.WriteEndObject();
+            }
+            else
+            {
+                w.WriteNull("path");
+            }
+            w.WriteEndObject();
+        }
+        w.WriteEndArray();
     }
 
     private static void WriteStrings(System.Text.Json.Utf8JsonWriter w, string name, IEnumerable<string> values)

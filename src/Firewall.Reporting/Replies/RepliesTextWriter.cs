@@ -1,7 +1,11 @@
 using Firewall.Analysis.Replies;
+using Firewall.Analysis.Reachability;
 using Firewall.Analysis.Runs;
+using Firewall.Analysis.Summaries;
+using Firewall.Engine.Compilation;
 using Firewall.Engine.Addressing;
 using Firewall.Engine.Model;
+using Firewall.Reporting.Answers;
 using Firewall.Reporting.Formatting;
 using Firewall.Reporting.Text;
 
@@ -44,15 +48,15 @@ public static class RepliesTextWriter
             foreach (var fix in g.Fixes)
             {
                 var family = fix.IsV6 ? "IPv6" : "IPv4";
-                var peers = $"{Count(fix.PeerCount, "peer")} ({(fix.Direction == Direction.Outbound ? "clients" : "servers")}) in {string.Join(", ", fix.Peers)}";
+                var peers = $"{Count((long)fix.PeerCount, "peer")} ({(fix.Direction == Direction.Outbound ? "clients" : "servers")}) in {string.Join(", ", fix.Peers)}";
                 if (fix.PortsSeen is { } seen)
                 {
-                    facts.Add($"{IpProtocol.Name(fix.Protocol)} {family}",
+                    facts.Add($"{fix.ProtocolName} {family}",
                         $"{Count(fix.Flows, "flow")}; client ports {seen} ({fix.DistinctPorts} distinct); {peers}");
                 }
                 else
                 {
-                    facts.Add($"{IpProtocol.Name(fix.Protocol)} {family}", $"{Count(fix.Flows, "flow")}; {peers}");
+                    facts.Add($"{fix.ProtocolName} {family}", $"{Count(fix.Flows, "flow")}; {peers}");
                 }
             }
             if (g.StatefulOnlyFlows > 0)
@@ -73,39 +77,116 @@ public static class RepliesTextWriter
             }
             foreach (var fix in g.Fixes)
             {
-                WriteFix(o, g, fix);
+                WriteFix(o, g.Position, fix, "seen");
             }
         }
     }
 
     /// <summary>
+    /// <c>firewall replies --ruleset R</c> without a capture: one block per denying NACL rule with the
+    /// classes of packets whose requests pass and whose replies it drops, then the same fixes as with traffic,
+    /// for every client port and peer of those classes.
+    /// </summary>
+    public static void Write(TextWriter o, StaticReplyReport analysis, CompiledRuleset rules, string rulesetPath)
+    {
+        var answer = analysis.Answer;
+        o.Write($"Ruleset  {answer.Ruleset} ({rulesetPath})\n");
+        o.Write($"Set      {answer.Set}\n");
+        if (analysis.ClientPorts is { } ports)
+        {
+            o.Write($"Clients  source ports {ports}, the ports clients pick ({string.Join(", ", EphemeralPorts.OfAnyClient.Select(c => $"{c.Text} {c.Range}"))}); name source ports in --set for others\n");
+        }
+        o.Write('\n');
+        var classes = answer.Classes.Count;
+        var n = analysis.NaclReplyDenied;
+        if (n == 0)
+        {
+            o.Write($"No reply dropped by a network ACL: of {Count(classes, "class", "classes")} of packets, none has its requests allowed and its replies denied by a NACL.\n");
+        }
+        else
+        {
+            o.Write($"{Count(n, "class", "classes")} of {classes} ha{(n == 1 ? "s" : "ve")} {(n == 1 ? "its" : "their")} requests allowed and {(n == 1 ? "its" : "their")} replies dropped by a network ACL");
+            o.Write(analysis.Groups.Count == 1 ? ", all by one rule.\n" : $", by {analysis.Groups.Count} rules.\n");
+        }
+        var other = analysis.OtherReplyDenied;
+        if (other > 0)
+        {
+            o.Write($"{Count(other, "other class", "other classes")} ha{(other == 1 ? "s its" : "ve their")} replies dropped by a security group; `firewall query` lists {(other == 1 ? "it" : "them")}.\n");
+        }
+
+        var text = new AddressSetText(rules);
+        foreach (var g in analysis.Groups)
+        {
+            o.Write('\n');
+            var where = $"network ACL {g.Position.Acl.Name}, {DirectionText.Name(g.Position.Direction)}";
+            o.Write(g.Position.Number is null
+                ? $"{g.Rule.Reference}  ({where}: no rule matched, the implicit deny)\n"
+                : $"{g.Rule.Reference}  ({where}: {g.Rule.Description})\n");
+            var facts = new TextTable(false, false);
+            facts.Add("classes", $"{g.Classes.Count}: requests allowed, replies dropped");
+            foreach (var fix in g.Fixes)
+            {
+                var family = fix.IsV6 ? "IPv6" : "IPv4";
+                var peers = $"{(fix.Direction == Direction.Outbound ? "clients" : "servers")} in {string.Join(", ", fix.Peers)}";
+                // The client ports exactly (the fix's range covers them, with what lies between).
+                var clientPorts = IntervalSet.Of(g.Classes
+                    .Where(c => c.Packets.Example.Protocol == fix.Protocol && c.Packets.IsV6 == fix.IsV6 && c.Packets.Sets.ContainsKey(Dim.SourcePort))
+                    .SelectMany(c => c.Packets.Sets[Dim.SourcePort].Intervals));
+                facts.Add($"{fix.ProtocolName} {family}", fix.PortsSeen is not null
+                    ? $"{Count(fix.Flows, "class", "classes")}; client ports {clientPorts} ({fix.DistinctPorts} ports); {peers}"
+                    : $"{Count(fix.Flows, "class", "classes")}; {peers}");
+            }
+            facts.WriteTo(o, "  ");
+            var table = new TextTable(false, false, false, false, false);
+            table.Add("service", "from", "source ports", "to", "e.g.");
+            foreach (var c in g.Classes.Take(MaxClasses))
+            {
+                table.Add(AnswerWriter.Service(c.Packets), text.Describe(c.Packets.Sets[Dim.Source], c.Packets.IsV6), AnswerWriter.SourcePorts(c.Packets),
+                    text.Describe(c.Packets.Sets[Dim.Destination], c.Packets.IsV6), c.Packets.Example.ToString());
+            }
+            o.Write("  classes\n");
+            table.WriteTo(o, "    ");
+            if (g.Classes.Count > MaxClasses)
+            {
+                o.Write($"    and {g.Classes.Count - MaxClasses} more (`--format json` lists them all)\n");
+            }
+            foreach (var fix in g.Fixes)
+            {
+                WriteFix(o, g.Position, fix, "of these classes");
+            }
+        }
+    }
+
+    private const int MaxClasses = 8;
+
+    /// <summary>
     /// The rules that open the reply path (what <c>firewall lint</c> checks) first, then the narrowest
     /// rules that cover only what was seen: a person pastes one or the other.
     /// </summary>
-    private static void WriteFix(TextWriter o, ReplyDropGroup g, NaclFix fix)
+    private static void WriteFix(TextWriter o, NaclPosition position, NaclFix fix, string seen)
     {
         var where = $"network_acls.{fix.Acl}.{DirectionText.Name(fix.Direction)}";
-        var before = g.Position.Number is { } num ? $"before rule {num}" : "after the existing rules";
+        var before = position.Number is { } num ? $"before rule {num}" : "after the existing rules";
         var likely = fix.PortsSeen is not null ? $"; likely client: {ReplyDropAnalysis.Describe(fix.Client)}" : "";
         if (fix.Path is { } path)
         {
             o.Write($"  fix: add to {where} ({before}):\n");
-            WriteLines(o, path.Yaml, path.RuleNumbers, g);
+            WriteLines(o, path.Yaml, path.RuleNumbers, position);
             o.Write($"  it opens the reply path of {ReplyPathText.Describe(path, fix.PortsSeen is not null)}; `firewall lint` checks the same\n");
-            o.Write($"  narrowest (only the {(fix.PortsSeen is not null ? "ports and peers" : "peers")} seen{fix.PeersNote}{likely}):\n");
-            WriteLines(o, fix.Yaml, fix.RuleNumbers, g);
+            o.Write($"  narrowest (only the {(fix.PortsSeen is not null ? "ports and peers" : "peers")} {seen}{fix.PeersNote}{likely}):\n");
+            WriteLines(o, fix.Yaml, fix.RuleNumbers, position);
             return;
         }
-        var covers = fix.PortsSeen is not null ? "the ports and peers seen" : "these replies";
+        var covers = fix.PortsSeen is not null ? $"the ports and peers {seen}" : "these replies";
         o.Write($"  fix: add to {where} ({before}; covers {covers}{fix.PeersNote}{likely}):\n");
-        WriteLines(o, fix.Yaml, fix.RuleNumbers, g);
+        WriteLines(o, fix.Yaml, fix.RuleNumbers, position);
     }
 
-    private static void WriteLines(TextWriter o, IReadOnlyList<string> lines, IReadOnlyList<int?> numbers, ReplyDropGroup g)
+    private static void WriteLines(TextWriter o, IReadOnlyList<string> lines, IReadOnlyList<int?> numbers, NaclPosition position)
     {
         if (numbers.Any(n => n is null))
         {
-            o.Write($"    no rule number below {g.Position.Number} is free for every line: renumber the rules, then use a number below it for N\n");
+            o.Write($"    no rule number below {position.Number} is free for every line: renumber the rules, then use a number below it for N\n");
         }
         foreach (var line in lines)
         {

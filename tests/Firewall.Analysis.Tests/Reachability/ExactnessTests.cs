@@ -77,7 +77,7 @@ public sealed class ExactnessTests(ITestOutputHelper output)
     public static TheoryData<string> ShippedRulesets() => new(Directory.EnumerateFiles(Path.Combine(Root(), "rulesets"), "*.yaml")
         .Where(f => !f.EndsWith(".tests.yaml", StringComparison.Ordinal)).Select(Path.GetFileName).Order(StringComparer.Ordinal)!);
 
-    private static string Root()
+    internal static string Root()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
         {
