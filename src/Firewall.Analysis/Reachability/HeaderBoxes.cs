@@ -29,6 +29,19 @@ internal sealed class Box
 
     public const int Dims = 7;
 
+    /// <summary>
+    /// The rules one hop reads in order for one packet (a NACL list, or an interface's group rules in one
+    /// direction), for the request or for the reply; -1 for the boxes of no rule. Within a group a lower
+    /// box index is read first.
+    /// </summary>
+    public int Group = -1;
+
+    /// <summary>A security-group rule whose peer is 0.0.0.0/0 or ::/0: whether one matches decides tracking, so it counts even after the first match.</summary>
+    public bool AllPeer;
+
+    /// <summary>A security-group rule's box (its group reads on for 0.0.0.0/0 rules); else a NACL rule's.</summary>
+    public bool SecurityGroup;
+
     public Box With(Dim dim, IntervalSet? set)
     {
         Sets[(int)dim] = set;
@@ -52,6 +65,7 @@ internal static class HeaderBoxes
     public static List<Box> Of(CompiledRuleset rules, bool v6)
     {
         var boxes = new List<Box>();
+        var groups = 0;
         var model = rules.Model;
 
         // Where addresses sit: interfaces (exact) and subnets (containment) decide the hops and whether a
@@ -124,10 +138,11 @@ internal static class HeaderBoxes
             }
             foreach (var direction in new[] { Direction.Inbound, Direction.Outbound })
             {
+                var (requests, replies) = (groups++, groups++);
                 foreach (var rule in rules.Acls[a].Lists[CompiledNacl.Slot(direction, v6)])
                 {
                     var far = IntervalSet.Of(PacketSetParser.Range(rule.Cidr));
-                    AddRule(boxes, rule.Protocol, rule.Ports, rule.Icmp, icmp, v6, direction, subnets, far);
+                    AddRule(boxes, rule.Protocol, rule.Ports, rule.Icmp, icmp, v6, direction, subnets, far, requests, replies, securityGroup: false, allPeer: false);
                 }
             }
         }
@@ -142,10 +157,11 @@ internal static class HeaderBoxes
             foreach (var direction in new[] { Direction.Inbound, Direction.Outbound })
             {
                 var set = rules.Interfaces[i].Rules[CompiledNacl.Slot(direction, v6)];
+                var (requests, replies) = (groups++, groups++);
                 foreach (var rule in set.Rules)
                 {
                     var peers = IntervalSet.Of(set.Peers.AsSpan(rule.PeerStart, rule.PeerCount).ToArray().Select(PacketSetParser.Range));
-                    AddRule(boxes, rule.Protocol, rule.Ports, rule.Icmp, icmp, v6, direction, interfaceAddresses[i], peers);
+                    AddRule(boxes, rule.Protocol, rule.Ports, rule.Icmp, icmp, v6, direction, interfaceAddresses[i], peers, requests, replies, securityGroup: true, rule.PeerIsAll);
                 }
             }
         }
@@ -163,7 +179,7 @@ internal static class HeaderBoxes
     /// subnets' addresses) with far end <paramref name="far"/>: the request it judges, and the reply.
     /// </summary>
     private static void AddRule(List<Box> boxes, short protocol, PortRange ports, IcmpMatch icmp, byte icmpProtocol, bool v6,
-        Direction direction, IntervalSet near, IntervalSet far)
+        Direction direction, IntervalSet near, IntervalSet far, int requestGroup, int replyGroup, bool securityGroup, bool allPeer)
     {
         if (far.IsEmpty)
         {
@@ -174,13 +190,13 @@ internal static class HeaderBoxes
         var inbound = direction == Direction.Inbound;
 
         // The request: inbound, it arrives at the near side from the far end; outbound, it leaves the near side for it.
-        var request = new Box().With(Dim.Protocol, protocols)
+        var request = new Box { Group = requestGroup, SecurityGroup = securityGroup, AllPeer = allPeer }.With(Dim.Protocol, protocols)
             .With(inbound ? Dim.Destination : Dim.Source, near)
             .With(inbound ? Dim.Source : Dim.Destination, far)
             .With(Dim.DestinationPort, portSet);
         // The reply crosses the same hop the other way round: inbound, it arrives at the near side, which
         // sent the request; outbound, it leaves the near side, which received it.
-        var reply = new Box().With(Dim.Protocol, protocols)
+        var reply = new Box { Group = replyGroup, SecurityGroup = securityGroup, AllPeer = allPeer }.With(Dim.Protocol, protocols)
             .With(inbound ? Dim.Source : Dim.Destination, near)
             .With(inbound ? Dim.Destination : Dim.Source, far)
             .With(Dim.SourcePort, portSet);

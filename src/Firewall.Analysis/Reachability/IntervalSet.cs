@@ -36,6 +36,9 @@ public sealed class IntervalSet : IEquatable<IntervalSet>
 
     public static IntervalSet Of(UInt128 lo, UInt128 hi) => lo <= hi ? new([new Interval(lo, hi)]) : Empty;
 
+    /// <summary>The set of intervals given in ascending order, disjoint and not adjacent (already canonical).</summary>
+    internal static IntervalSet OfCanonical(Interval[] intervals) => intervals.Length == 0 ? Empty : new(intervals);
+
     /// <summary>The set of any intervals, overlapping or adjacent ones joined.</summary>
     public static IntervalSet Of(IEnumerable<Interval> intervals)
     {

@@ -31,7 +31,8 @@ internal sealed class Partition
     private readonly SetPart _part;
     private readonly Dictionary<NodeKey, int> _interned = new();
     private readonly List<NodeKey> _nodes = [];
-    private readonly Dictionary<LiveKey, int> _memo = new();
+    private readonly Dictionary<int[], int> _memo = new(LiveComparer.Instance);
+    private readonly Dictionary<int[], int>.AlternateLookup<ReadOnlySpan<int>> _memoBySpan;
     private readonly UInt128[] _picks = new UInt128[Box.Dims];
     private readonly Interval[] _pieces = new Interval[Box.Dims];
 
@@ -42,12 +43,51 @@ internal sealed class Partition
     /// </summary>
     private const int SelfAddressed = int.MaxValue - 1;
 
+    /// <summary>Per dimension, per box: whether it holds the piece a split is at (each dimension is split once on a path).</summary>
+    private readonly int[][] _active;
+    private readonly List<(UInt128 At, int Box, int Delta)>[] _events = new List<(UInt128, int, int)>[Box.Dims];
+    private readonly bool[][] _everywhere = new bool[Box.Dims][];
+    private readonly int[] _group;
+    private readonly bool[] _allPeer;
+    private readonly byte[] _ends;
+    private readonly List<int>[] _kept = new List<int>[Box.Dims];
+
+    /// <summary>Per box, the dimensions on which it holds less than the whole domain.</summary>
+    private readonly int[] _constrains;
+
+    /// <summary>Per group, while one child's boxes are pruned: 0, 1 (a box covers the cell), 2 (one that ends the group covers it).</summary>
+    private readonly byte[] _covered;
+
     private Partition(List<Box> boxes, SetPart part, Func<RequestHeader, int> evaluate)
     {
         _boxes = boxes;
         _part = part;
         _v6 = part.V6;
         _evaluate = evaluate;
+        _memoBySpan = _memo.GetAlternateLookup<ReadOnlySpan<int>>();
+        _active = new int[Box.Dims][];
+        for (var d = 0; d < Box.Dims; d++)
+        {
+            _active[d] = new int[boxes.Count];
+            _events[d] = [];
+            _everywhere[d] = [];
+            _kept[d] = [];
+        }
+        _group = [.. boxes.Select(b => b.Group)];
+        _allPeer = [.. boxes.Select(b => b.AllPeer)];
+        _ends = [.. boxes.Select(b => b.AllPeer || !b.SecurityGroup ? (byte)2 : (byte)1)];
+        _constrains = new int[boxes.Count];
+        for (var b = 0; b < boxes.Count; b++)
+        {
+            for (var d = 0; d < Box.Dims; d++)
+            {
+                if (boxes[b].Sets[d] is { } set && !Domain((Dim)d).Subtract(set).IsEmpty)
+                {
+                    _constrains[b] |= 1 << d;
+                }
+            }
+        }
+        _covered = new byte[boxes.Count == 0 ? 0 : boxes.Max(b => b.Group) + 1];
     }
 
     /// <summary>Leaves evaluated (requests played), and leaves answered from an earlier one with the same live boxes.</summary>
@@ -92,49 +132,59 @@ internal sealed class Partition
     private int Split(Dim dim, Dim[] order, int level, int[] live)
     {
         var d = (int)dim;
-        var cuts = new List<UInt128>();
-        foreach (var b in live)
+        // The edges of the live boxes on this dimension, as events in order: a box enters the pieces from
+        // its interval's start and leaves them after its end. Sweeping them keeps, per box, whether it holds
+        // the current piece (pieces never straddle an edge), instead of searching its set for every piece.
+        // Buffers kept per dimension: a split's children split other dimensions only.
+        var events = _events[d];
+        events.Clear();
+        if (_everywhere[d].Length < live.Length)
         {
+            _everywhere[d] = new bool[Math.Max(live.Length, 2 * _everywhere[d].Length)];
+        }
+        var everywhere = _everywhere[d]; // the boxes that hold every value of this dimension
+        for (var k = 0; k < live.Length; k++)
+        {
+            var b = live[k];
+            everywhere[k] = _boxes[b].Sets[d] is null;
             if (_boxes[b].Sets[d] is { } set)
             {
                 foreach (var i in set.Intervals)
                 {
-                    cuts.Add(i.Lo);
+                    events.Add((i.Lo, b, 1));
                     if (i.Hi != UInt128.MaxValue)
                     {
-                        cuts.Add(i.Hi + 1);
+                        events.Add((i.Hi + 1, b, -1));
                     }
                 }
             }
         }
-        cuts.Sort();
-        var children = new List<(Interval Piece, int Child)>();
-        var next = new List<int>(live.Length);
+        events.Sort((x, y) => x.At.CompareTo(y.At));
+        var active = _active[d];
+        var e = 0;
+        var children = new List<(Interval Piece, int Child)>(events.Count + Domain(dim).Intervals.Count);
+        var kept = _kept[d];
+        var free = dim == Dim.Protocol ? AllDims & ~(1 << (int)Dim.Protocol) : Undecided(order, level);
+        // Below the last dimension a child is a leaf: its boxes are looked up without an array of their own.
+        var leaves = dim != Dim.Protocol && level + 1 >= order.Length;
         foreach (var range in Domain(dim).Intervals)
         {
             var lo = range.Lo;
-            var c = cuts.BinarySearch(lo);
-            c = c < 0 ? ~c : c;
             while (true)
             {
-                while (c < cuts.Count && cuts[c] <= lo)
+                while (e < events.Count && events[e].At <= lo)
                 {
-                    c++;
+                    active[events[e].Box] += events[e].Delta;
+                    e++;
                 }
-                var hi = c < cuts.Count && cuts[c] - 1 < range.Hi ? cuts[c] - 1 : range.Hi;
+                var hi = e < events.Count && events[e].At - 1 < range.Hi ? events[e].At - 1 : range.Hi;
                 var piece = new Interval(lo, hi);
-                next.Clear();
-                foreach (var b in live)
-                {
-                    var set = _boxes[b].Sets[d];
-                    if (set is null || set.Contains(piece))
-                    {
-                        next.Add(b);
-                    }
-                }
                 _picks[d] = Pick(dim, piece);
                 _pieces[d] = piece;
-                children.Add((piece, Descend(dim, order, level, [.. next])));
+                Prune(live, everywhere, active, free, kept);
+                children.Add((piece, leaves
+                    ? -(Leaf(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(kept)) + 1)
+                    : Descend(dim, order, level, [.. kept])));
                 if (hi == range.Hi)
                 {
                     break;
@@ -142,7 +192,69 @@ internal sealed class Partition
                 lo = hi + 1;
             }
         }
+        foreach (var b in live)
+        {
+            active[b] = 0;
+        }
         return Intern(dim, children);
+    }
+
+    private const int AllDims = (1 << Box.Dims) - 1;
+
+    /// <summary>The dimensions not yet cut below level <paramref name="level"/> of <paramref name="order"/> (after the protocol).</summary>
+    private static int Undecided(Dim[] order, int level)
+    {
+        var decided = 1 << (int)Dim.Protocol;
+        for (var i = 0; i <= level; i++)
+        {
+            decided |= 1 << (int)order[i];
+        }
+        return AllDims & ~decided;
+    }
+
+    /// <summary>
+    /// The live boxes that can still change a result in the cell: a hop reads its rules in order and stops
+    /// at the first that matches, so once a box of a group covers the cell (it holds every value of the
+    /// dimensions not cut yet), the group's later boxes never decide there, and are dropped. A security
+    /// group's later rules for 0.0.0.0/0 or ::/0 stay until one of them covers the cell: whether such a rule
+    /// matches decides whether the flow is tracked (the engine's RuleMatching.FirstSgRule reads on for it).
+    /// Fewer boxes mean fewer cuts below and more leaves that share one exchange.
+    /// </summary>
+    private void Prune(int[] live, bool[] everywhere, int[] active, int free, List<int> kept)
+    {
+        kept.Clear();
+        for (var k = 0; k < live.Length; k++)
+        {
+            var b = live[k];
+            if (!everywhere[k] && active[b] == 0)
+            {
+                continue; // not in this piece
+            }
+            var group = _group[b];
+            if (group < 0)
+            {
+                kept.Add(b);
+                continue;
+            }
+            var state = _covered[group];
+            if (state == 2 || (state == 1 && !_allPeer[b]))
+            {
+                continue;
+            }
+            kept.Add(b);
+            if ((_constrains[b] & free) == 0)
+            {
+                // A NACL list ends at its first match; a group's rules end at the first that covers for 0.0.0.0/0.
+                _covered[group] = _ends[b];
+            }
+        }
+        foreach (var b in kept)
+        {
+            if (_group[b] >= 0)
+            {
+                _covered[_group[b]] = 0;
+            }
+        }
     }
 
     private int Descend(Dim dim, Dim[] order, int level, int[] live)
@@ -159,7 +271,7 @@ internal sealed class Partition
         return -(Leaf(live) + 1);
     }
 
-    private int Leaf(int[] live)
+    private int Leaf(ReadOnlySpan<int> live)
     {
         var request = Request(_picks, _v6);
         if (request.Source == request.Destination && !IpProtocol.IsIcmp(request.Protocol))
@@ -188,15 +300,14 @@ internal sealed class Partition
                 }
             }
         }
-        var key = new LiveKey(live);
-        if (_memo.TryGetValue(key, out var known))
+        if (_memoBySpan.TryGetValue(live, out var known))
         {
             Memoized++;
             return known;
         }
         Evaluated++;
         var result = _evaluate(request);
-        _memo[key] = result;
+        _memo[live.ToArray()] = result;
         return result;
     }
 
@@ -240,12 +351,32 @@ internal sealed class Partition
 
     private int Intern(Dim dim, List<(Interval Piece, int Child)> children)
     {
-        // Siblings with the same subtree are one branch, keyed by the union of their pieces.
-        var merged = children
-            .GroupBy(c => c.Child)
-            .Select(g => (Key: IntervalSet.Of(g.Select(c => c.Piece)), Child: g.Key))
-            .OrderBy(c => c.Key.Intervals[0].Lo)
-            .ToArray();
+        // Siblings with the same subtree are one branch, keyed by the union of their pieces. The pieces come in
+        // ascending order, so each branch's intervals do too (adjacent ones joined), and the branches are in
+        // the order of their first piece.
+        var pieces = new Dictionary<int, List<Interval>>();
+        var firsts = new List<int>();
+        foreach (var (piece, child) in children)
+        {
+            if (!pieces.TryGetValue(child, out var list))
+            {
+                pieces[child] = list = [];
+                firsts.Add(child);
+            }
+            if (list.Count > 0 && list[^1].Hi + 1 == piece.Lo)
+            {
+                list[^1] = new Interval(list[^1].Lo, piece.Hi);
+            }
+            else
+            {
+                list.Add(piece);
+            }
+        }
+        var merged = new (IntervalSet Key, int Child)[firsts.Count];
+        for (var i = 0; i < merged.Length; i++)
+        {
+            merged[i] = (IntervalSet.OfCanonical([.. pieces[firsts[i]]]), firsts[i]);
+        }
         var key = new NodeKey(dim, merged);
         if (!_interned.TryGetValue(key, out var id))
         {
@@ -420,26 +551,24 @@ internal sealed class Partition
     }
 
     /// <summary>The boxes that hold on a leaf: two leaves with the same ones get the same answer.</summary>
-    private sealed class LiveKey(int[] live) : IEquatable<LiveKey>
+    /// <summary>Live-box sets by content, looked up from a span so that a leaf met before allocates nothing.</summary>
+    private sealed class LiveComparer : IEqualityComparer<int[]>, IAlternateEqualityComparer<ReadOnlySpan<int>, int[]>
     {
-        private readonly int _hash = Hash(live);
+        public static readonly LiveComparer Instance = new();
 
-        private static int Hash(int[] live)
+        public bool Equals(int[]? x, int[]? y) => x.AsSpan().SequenceEqual(y);
+
+        public int GetHashCode(int[] live) => GetHashCode((ReadOnlySpan<int>)live);
+
+        public bool Equals(ReadOnlySpan<int> alternate, int[] other) => alternate.SequenceEqual(other);
+
+        public int GetHashCode(ReadOnlySpan<int> live)
         {
             var h = new HashCode();
-            foreach (var b in live)
-            {
-                h.Add(b);
-            }
+            h.AddBytes(System.Runtime.InteropServices.MemoryMarshal.AsBytes(live));
             return h.ToHashCode();
         }
 
-        public bool Equals(LiveKey? other) => other is not null && other._hash == _hash && live.AsSpan().SequenceEqual(other.Live);
-
-        private int[] Live => live;
-
-        public override bool Equals(object? obj) => Equals(obj as LiveKey);
-
-        public override int GetHashCode() => _hash;
+        public int[] Create(ReadOnlySpan<int> alternate) => alternate.ToArray();
     }
 }

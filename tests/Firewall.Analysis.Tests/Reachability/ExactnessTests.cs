@@ -288,6 +288,45 @@ public sealed class ExactnessTests(ITestOutputHelper output)
         return new ClassOutcome(FlowRecord.Name(record.Outcome), FlowRecord.Name(record.StatelessOutcome), requestRule, replyRule);
     }
 
+    /// <summary>
+    /// The partition drops a group's rules after the first that covers a cell, except the group's later rules
+    /// for 0.0.0.0/0: whether one of them admits the request too decides, with an outbound rule open to all,
+    /// that the flow is untracked (its replies are then judged by that outbound rule, not by the tracking
+    /// table). Here 10.0.0.0/8 is admitted on every port by the first rule, and on 443 also by a later rule
+    /// for 0.0.0.0/0: port 443's flows are untracked, port 80's are tracked. (The interface is in no subnet,
+    /// so no NACL hop follows and a reply's deciding reference is the group's: the outbound rule, or conntrack.)
+    /// </summary>
+    [Fact]
+    public void A_later_rule_for_every_address_still_decides_whether_a_flow_is_tracked()
+    {
+        var loaded = Firewall.Rulesets.RulesetLoader.LoadText("""
+            version: 1
+            name: untracked
+            interfaces:
+              web-1: { addresses: [10.9.0.10], security_groups: [g] }
+            security_groups:
+              g:
+                inbound:
+                  - { protocol: tcp, source: 10.0.0.0/8 }
+                  - { protocol: tcp, ports: 443, source: 0.0.0.0/0 }
+                outbound:
+                  - { protocol: all, destination: 0.0.0.0/0 }
+            """, "untracked.yaml");
+        Assert.True(loaded.Succeeded, string.Join("\n", loaded.Diagnostics));
+        var compiled = RulesetCompiler.Compile(loaded.Ruleset!);
+        var answer = Answers.Query(compiled, PacketSetParser.Parse("tcp 10.1.1.1 -> web-1", loaded.Ruleset!, out _)!);
+        var replyRules = new HashSet<string?>();
+        foreach (var port in new ushort[] { 80, 443 })
+        {
+            var request = new RequestHeader(IpProtocol.Tcp, IpAddr.Parse("10.1.1.1"), IpAddr.Parse("10.9.0.10"), 51514, port, 0, 0);
+            var expected = CheckFlows(compiled, request);
+            var outcome = Assert.Single(answer.Classes, c => c.Packets.Contains(request)).Outcome;
+            Assert.True(Same(expected, outcome), $"{request}: check gives {expected}, its class says {outcome}");
+            replyRules.Add(outcome.ReplyRule);
+        }
+        Assert.Equal(2, replyRules.Count); // one tracked (conntrack:web-1), one untracked (the outbound rule)
+    }
+
     /// <summary>The four facts agree; a denied request has no reply rule (the responder answers only what reaches it).</summary>
     private static bool Same(ClassOutcome check, ClassOutcome answer) =>
         check.Outcome == answer.Outcome && check.StatelessOutcome == answer.StatelessOutcome && check.RequestRule == answer.RequestRule
