@@ -2,6 +2,7 @@ using System.Globalization;
 using Firewall.Engine.Addressing;
 using Firewall.Engine.Compilation;
 using Firewall.Engine.Evaluation;
+using Firewall.Engine.Model;
 
 namespace Firewall.Analysis.Reachability;
 
@@ -152,7 +153,8 @@ public static class Answers
         foreach (var part in set.Parts.Where(p => !p.IsEmpty))
         {
             var boxes = HeaderBoxes.Of(old, part.V6);
-            boxes.AddRange(HeaderBoxes.Of(@new, part.V6));
+            var oldCount = boxes.Count;
+            boxes.AddRange(HeaderBoxes.Of(@new, part.V6, firstGroup: boxes.Count == 0 ? 0 : boxes.Max(b => b.Group) + 1));
             var (found, stats) = Partition.Of(boxes, part, request =>
             {
                 var pair = (before.Run(request), after.Run(request));
@@ -163,7 +165,7 @@ public static class Answers
                     index[pair] = i;
                 }
                 return i;
-            });
+            }, SameTopology(old.Model, @new.Model) ? Changed(boxes, oldCount) : null);
             played += stats.Evaluated;
             memoized += stats.Memoized;
             regions += found.Count;
@@ -178,6 +180,73 @@ public static class Answers
             }
         }
         return new DiffAnswer(old.Model.Name, @new.Model.Name, set.Text, classes, new AnswerStats(played, memoized, regions));
+    }
+
+    /// <summary>
+    /// Per box of a diff (the old ruleset's first, then the new one's): whether the other ruleset has no box
+    /// that is the same predicate with the same reference, action and place in its hop's order. Where only
+    /// unchanged boxes hold, the two rulesets read the same rules in the same order, and the partition need
+    /// not look: a one-rule change is answered by looking where that rule's boxes are.
+    /// </summary>
+    private static bool[] Changed(List<Box> boxes, int oldCount)
+    {
+        var changed = new bool[boxes.Count];
+        var olds = new Dictionary<int, List<int>>();
+        for (var b = 0; b < oldCount; b++)
+        {
+            var h = Rebased(boxes[b]).ContentHash();
+            if (!olds.TryGetValue(h, out var list))
+            {
+                olds[h] = list = [];
+            }
+            list.Add(b);
+        }
+        var matched = new bool[oldCount];
+        var offset = boxes.Skip(oldCount).Where(b => b.Group >= 0).Select(b => b.Group).DefaultIfEmpty(0).Min()
+            - boxes.Take(oldCount).Where(b => b.Group >= 0).Select(b => b.Group).DefaultIfEmpty(0).Min();
+        for (var b = oldCount; b < boxes.Count; b++)
+        {
+            var box = Rebased(boxes[b], offset);
+            var twin = olds.TryGetValue(box.ContentHash(), out var list)
+                ? list.FirstOrDefault(o => !matched[o] && Rebased(boxes[o]).SameAs(box), -1)
+                : -1;
+            if (twin >= 0)
+            {
+                matched[twin] = true;
+            }
+            else
+            {
+                changed[b] = true;
+            }
+        }
+        for (var b = 0; b < oldCount; b++)
+        {
+            changed[b] = !matched[b];
+        }
+        return changed;
+
+        static Box Rebased(Box box, int offset = 0)
+        {
+            var copy = new Box { Group = box.Group < 0 ? -1 : box.Group - offset, AllPeer = box.AllPeer, SecurityGroup = box.SecurityGroup, Identity = box.Identity };
+            Array.Copy(box.Sets, copy.Sets, Box.Dims);
+            return copy;
+        }
+    }
+
+    /// <summary>
+    /// Whether two rulesets place the same addresses the same way (subnets and their ACLs, interfaces and
+    /// their groups, the VPC and tracking settings), so that they differ in rules only. Otherwise a diff
+    /// looks at every cell.
+    /// </summary>
+    private static bool SameTopology(Ruleset a, Ruleset b)
+    {
+        static string Key(Ruleset r) => string.Join("\n",
+            r.Subnets.Select(s => $"subnet {s.Name} {s.Cidr} {s.Ipv6Cidr} {s.NetworkAcl}")
+                .Concat(r.Interfaces.Select(i => $"eni {i.Name} {string.Join(",", i.Addresses)} {i.Subnet} {string.Join(",", i.SecurityGroups)} {i.MaxTracked}"))
+                .Concat(r.NetworkAcls.Select(n => $"acl {n.Name}"))
+                .Append($"vpc {r.VpcCidr}")
+                .Append($"tracking {r.Tracking}"));
+        return Key(a) == Key(b);
     }
 
     /// <summary>What a single request gets: the exchange <see cref="Query"/> plays for its class.</summary>

@@ -42,6 +42,41 @@ internal sealed class Box
     /// <summary>A security-group rule's box (its group reads on for 0.0.0.0/0 rules); else a NACL rule's.</summary>
     public bool SecurityGroup;
 
+    /// <summary>
+    /// What the box is beyond its sets, for telling two rulesets' boxes apart: the rule's reference and action
+    /// and whether it judges the request or the reply; null for the boxes of no rule.
+    /// </summary>
+    public string? Identity;
+
+    /// <summary>Whether <paramref name="other"/> is the same predicate with the same meaning.</summary>
+    public bool SameAs(Box other)
+    {
+        if (Identity != other.Identity || Group != other.Group || AllPeer != other.AllPeer)
+        {
+            return false;
+        }
+        for (var d = 0; d < Dims; d++)
+        {
+            if (!Equals(Sets[d], other.Sets[d]))
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    public int ContentHash()
+    {
+        var h = new HashCode();
+        h.Add(Identity);
+        h.Add(Group);
+        foreach (var set in Sets)
+        {
+            h.Add(set);
+        }
+        return h.ToHashCode();
+    }
+
     public Box With(Dim dim, IntervalSet? set)
     {
         Sets[(int)dim] = set;
@@ -62,10 +97,11 @@ internal static class HeaderBoxes
 {
     private static readonly IntervalSet AllPorts = IntervalSet.Of(0u, 65535u);
 
-    public static List<Box> Of(CompiledRuleset rules, bool v6)
+    /// <summary>The boxes of one family; rule groups are numbered from <paramref name="firstGroup"/> (a diff numbers the second ruleset's after the first's).</summary>
+    public static List<Box> Of(CompiledRuleset rules, bool v6, int firstGroup = 0)
     {
         var boxes = new List<Box>();
-        var groups = 0;
+        var groups = firstGroup;
         var model = rules.Model;
 
         // Where addresses sit: interfaces (exact) and subnets (containment) decide the hops and whether a
@@ -142,7 +178,8 @@ internal static class HeaderBoxes
                 foreach (var rule in rules.Acls[a].Lists[CompiledNacl.Slot(direction, v6)])
                 {
                     var far = IntervalSet.Of(PacketSetParser.Range(rule.Cidr));
-                    AddRule(boxes, rule.Protocol, rule.Ports, rule.Icmp, icmp, v6, direction, subnets, far, requests, replies, securityGroup: false, allPeer: false);
+                    AddRule(boxes, rule.Protocol, rule.Ports, rule.Icmp, icmp, v6, direction, subnets, far, requests, replies, securityGroup: false, allPeer: false,
+                        $"{rules.Rules.Reference(rule.RuleId)} {(rule.Allow ? "allow" : "deny")}");
                 }
             }
         }
@@ -161,7 +198,8 @@ internal static class HeaderBoxes
                 foreach (var rule in set.Rules)
                 {
                     var peers = IntervalSet.Of(set.Peers.AsSpan(rule.PeerStart, rule.PeerCount).ToArray().Select(PacketSetParser.Range));
-                    AddRule(boxes, rule.Protocol, rule.Ports, rule.Icmp, icmp, v6, direction, interfaceAddresses[i], peers, requests, replies, securityGroup: true, rule.PeerIsAll);
+                    AddRule(boxes, rule.Protocol, rule.Ports, rule.Icmp, icmp, v6, direction, interfaceAddresses[i], peers, requests, replies, securityGroup: true, rule.PeerIsAll,
+                        rules.Rules.Reference(rule.RuleId));
                 }
             }
         }
@@ -179,7 +217,7 @@ internal static class HeaderBoxes
     /// subnets' addresses) with far end <paramref name="far"/>: the request it judges, and the reply.
     /// </summary>
     private static void AddRule(List<Box> boxes, short protocol, PortRange ports, IcmpMatch icmp, byte icmpProtocol, bool v6,
-        Direction direction, IntervalSet near, IntervalSet far, int requestGroup, int replyGroup, bool securityGroup, bool allPeer)
+        Direction direction, IntervalSet near, IntervalSet far, int requestGroup, int replyGroup, bool securityGroup, bool allPeer, string reference)
     {
         if (far.IsEmpty)
         {
@@ -190,13 +228,13 @@ internal static class HeaderBoxes
         var inbound = direction == Direction.Inbound;
 
         // The request: inbound, it arrives at the near side from the far end; outbound, it leaves the near side for it.
-        var request = new Box { Group = requestGroup, SecurityGroup = securityGroup, AllPeer = allPeer }.With(Dim.Protocol, protocols)
+        var request = new Box { Group = requestGroup, SecurityGroup = securityGroup, AllPeer = allPeer, Identity = reference + " request" }.With(Dim.Protocol, protocols)
             .With(inbound ? Dim.Destination : Dim.Source, near)
             .With(inbound ? Dim.Source : Dim.Destination, far)
             .With(Dim.DestinationPort, portSet);
         // The reply crosses the same hop the other way round: inbound, it arrives at the near side, which
         // sent the request; outbound, it leaves the near side, which received it.
-        var reply = new Box { Group = replyGroup, SecurityGroup = securityGroup, AllPeer = allPeer }.With(Dim.Protocol, protocols)
+        var reply = new Box { Group = replyGroup, SecurityGroup = securityGroup, AllPeer = allPeer, Identity = reference + " reply" }.With(Dim.Protocol, protocols)
             .With(inbound ? Dim.Source : Dim.Destination, near)
             .With(inbound ? Dim.Destination : Dim.Source, far)
             .With(Dim.SourcePort, portSet);

@@ -43,6 +43,12 @@ internal sealed class Partition
     /// </summary>
     private const int SelfAddressed = int.MaxValue - 1;
 
+    /// <summary>The leaf of a diff's cells where no changed box holds: both rulesets read the same rules there, so nothing differs.</summary>
+    private const int Unchanged = int.MaxValue - 2;
+
+    /// <summary>For a diff, per box: whether the other ruleset has no box like it; null for a query.</summary>
+    private readonly bool[]? _changed;
+
     /// <summary>Per dimension, per box: whether it holds the piece a split is at (each dimension is split once on a path).</summary>
     private readonly int[][] _active;
     private readonly List<(UInt128 At, int Box, int Delta)>[] _events = new List<(UInt128, int, int)>[Box.Dims];
@@ -58,8 +64,9 @@ internal sealed class Partition
     /// <summary>Per group, while one child's boxes are pruned: 0, 1 (a box covers the cell), 2 (one that ends the group covers it).</summary>
     private readonly byte[] _covered;
 
-    private Partition(List<Box> boxes, SetPart part, Func<RequestHeader, int> evaluate)
+    private Partition(List<Box> boxes, SetPart part, Func<RequestHeader, int> evaluate, bool[]? changed)
     {
+        _changed = changed;
         _boxes = boxes;
         _part = part;
         _v6 = part.V6;
@@ -99,9 +106,9 @@ internal sealed class Partition
     /// The regions of <paramref name="part"/>: <paramref name="evaluate"/> is called for one request per
     /// leaf and returns the index of its result; regions with equal results and equal subtrees are merged.
     /// </summary>
-    public static (List<Region> Regions, Partition Stats) Of(List<Box> boxes, SetPart part, Func<RequestHeader, int> evaluate)
+    public static (List<Region> Regions, Partition Stats) Of(List<Box> boxes, SetPart part, Func<RequestHeader, int> evaluate, bool[]? changed = null)
     {
-        var p = new Partition(boxes, part, evaluate);
+        var p = new Partition(boxes, part, evaluate, changed);
         var live = Enumerable.Range(0, boxes.Count).ToArray();
         var root = p.Split(Dim.Protocol, [], 0, live);
         var regions = new List<Region>();
@@ -182,7 +189,7 @@ internal sealed class Partition
                 _picks[d] = Pick(dim, piece);
                 _pieces[d] = piece;
                 Prune(live, everywhere, active, free, kept);
-                children.Add((piece, leaves
+                children.Add((piece, _changed is not null && !AnyChanged(kept) ? -(Unchanged + 1) : leaves
                     ? -(Leaf(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(kept)) + 1)
                     : Descend(dim, order, level, [.. kept])));
                 if (hi == range.Hi)
@@ -197,6 +204,18 @@ internal sealed class Partition
             active[b] = 0;
         }
         return Intern(dim, children);
+    }
+
+    private bool AnyChanged(List<int> live)
+    {
+        foreach (var b in live)
+        {
+            if (_changed![b])
+            {
+                return true;
+            }
+        }
+        return false;
     }
 
     private const int AllDims = (1 << Box.Dims) - 1;
@@ -391,7 +410,7 @@ internal sealed class Partition
     {
         if (id < 0)
         {
-            if (-id - 1 != SelfAddressed)
+            if (-id - 1 is not SelfAddressed and not Unchanged)
             {
                 regions.Add(new Region(_v6, new Dictionary<Dim, IntervalSet>(path), -id - 1));
             }
