@@ -32,6 +32,22 @@ public sealed class ReadmeTests
     }
 
     [Fact]
+    public void Query_and_static_diff_examples_are_the_real_output()
+    {
+        var start = Readme.IndexOf("## Every packet, without a capture", StringComparison.Ordinal);
+        Assert.Equal(File.ReadAllText(Repo.PathOf("tests/Firewall.Cli.Tests/Golden/query-db.txt")), Block("## Every packet, without a capture"));
+        var diffAt = Readme.IndexOf("$ firewall diff --ruleset", start, StringComparison.Ordinal);
+        Assert.True(diffAt > start, "README shows no static diff");
+        var open = Readme.LastIndexOf("```\n", diffAt, StringComparison.Ordinal) + 4;
+        var close = Readme.IndexOf("\n```\n", open, StringComparison.Ordinal);
+        var block = Readme[open..(close + 1)];
+        Assert.Equal(File.ReadAllText(Repo.PathOf("tests/Firewall.Cli.Tests/Golden/diff-static.txt")), block[(block.IndexOf('\n') + 1)..]);
+        // The commands shown are the ones the goldens come from (AnswerCommandTests).
+        Assert.Contains("$ firewall query \"tcp * -> db-1:5432\" --ruleset rulesets/three-tier.yaml\n", Readme);
+        Assert.Contains("$ firewall diff --ruleset rulesets/web-tier.yaml --against rulesets/changes/web-tier-widened.yaml --set \"tcp * -> web-1\"\n", Readme);
+    }
+
+    [Fact]
     public void Replies_example_is_the_real_output()
     {
         Assert.Equal(File.ReadAllText(Repo.PathOf("tests/Firewall.Cli.Tests/Golden/sample-replies.txt")), Block("## What `replies` prints"));
