@@ -242,9 +242,13 @@ public static class PacketSetParser
     {
         var text = token.Text;
         // A port follows the last ':' outside brackets, when what follows is a port set and what precedes
-        // is an address set; otherwise the whole token is addresses (a bare IPv6 address has colons).
+        // is an address set; otherwise the whole token is addresses (a bare IPv6 address has colons). A
+        // list that ends in a bare IPv6 address has no port: '2001:db8::1:53' is one address, as in a flow
+        // line; '[2001:db8::1]:53' names the port.
         var split = LastColonOutsideBrackets(text);
-        if (split > 0 && LooksLikePorts(text[(split + 1)..]))
+        var last = text[(text.LastIndexOf(',') + 1)..];
+        var bareV6 = !last.StartsWith('[') && IpAddr.TryParse(last, out var lastAddress) && lastAddress.IsV6;
+        if (split > 0 && !bareV6 && LooksLikePorts(text[(split + 1)..]))
         {
             if (Addresses(text[..split], token.Offset, ruleset, out error) is { } addresses)
             {
