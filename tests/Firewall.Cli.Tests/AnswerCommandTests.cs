@@ -107,6 +107,17 @@ public sealed class AnswerCommandTests
     }
 
     [Fact]
+    public void Options_for_traffic_are_refused_without_traffic()
+    {
+        var diff = RunInRepo("diff", "--ruleset", WebTier, "--against", Widened, "--midstream", "strict");
+        Assert.Equal(2, diff.ExitCode);
+        Assert.Contains("--midstream applies to traffic", diff.Error);
+        var replies = RunInRepo("replies", "--ruleset", WebTier, "--related-icmp");
+        Assert.Equal(2, replies.ExitCode);
+        Assert.Contains("--related-icmp applies to a capture", replies.Error);
+    }
+
+    [Fact]
     public void Static_diff_json_holds_old_and_new_per_class()
     {
         var r = RunInRepo("diff", "--ruleset", WebTier, "--against", Widened, "--set", "tcp * -> web-1", "--format", "json");

@@ -154,7 +154,8 @@ public static class Answers
         {
             var boxes = HeaderBoxes.Of(old, part.V6);
             var oldCount = boxes.Count;
-            boxes.AddRange(HeaderBoxes.Of(@new, part.V6, firstGroup: boxes.Count == 0 ? 0 : boxes.Max(b => b.Group) + 1));
+            var offset = boxes.Count == 0 ? 0 : boxes.Max(b => b.Group) + 1;
+            boxes.AddRange(HeaderBoxes.Of(@new, part.V6, firstGroup: offset));
             var (found, stats) = Partition.Of(boxes, part, request =>
             {
                 var pair = (before.Run(request), after.Run(request));
@@ -165,7 +166,7 @@ public static class Answers
                     index[pair] = i;
                 }
                 return i;
-            }, SameTopology(old.Model, @new.Model) ? Changed(boxes, oldCount) : null);
+            }, SameTopology(old.Model, @new.Model) ? Changed(boxes, oldCount, offset) : null);
             played += stats.Evaluated;
             memoized += stats.Memoized;
             regions += found.Count;
@@ -183,54 +184,62 @@ public static class Answers
     }
 
     /// <summary>
-    /// Per box of a diff (the old ruleset's first, then the new one's): whether the other ruleset has no box
-    /// that is the same predicate with the same reference, action and place in its hop's order. Where only
+    /// Per box of a diff (the old ruleset's first, then the new one's, whose rule groups are numbered from
+    /// <paramref name="offset"/>): whether the other ruleset has no box that is the same predicate with the
+    /// same reference and action, read in the same order among its hop's unchanged rules. Where only
     /// unchanged boxes hold, the two rulesets read the same rules in the same order, and the partition need
     /// not look: a one-rule change is answered by looking where that rule's boxes are.
     /// </summary>
-    private static bool[] Changed(List<Box> boxes, int oldCount)
+    private static bool[] Changed(List<HeaderBox> boxes, int oldCount, int offset)
     {
         var changed = new bool[boxes.Count];
         var olds = new Dictionary<int, List<int>>();
         for (var b = 0; b < oldCount; b++)
         {
-            var h = Rebased(boxes[b]).ContentHash();
+            var h = boxes[b].ContentHash(0);
             if (!olds.TryGetValue(h, out var list))
             {
                 olds[h] = list = [];
             }
             list.Add(b);
         }
-        var matched = new bool[oldCount];
-        var offset = boxes.Skip(oldCount).Where(b => b.Group >= 0).Select(b => b.Group).DefaultIfEmpty(0).Min()
-            - boxes.Take(oldCount).Where(b => b.Group >= 0).Select(b => b.Group).DefaultIfEmpty(0).Min();
+        var twins = new int[boxes.Count];
+        Array.Fill(twins, -1);
         for (var b = oldCount; b < boxes.Count; b++)
         {
-            var box = Rebased(boxes[b], offset);
-            var twin = olds.TryGetValue(box.ContentHash(), out var list)
-                ? list.FirstOrDefault(o => !matched[o] && Rebased(boxes[o]).SameAs(box), -1)
+            var box = boxes[b];
+            var twin = olds.TryGetValue(box.ContentHash(offset), out var list)
+                ? list.FirstOrDefault(o => twins[o] < 0 && boxes[o].SameAs(box, offset), -1)
                 : -1;
             if (twin >= 0)
             {
-                matched[twin] = true;
-            }
-            else
-            {
-                changed[b] = true;
+                twins[twin] = b;
+                twins[b] = twin;
             }
         }
-        for (var b = 0; b < oldCount; b++)
+        // A hop stops at its first match, so twins must keep their order: walking the new ruleset's group in
+        // its order, a twin whose old place comes before one already passed was moved, and both copies of
+        // it count as changed (two rules with ids swapped keep their references but not their order).
+        var latest = new Dictionary<int, int>();
+        for (var b = oldCount; b < boxes.Count; b++)
         {
-            changed[b] = !matched[b];
+            if (twins[b] < 0 || boxes[b].Group < 0)
+            {
+                continue;
+            }
+            if (latest.TryGetValue(boxes[b].Group, out var before) && twins[b] < before)
+            {
+                twins[twins[b]] = -1;
+                twins[b] = -1;
+                continue;
+            }
+            latest[boxes[b].Group] = twins[b];
+        }
+        for (var b = 0; b < boxes.Count; b++)
+        {
+            changed[b] = twins[b] < 0;
         }
         return changed;
-
-        static Box Rebased(Box box, int offset = 0)
-        {
-            var copy = new Box { Group = box.Group < 0 ? -1 : box.Group - offset, AllPeer = box.AllPeer, SecurityGroup = box.SecurityGroup, Identity = box.Identity };
-            Array.Copy(box.Sets, copy.Sets, Box.Dims);
-            return copy;
-        }
     }
 
     /// <summary>
@@ -269,10 +278,36 @@ public static class Answers
 
     private static AnswerClass Packets(Region region)
     {
-        var values = new UInt128[Box.Dims];
+        var values = new UInt128[HeaderBox.Dims];
         foreach (var (dim, set) in region.Sets)
         {
             values[(int)dim] = Example(dim, set, region.V6);
+        }
+        // Not an address to itself when the class holds another: such a packet is no exchange (docs/answers.md).
+        if (values[(int)Dim.Source] == values[(int)Dim.Destination])
+        {
+            foreach (var dim in new[] { Dim.Source, Dim.Destination })
+            {
+                var set = region.Sets[dim];
+                var other = set.Intervals.SelectMany(i => new[] { i.Lo, i.Hi }).FirstOrDefault(v => v != values[(int)dim], values[(int)dim]);
+                if (other != values[(int)dim])
+                {
+                    values[(int)dim] = other;
+                    break;
+                }
+            }
+        }
+        if (values[(int)Dim.Source] == values[(int)Dim.Destination] && region.Sets.ContainsKey(Dim.SourcePort) && values[(int)Dim.SourcePort] == values[(int)Dim.DestinationPort])
+        {
+            foreach (var dim in new[] { Dim.SourcePort, Dim.DestinationPort })
+            {
+                var other = region.Sets[dim].Intervals.SelectMany(i => new[] { i.Lo, i.Hi }).FirstOrDefault(v => v != values[(int)dim], values[(int)dim]);
+                if (other != values[(int)dim])
+                {
+                    values[(int)dim] = other;
+                    break;
+                }
+            }
         }
         return new AnswerClass(region.V6, region.Sets, Partition.Request(values, region.V6));
     }

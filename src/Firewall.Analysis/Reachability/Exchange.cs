@@ -16,7 +16,8 @@ public readonly record struct RequestHeader(byte Protocol, IpAddr Source, IpAddr
             return $"{proto} {Endpoint(Source, SourcePort)} -> {Endpoint(Destination, DestinationPort)}";
         }
         var text = $"{proto} {Source} -> {Destination}";
-        return IpProtocol.IsIcmp(Protocol) && !IcmpKind.IsEchoRequest(Protocol, IcmpType) ? $"{text} type {IcmpType} code {IcmpCode}" : text;
+        // An echo request of code 0 is what an ICMP flow line means; anything else names its type and code.
+        return IpProtocol.IsIcmp(Protocol) && (!IcmpKind.IsEchoRequest(Protocol, IcmpType) || IcmpCode != 0) ? $"{text} type {IcmpType} code {IcmpCode}" : text;
 
         static string Endpoint(IpAddr a, ushort port) => a.IsV6 ? $"[{a}]:{port}" : $"{a}:{port}";
     }

@@ -23,7 +23,7 @@ public enum Dim
 /// one for the request it may judge and one, mirrored, for the reply (the reply's destination port is the
 /// request's source port; its far end is the request's near end).
 /// </summary>
-internal sealed class Box
+internal sealed class HeaderBox
 {
     public readonly IntervalSet?[] Sets = new IntervalSet?[Dims];
 
@@ -48,10 +48,10 @@ internal sealed class Box
     /// </summary>
     public string? Identity;
 
-    /// <summary>Whether <paramref name="other"/> is the same predicate with the same meaning.</summary>
-    public bool SameAs(Box other)
+    /// <summary>Whether <paramref name="other"/>, of a ruleset whose groups are numbered from <paramref name="offset"/>, is the same predicate with the same meaning.</summary>
+    public bool SameAs(HeaderBox other, int offset)
     {
-        if (Identity != other.Identity || Group != other.Group || AllPeer != other.AllPeer)
+        if (Identity != other.Identity || Group != (other.Group < 0 ? -1 : other.Group - offset) || AllPeer != other.AllPeer)
         {
             return false;
         }
@@ -65,11 +65,12 @@ internal sealed class Box
         return true;
     }
 
-    public int ContentHash()
+    /// <summary>A hash of what <see cref="SameAs"/> compares, the group counted from <paramref name="offset"/>.</summary>
+    public int ContentHash(int offset)
     {
         var h = new HashCode();
         h.Add(Identity);
-        h.Add(Group);
+        h.Add(Group < 0 ? -1 : Group - offset);
         foreach (var set in Sets)
         {
             h.Add(set);
@@ -77,7 +78,7 @@ internal sealed class Box
         return h.ToHashCode();
     }
 
-    public Box With(Dim dim, IntervalSet? set)
+    public HeaderBox With(Dim dim, IntervalSet? set)
     {
         Sets[(int)dim] = set;
         return this;
@@ -95,12 +96,11 @@ internal sealed class Box
 /// </summary>
 internal static class HeaderBoxes
 {
-    private static readonly IntervalSet AllPorts = IntervalSet.Of(0u, 65535u);
 
     /// <summary>The boxes of one family; rule groups are numbered from <paramref name="firstGroup"/> (a diff numbers the second ruleset's after the first's).</summary>
-    public static List<Box> Of(CompiledRuleset rules, bool v6, int firstGroup = 0)
+    public static List<HeaderBox> Of(CompiledRuleset rules, bool v6, int firstGroup = 0)
     {
-        var boxes = new List<Box>();
+        var boxes = new List<HeaderBox>();
         var groups = firstGroup;
         var model = rules.Model;
 
@@ -135,15 +135,15 @@ internal static class HeaderBoxes
         foreach (var (client, server) in Bypass.DhcpPorts)
         {
             var udp = Point(IpProtocol.Udp);
-            boxes.Add(new Box().With(Dim.Protocol, udp).With(Dim.SourcePort, Point(client)).With(Dim.DestinationPort, Point(server)));
-            boxes.Add(new Box().With(Dim.Protocol, udp).With(Dim.SourcePort, Point(server)).With(Dim.DestinationPort, Point(client)));
+            boxes.Add(new HeaderBox().With(Dim.Protocol, udp).With(Dim.SourcePort, Point(client)).With(Dim.DestinationPort, Point(server)));
+            boxes.Add(new HeaderBox().With(Dim.Protocol, udp).With(Dim.SourcePort, Point(server)).With(Dim.DestinationPort, Point(client)));
         }
 
         // Protocols the evaluator treats apart, and the ICMP types it treats apart: echo requests and
         // replies (tracked by identifier), errors, neighbour discovery and MLD (out of scope over IPv6).
         foreach (var p in new byte[] { IpProtocol.Icmp, IpProtocol.Tcp, IpProtocol.Udp, IpProtocol.IcmpV6 })
         {
-            boxes.Add(new Box().With(Dim.Protocol, Point(p)));
+            boxes.Add(new HeaderBox().With(Dim.Protocol, Point(p)));
         }
         var icmp = v6 ? IpProtocol.IcmpV6 : IpProtocol.Icmp;
         for (var type = 0; type < 256; type++)
@@ -152,7 +152,7 @@ internal static class HeaderBoxes
             if (IcmpKind.IsEchoRequest(icmp, b) || IcmpKind.IsEchoReply(icmp, b) || IcmpKind.IsError(icmp, b)
                 || (v6 && type is (>= 130 and <= 137) or 143))
             {
-                boxes.Add(new Box().With(Dim.Protocol, Point(icmp)).With(Dim.IcmpType, Point(b)));
+                boxes.Add(new HeaderBox().With(Dim.Protocol, Point(icmp)).With(Dim.IcmpType, Point(b)));
             }
         }
 
@@ -206,17 +206,17 @@ internal static class HeaderBoxes
         return boxes;
     }
 
-    private static void AddressCut(List<Box> boxes, IntervalSet range)
+    private static void AddressCut(List<HeaderBox> boxes, IntervalSet range)
     {
-        boxes.Add(new Box().With(Dim.Source, range));
-        boxes.Add(new Box().With(Dim.Destination, range));
+        boxes.Add(new HeaderBox().With(Dim.Source, range));
+        boxes.Add(new HeaderBox().With(Dim.Destination, range));
     }
 
     /// <summary>
     /// A rule of an interface's groups or of a subnet's ACL (<paramref name="near"/>: the interface's or the
     /// subnets' addresses) with far end <paramref name="far"/>: the request it judges, and the reply.
     /// </summary>
-    private static void AddRule(List<Box> boxes, short protocol, PortRange ports, IcmpMatch icmp, byte icmpProtocol, bool v6,
+    private static void AddRule(List<HeaderBox> boxes, short protocol, PortRange ports, IcmpMatch icmp, byte icmpProtocol, bool v6,
         Direction direction, IntervalSet near, IntervalSet far, int requestGroup, int replyGroup, bool securityGroup, bool allPeer, string reference)
     {
         if (far.IsEmpty)
@@ -228,13 +228,13 @@ internal static class HeaderBoxes
         var inbound = direction == Direction.Inbound;
 
         // The request: inbound, it arrives at the near side from the far end; outbound, it leaves the near side for it.
-        var request = new Box { Group = requestGroup, SecurityGroup = securityGroup, AllPeer = allPeer, Identity = reference + " request" }.With(Dim.Protocol, protocols)
+        var request = new HeaderBox { Group = requestGroup, SecurityGroup = securityGroup, AllPeer = allPeer, Identity = reference + " request" }.With(Dim.Protocol, protocols)
             .With(inbound ? Dim.Destination : Dim.Source, near)
             .With(inbound ? Dim.Source : Dim.Destination, far)
             .With(Dim.DestinationPort, portSet);
         // The reply crosses the same hop the other way round: inbound, it arrives at the near side, which
         // sent the request; outbound, it leaves the near side, which received it.
-        var reply = new Box { Group = replyGroup, SecurityGroup = securityGroup, AllPeer = allPeer, Identity = reference + " reply" }.With(Dim.Protocol, protocols)
+        var reply = new HeaderBox { Group = replyGroup, SecurityGroup = securityGroup, AllPeer = allPeer, Identity = reference + " reply" }.With(Dim.Protocol, protocols)
             .With(inbound ? Dim.Source : Dim.Destination, near)
             .With(inbound ? Dim.Destination : Dim.Source, far)
             .With(Dim.SourcePort, portSet);

@@ -100,22 +100,6 @@ public sealed class IntervalSet : IEquatable<IntervalSet>
         return false;
     }
 
-    public bool Overlaps(Interval interval)
-    {
-        foreach (var i in _intervals)
-        {
-            if (i.Overlaps(interval))
-            {
-                return true;
-            }
-            if (i.Lo > interval.Hi)
-            {
-                return false;
-            }
-        }
-        return false;
-    }
-
     public IntervalSet Union(IntervalSet other) => other.IsEmpty ? this : IsEmpty ? other : Of(_intervals.Concat(other._intervals));
 
     public IntervalSet Intersect(IntervalSet other)

@@ -4,10 +4,7 @@ namespace Firewall.Analysis.Reachability;
 
 /// <summary>One region of an answer: a product of value sets, one per dimension of its protocol kind, and what every request in it gets.</summary>
 /// <param name="Result">The index of the result shared by the whole region (what the leaf evaluator returned).</param>
-internal sealed record Region(bool V6, IReadOnlyDictionary<Dim, IntervalSet> Sets, int Result)
-{
-    public IntervalSet Of(Dim dim) => Sets[dim];
-}
+internal sealed record Region(bool V6, IReadOnlyDictionary<Dim, IntervalSet> Sets, int Result);
 
 /// <summary>
 /// The partition of a packet set into regions with one result each, built top-down as a layered tree
@@ -25,7 +22,7 @@ internal sealed class Partition
     private static readonly Dim[] IcmpOrder = [Dim.Destination, Dim.Source, Dim.IcmpType, Dim.IcmpCode];
     private static readonly Dim[] OtherOrder = [Dim.Destination, Dim.Source];
 
-    private readonly List<Box> _boxes;
+    private readonly List<HeaderBox> _boxes;
     private readonly Func<RequestHeader, int> _evaluate;
     private readonly bool _v6;
     private readonly SetPart _part;
@@ -33,8 +30,8 @@ internal sealed class Partition
     private readonly List<NodeKey> _nodes = [];
     private readonly Dictionary<int[], int> _memo = new(LiveComparer.Instance);
     private readonly Dictionary<int[], int>.AlternateLookup<ReadOnlySpan<int>> _memoBySpan;
-    private readonly UInt128[] _picks = new UInt128[Box.Dims];
-    private readonly Interval[] _pieces = new Interval[Box.Dims];
+    private readonly UInt128[] _picks = new UInt128[HeaderBox.Dims];
+    private readonly Interval[] _pieces = new Interval[HeaderBox.Dims];
 
     /// <summary>
     /// The leaf of requests that are their own reply: an interface's address to itself on the same port (TCP,
@@ -51,12 +48,12 @@ internal sealed class Partition
 
     /// <summary>Per dimension, per box: whether it holds the piece a split is at (each dimension is split once on a path).</summary>
     private readonly int[][] _active;
-    private readonly List<(UInt128 At, int Box, int Delta)>[] _events = new List<(UInt128, int, int)>[Box.Dims];
-    private readonly bool[][] _everywhere = new bool[Box.Dims][];
+    private readonly List<(UInt128 At, int Box, int Delta)>[] _events = new List<(UInt128, int, int)>[HeaderBox.Dims];
+    private readonly bool[][] _everywhere = new bool[HeaderBox.Dims][];
     private readonly int[] _group;
     private readonly bool[] _allPeer;
     private readonly byte[] _ends;
-    private readonly List<int>[] _kept = new List<int>[Box.Dims];
+    private readonly List<int>[] _kept = new List<int>[HeaderBox.Dims];
 
     /// <summary>Per box, the dimensions on which it holds less than the whole domain.</summary>
     private readonly int[] _constrains;
@@ -64,7 +61,7 @@ internal sealed class Partition
     /// <summary>Per group, while one child's boxes are pruned: 0, 1 (a box covers the cell), 2 (one that ends the group covers it).</summary>
     private readonly byte[] _covered;
 
-    private Partition(List<Box> boxes, SetPart part, Func<RequestHeader, int> evaluate, bool[]? changed)
+    private Partition(List<HeaderBox> boxes, SetPart part, Func<RequestHeader, int> evaluate, bool[]? changed)
     {
         _changed = changed;
         _boxes = boxes;
@@ -72,8 +69,8 @@ internal sealed class Partition
         _v6 = part.V6;
         _evaluate = evaluate;
         _memoBySpan = _memo.GetAlternateLookup<ReadOnlySpan<int>>();
-        _active = new int[Box.Dims][];
-        for (var d = 0; d < Box.Dims; d++)
+        _active = new int[HeaderBox.Dims][];
+        for (var d = 0; d < HeaderBox.Dims; d++)
         {
             _active[d] = new int[boxes.Count];
             _events[d] = [];
@@ -86,7 +83,7 @@ internal sealed class Partition
         _constrains = new int[boxes.Count];
         for (var b = 0; b < boxes.Count; b++)
         {
-            for (var d = 0; d < Box.Dims; d++)
+            for (var d = 0; d < HeaderBox.Dims; d++)
             {
                 if (boxes[b].Sets[d] is { } set && !Domain((Dim)d).Subtract(set).IsEmpty)
                 {
@@ -106,7 +103,7 @@ internal sealed class Partition
     /// The regions of <paramref name="part"/>: <paramref name="evaluate"/> is called for one request per
     /// leaf and returns the index of its result; regions with equal results and equal subtrees are merged.
     /// </summary>
-    public static (List<Region> Regions, Partition Stats) Of(List<Box> boxes, SetPart part, Func<RequestHeader, int> evaluate, bool[]? changed = null)
+    public static (List<Region> Regions, Partition Stats) Of(List<HeaderBox> boxes, SetPart part, Func<RequestHeader, int> evaluate, bool[]? changed = null)
     {
         var p = new Partition(boxes, part, evaluate, changed);
         var live = Enumerable.Range(0, boxes.Count).ToArray();
@@ -218,7 +215,7 @@ internal sealed class Partition
         return false;
     }
 
-    private const int AllDims = (1 << Box.Dims) - 1;
+    private const int AllDims = (1 << HeaderBox.Dims) - 1;
 
     /// <summary>The dimensions not yet cut below level <paramref name="level"/> of <paramref name="order"/> (after the protocol).</summary>
     private static int Undecided(Dim[] order, int level)
@@ -314,7 +311,10 @@ internal sealed class Partition
                 }
                 if (request.SourcePort == request.DestinationPort)
                 {
-                    _picks[(int)Dim.SourcePort] = request.SourcePort == ports.Lo ? ports.Lo + 1 : ports.Lo;
+                    // Another port of the same cell on whichever side has one (not both are single ports).
+                    var side = ports.Lo != ports.Hi ? Dim.SourcePort : Dim.DestinationPort;
+                    var piece = _pieces[(int)side];
+                    _picks[(int)side] = _picks[(int)side] == piece.Lo ? piece.Lo + 1 : piece.Lo;
                     request = Request(_picks, _v6);
                 }
             }
@@ -372,15 +372,17 @@ internal sealed class Partition
     {
         // Siblings with the same subtree are one branch, keyed by the union of their pieces. The pieces come in
         // ascending order, so each branch's intervals do too (adjacent ones joined), and the branches are in
-        // the order of their first piece.
-        var pieces = new Dictionary<int, List<Interval>>();
-        var firsts = new List<int>();
+        // the order of their first piece. A protocol with a name (tcp, udp, icmp, icmpv6) stays a branch of
+        // its own, so that a class's protocol is one name or a set of numbers without names, never "6,17".
+        var pieces = new Dictionary<(int Child, int Named), List<Interval>>();
+        var firsts = new List<(int Child, int Named)>();
         foreach (var (piece, child) in children)
         {
-            if (!pieces.TryGetValue(child, out var list))
+            var branch = (child, dim == Dim.Protocol && piece.Lo == piece.Hi && Named((byte)piece.Lo) ? (int)piece.Lo : -1);
+            if (!pieces.TryGetValue(branch, out var list))
             {
-                pieces[child] = list = [];
-                firsts.Add(child);
+                pieces[branch] = list = [];
+                firsts.Add(branch);
             }
             if (list.Count > 0 && list[^1].Hi + 1 == piece.Lo)
             {
@@ -394,7 +396,7 @@ internal sealed class Partition
         var merged = new (IntervalSet Key, int Child)[firsts.Count];
         for (var i = 0; i < merged.Length; i++)
         {
-            merged[i] = (IntervalSet.OfCanonical([.. pieces[firsts[i]]]), firsts[i]);
+            merged[i] = (IntervalSet.OfCanonical([.. pieces[firsts[i]]]), firsts[i].Child);
         }
         var key = new NodeKey(dim, merged);
         if (!_interned.TryGetValue(key, out var id))
@@ -405,6 +407,8 @@ internal sealed class Partition
         }
         return id;
     }
+
+    private static bool Named(byte protocol) => protocol is IpProtocol.Tcp or IpProtocol.Udp or IpProtocol.Icmp or IpProtocol.IcmpV6;
 
     private void Collect(int id, Dictionary<Dim, IntervalSet> path, List<Region> regions)
     {
@@ -569,8 +573,10 @@ internal sealed class Partition
         public override int GetHashCode() => _hash;
     }
 
-    /// <summary>The boxes that hold on a leaf: two leaves with the same ones get the same answer.</summary>
-    /// <summary>Live-box sets by content, looked up from a span so that a leaf met before allocates nothing.</summary>
+    /// <summary>
+    /// The boxes that hold on a leaf, compared by content (two leaves with the same ones get the same answer),
+    /// looked up from a span so that a leaf met before allocates nothing.
+    /// </summary>
     private sealed class LiveComparer : IEqualityComparer<int[]>, IAlternateEqualityComparer<ReadOnlySpan<int>, int[]>
     {
         public static readonly LiveComparer Instance = new();

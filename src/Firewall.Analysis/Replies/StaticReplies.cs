@@ -72,8 +72,8 @@ public static class StaticReplies
             var entry = catalog[ruleId];
             var position = entry.Nacl!;
             var fixes = new List<NaclFix>();
-            // One fix per protocol and family; classes that hold several protocols (those without ports or
-            // ICMP types, which the partition keeps together when they get the same answer) need a rule for all.
+            // One fix per protocol and family; a class of several protocols (numbers without names: the partition
+            // keeps tcp, udp, icmp and icmpv6 apart) needs a rule for all, which has no ports.
             var parts = group
                 .GroupBy(c => c.Packets.Sets[Dim.Protocol].Count > 1
                     ? (Protocol: (byte)0, Several: true, c.Packets.IsV6)

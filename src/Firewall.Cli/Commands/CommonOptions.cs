@@ -63,6 +63,10 @@ internal sealed class CommonOptions
         });
     }
 
+    /// <summary>The first of <paramref name="options"/> given on the command line (not by default), or null: for refusing options that apply to traffic only.</summary>
+    public static string? TrafficOnly(ParseResult parse, params Option[] options) =>
+        options.FirstOrDefault(o => parse.GetResult(o) is { Implicit: false })?.Name;
+
     public void AddTo(Command command)
     {
         command.Arguments.Add(Capture);

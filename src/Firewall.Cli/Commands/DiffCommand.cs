@@ -1,7 +1,6 @@
 using System.CommandLine;
 using Firewall.Analysis.Diff;
 using Firewall.Analysis.Reachability;
-using Firewall.Reporting.Answers;
 using Firewall.Analysis.Runs;
 using Firewall.Cli.Running;
 using Firewall.Engine.Compilation;
@@ -9,6 +8,7 @@ using Firewall.Engine.Evaluation;
 using Firewall.Engine.Packets;
 using Firewall.Flows.Loading;
 using Firewall.Flows.Synthesis;
+using Firewall.Reporting.Answers;
 using Firewall.Reporting.Diff;
 
 namespace Firewall.Cli.Commands;
@@ -39,7 +39,9 @@ internal static class DiffCommand
             capture, common.Ruleset, against, flows, set, common.Midstream, common.RelatedIcmp, common.Decap, common.Quiet, common.Output, format, failOn,
         };
         command.SetAction(parse => parse.GetValue(capture) is null && parse.GetValue(flows) is null
-            ? RunStatic(console, parse.GetValue(common.Ruleset)!, parse.GetValue(against)!, parse.GetValue(set) ?? "* * -> *",
+            ? CommonOptions.TrafficOnly(parse, common.Midstream, common.RelatedIcmp, common.Decap) is { } given
+                ? Refuse(console, $"{given} applies to traffic; without a capture or --flows, every packet is answered with check's defaults (docs/answers.md)")
+                : RunStatic(console, parse.GetValue(common.Ruleset)!, parse.GetValue(against)!, parse.GetValue(set) ?? "* * -> *",
                 parse.GetValue(common.Output), parse.GetValue(format) == "json", parse.GetValue(failOn))
             : parse.GetValue(set) is not null
                 ? Refuse(console, "--set chooses packets without traffic; with a capture or --flows, the traffic is the set")
@@ -63,7 +65,9 @@ internal static class DiffCommand
         var error = console.Error;
         var oldRules = Inputs.LoadRuleset(oldPath, error);
         var newRules = Inputs.LoadRuleset(newPath, error);
-        if (oldRules is null || newRules is null || QueryCommand.ParseSet(setText, oldRules, error) is not { } set)
+        // Names in the set resolve in the old ruleset, or else in the new one (an interface the change adds).
+        if (oldRules is null || newRules is null
+            || (PacketSetParser.Parse(setText, oldRules.Model, out _) ?? QueryCommand.ParseSet(setText, newRules, error)) is not { } set)
         {
             return ExitCodes.BadInput;
         }

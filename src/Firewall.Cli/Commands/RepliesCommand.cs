@@ -35,7 +35,9 @@ internal static class RepliesCommand
         command.Options.Add(format);
         command.Options.Add(failOn);
         command.SetAction(parse => parse.GetValue(common.Capture) is null
-            ? RunStatic(console, parse.GetValue(common.Ruleset)!, parse.GetValue(set) ?? "* * -> *", parse.GetValue(common.Output),
+            ? CommonOptions.TrafficOnly(parse, common.Midstream, common.RelatedIcmp, common.Decap) is { } given
+                ? Refuse(console, $"{given} applies to a capture; without one, every packet is answered with check's defaults (docs/answers.md)")
+                : RunStatic(console, parse.GetValue(common.Ruleset)!, parse.GetValue(set) ?? "* * -> *", parse.GetValue(common.Output),
                 parse.GetValue(format) == "json", parse.GetValue(failOn))
             : parse.GetValue(set) is not null
                 ? Refuse(console, "--set chooses packets without a capture; with a capture, its traffic is the set")

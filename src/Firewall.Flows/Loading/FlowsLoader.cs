@@ -163,6 +163,11 @@ public static class FlowsLoader
             error = $"expected 'type T' or 'type T code C' with numbers 0-255 after the flow (at character {match.Index + 2})";
             return null;
         }
+        if (IcmpKind.IsEchoRequest(tuple.Protocol, type))
+        {
+            // An echo request, of any code: the echo and its reply, as without 'type'.
+            return new FlowDefinition { Index = 0, Flow = tuple with { Text = text.Trim() }, Exchange = ExchangeText.For(tuple.Protocol)[0], IcmpCode = code };
+        }
         QuotedPacket? quoting = null;
         if (IcmpKind.IsError(tuple.Protocol, type))
         {

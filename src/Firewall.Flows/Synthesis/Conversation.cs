@@ -203,6 +203,7 @@ public static class ConversationBuilder
             var v6 = _c.Protocol == IpProtocol.IcmpV6;
             var p = Start(false);
             p.IcmpType = v6 ? IcmpKind.V6EchoRequest : IcmpKind.V4EchoRequest;
+            p.IcmpCode = _c.IcmpCode; // 0 unless explain is given an echo of another code; the reply echoes it
             p.IcmpId = _c.EchoId;
             p.IcmpSeq = _c.EchoSeq;
             p.Payload = PayloadKind.EchoData;

@@ -219,17 +219,23 @@ public static class TestRunner
     private static (string? Failure, IReadOnlyList<string> Details) RunReach(ReachTestCase c, CompiledRuleset compiled)
     {
         var answer = Answers.Query(compiled, c.Set);
+        if (answer.Classes.Count == 0)
+        {
+            return ($"the set '{c.Set.Text}' holds no packet an exchange can play (only packets from an address to itself, to the same port): the test checks nothing", []);
+        }
+        // The largest classes first: where most packets break the expectation.
+        var classes = answer.Classes.OrderByDescending(k => k.Packets.Sets.Values.Aggregate(1.0, (n, set) => n * (double)set.Count)).ToList();
         if (c.Some)
         {
             if (answer.Classes.Any(k => k.Outcome.Outcome == c.Outcome))
             {
                 return (null, []);
             }
-            var seen = string.Join(", ", answer.Classes.GroupBy(k => k.Outcome.Outcome).Select(g => $"{g.Count()} {g.Key}"));
-            return ($"expected some packet of '{c.Set.Text}' to be {c.Outcome}; none is ({Count(answer.Classes.Count, "class")} of packets: {seen}); for example {Counterexample(answer.Classes[0])}",
-                Details(answer.Classes, compiled));
+            var seen = string.Join(", ", classes.GroupBy(k => k.Outcome.Outcome).Select(g => $"{g.Count()} {g.Key}"));
+            return ($"expected some packet of '{c.Set.Text}' to be {c.Outcome}; none is ({Count(classes.Count, "class")} of packets: {seen}); for example {Counterexample(classes[0])}",
+                Details(classes, compiled));
         }
-        var wrong = answer.Classes.Where(k => k.Outcome.Outcome != c.Outcome).ToList();
+        var wrong = classes.Where(k => k.Outcome.Outcome != c.Outcome).ToList();
         if (wrong.Count == 0)
         {
             return (null, []);

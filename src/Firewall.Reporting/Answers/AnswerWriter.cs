@@ -140,7 +140,7 @@ public static class AnswerWriter
         output.WriteByte((byte)'\n');
     }
 
-    /// <summary>"no class differs" or "3 classes of packets differ: 1 newly denied, ...".</summary>
+    /// <summary>"No packet of the set gets another outcome or deciding rule." or "3 classes of packets differ: 1 newly blocked, ...".</summary>
     public static string DiffSummary(DiffAnswer diff)
     {
         if (diff.Classes.Count == 0)
@@ -206,7 +206,6 @@ public static class AnswerWriter
 
     private static string Destination(AnswerClass p, AddressSetText text) => text.Describe(p.Sets[Dim.Destination], p.IsV6);
 
-    /// <summary>The protocol with its ports or ICMP type and code: "tcp 443", "udp any port", "icmp type 8", "47".</summary>
     /// <summary>Several classes' services by protocol: "tcp 22,80, udp any port, icmp type 1-7,9-255, protocols 0,2-5".</summary>
     private static string Services(IEnumerable<AnswerClass> classes)
     {
@@ -232,6 +231,7 @@ public static class AnswerWriter
         return string.Join(", ", parts);
     }
 
+    /// <summary>The protocol with its ports or ICMP type and code: "tcp 443", "udp any port", "icmp type 8", "47".</summary>
     internal static string Service(AnswerClass p)
     {
         var service = new StringBuilder(p.Protocol);

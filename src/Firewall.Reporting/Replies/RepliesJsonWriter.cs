@@ -74,7 +74,7 @@ public static class RepliesJsonWriter
         w.WriteString("ruleset", answer.Ruleset);
         w.WriteString("set", answer.Set);
         if (analysis.ClientPorts is { } ports) w.WriteString("client_ports", ports.ToString()); else w.WriteNull("client_ports");
-        w.WriteNumber("classes", answer.Classes.Count);
+        w.WriteNumber("class_count", answer.Classes.Count);
         w.WriteNumber("nacl_reply_denied_classes", analysis.NaclReplyDenied);
         w.WriteNumber("other_reply_denied_classes", analysis.OtherReplyDenied);
         w.WriteStartArray("groups");

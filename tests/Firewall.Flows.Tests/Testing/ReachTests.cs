@@ -95,6 +95,22 @@ public class ReachTests
     }
 
     [Fact]
+    public void A_set_of_packets_no_exchange_can_play_fails_rather_than_passing_unchecked()
+    {
+        using var dir = new TestFiles.TempDir();
+        var run = RunText("""
+            ruleset: RULESET
+            tests:
+              - name: web-1 to itself on its own port
+                reach: "udp web-1:53 -> web-1:53"
+                expect: allowed
+            """, dir);
+        var result = Assert.Single(run.Suites.Single().Cases);
+        Assert.False(result.Passed);
+        Assert.Contains("holds no packet an exchange can play", result.Message);
+    }
+
+    [Fact]
     public void Bad_sets_and_outcomes_are_positioned_errors()
     {
         using var dir = new TestFiles.TempDir();
