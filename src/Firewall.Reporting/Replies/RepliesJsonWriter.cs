@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Firewall.Analysis.Replies;
 using Firewall.Analysis.Runs;
+using Firewall.Analysis.Summaries;
 using Firewall.Engine.Addressing;
 using Firewall.Engine.Model;
 using Firewall.Reporting.Answers;
@@ -26,11 +27,7 @@ public static class RepliesJsonWriter
         foreach (var g in analysis.Groups)
         {
             w.WriteStartObject();
-            w.WriteString("rule", g.Rule.Reference);
-            w.WriteString("acl", g.Position.Acl.Name);
-            w.WriteString("direction", DirectionText.Name(g.Position.Direction));
-            if (g.Position.Number is { } number) w.WriteNumber("rule_number", number);
-            else w.WriteNull("rule_number");
+            WriteRule(w, g.Rule, g.Position);
             w.WriteNumber("flows", g.Flows);
             w.WriteNumber("requests_allowed", g.RequestsAllowed);
             w.WriteNumber("replies_dropped", g.RepliesDropped);
@@ -81,11 +78,7 @@ public static class RepliesJsonWriter
         foreach (var g in analysis.Groups)
         {
             w.WriteStartObject();
-            w.WriteString("rule", g.Rule.Reference);
-            w.WriteString("acl", g.Position.Acl.Name);
-            w.WriteString("direction", DirectionText.Name(g.Position.Direction));
-            if (g.Position.Number is { } number) w.WriteNumber("rule_number", number);
-            else w.WriteNull("rule_number");
+            WriteRule(w, g.Rule, g.Position);
             w.WriteStartArray("classes");
             foreach (var c in g.Classes)
             {
@@ -102,6 +95,16 @@ public static class RepliesJsonWriter
         w.WriteEndArray();
         w.WriteEndObject();
         json.WriteNewline();
+    }
+
+    /// <summary>The NACL rule a group is about: its reference, ACL, direction and number (null for the implicit deny).</summary>
+    private static void WriteRule(System.Text.Json.Utf8JsonWriter w, RuleEntry rule, NaclPosition position)
+    {
+        w.WriteString("rule", rule.Reference);
+        w.WriteString("acl", position.Acl.Name);
+        w.WriteString("direction", DirectionText.Name(position.Direction));
+        if (position.Number is { } number) w.WriteNumber("rule_number", number);
+        else w.WriteNull("rule_number");
     }
 
     /// <summary>The fix objects; <paramref name="counted"/> names what <see cref="NaclFix.Flows"/> counts (flows seen, or classes).</summary>
