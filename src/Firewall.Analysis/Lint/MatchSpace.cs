@@ -43,7 +43,7 @@ internal readonly record struct Box(int ProtoLo, int ProtoHi, int Space, UInt128
 
     public static (UInt128 Lo, UInt128 Hi) Bounds(Cidr cidr)
     {
-        var start = ((UInt128)cidr.Network.Hi << 64) | cidr.Network.Lo;
+        var start = cidr.Network.Value;
         var hostBits = cidr.Network.BitLength - cidr.PrefixLength;
         var hostMask = hostBits == 0 ? UInt128.Zero : UInt128.MaxValue >> (128 - hostBits);
         return (start, start | hostMask);

@@ -59,7 +59,7 @@ public sealed class AnswerClass
     public bool Contains(in RequestHeader r)
     {
         if (r.Source.IsV6 != IsV6 || !Sets[Dim.Protocol].Contains(r.Protocol)
-            || !Sets[Dim.Source].Contains(Value(r.Source)) || !Sets[Dim.Destination].Contains(Value(r.Destination)))
+            || !Sets[Dim.Source].Contains(r.Source.Value) || !Sets[Dim.Destination].Contains(r.Destination.Value))
         {
             return false;
         }
@@ -68,8 +68,6 @@ public sealed class AnswerClass
             && (!Sets.TryGetValue(Dim.IcmpType, out var t) || t.Contains(r.IcmpType))
             && (!Sets.TryGetValue(Dim.IcmpCode, out var c) || c.Contains(r.IcmpCode));
     }
-
-    public static UInt128 Value(IpAddr a) => a.IsV6 ? ((UInt128)a.Hi << 64) | a.Lo : a.V4;
 
     private static bool IsAllBytes(IntervalSet s) => s.Intervals is [{ Lo: var lo, Hi: var hi }] && lo == 0 && hi == 255;
 
@@ -84,7 +82,7 @@ public sealed class AnswerClass
         {
             foreach (var (network, prefix) in IntervalSet.Cidrs(interval, bits))
             {
-                var address = v6 ? IpAddr.FromV6((ulong)(network >> 64), (ulong)network) : IpAddr.FromV4((uint)network);
+                var address = IpAddr.FromValue(network, v6);
                 list.Add($"{address}/{prefix}");
             }
         }
@@ -322,15 +320,15 @@ public static class Answers
                 : new[] { IpAddr.Parse("198.51.100.7"), IpAddr.Parse("203.0.113.7"), IpAddr.Parse("192.0.2.7") };
             foreach (var c in candidates)
             {
-                if (set.Contains(AnswerClass.Value(c)))
+                if (set.Contains(c.Value))
                 {
-                    return AnswerClass.Value(c);
+                    return c.Value;
                 }
             }
         }
         if (dim == Dim.SourcePort)
         {
-            foreach (UInt128 port in new[] { 51514u, 49152u, 32768u, 1024u })
+            foreach (var port in Partition.ClientPorts)
             {
                 if (set.Contains(port))
                 {

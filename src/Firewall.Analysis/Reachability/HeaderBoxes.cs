@@ -106,8 +106,8 @@ internal static class HeaderBoxes
 
         // Where addresses sit: interfaces (exact) and subnets (containment) decide the hops and whether a
         // NACL is crossed at all (not within one subnet).
-        var interfaceAddresses = new IntervalSet[rules.Interfaces.Length];
-        for (var i = 0; i < model.Interfaces.Count; i++)
+        var interfaceAddresses = new IntervalSet[model.Interfaces.Count];
+        for (var i = 0; i < interfaceAddresses.Length; i++)
         {
             var points = model.Interfaces[i].Addresses.Where(a => a.IsV6 == v6).Select(a => PacketSetParser.Range(Cidr.Host(a)));
             interfaceAddresses[i] = IntervalSet.Of(points);

@@ -409,7 +409,7 @@ public static class PacketSetParser
     /// <summary>The addresses of a CIDR as an interval of its family's values.</summary>
     public static Interval Range(Cidr cidr)
     {
-        var network = cidr.IsV6 ? ((UInt128)cidr.Network.Hi << 64) | cidr.Network.Lo : cidr.Network.V4;
+        var network = cidr.Network.Value;
         var hostBits = cidr.Network.BitLength - cidr.PrefixLength;
         var mask = hostBits == 0 ? UInt128.Zero : UInt128.MaxValue >> (128 - hostBits);
         return new Interval(network, network | mask);

@@ -333,16 +333,18 @@ internal sealed class Partition
     /// <summary>The request whose header holds the given value on every dimension.</summary>
     public static RequestHeader Request(UInt128[] values, bool v6)
     {
-        IpAddr Address(UInt128 v) => v6 ? IpAddr.FromV6((ulong)(v >> 64), (ulong)v) : IpAddr.FromV4((uint)v);
         return new RequestHeader(
             (byte)values[(int)Dim.Protocol],
-            Address(values[(int)Dim.Source]),
-            Address(values[(int)Dim.Destination]),
+            IpAddr.FromValue(values[(int)Dim.Source], v6),
+            IpAddr.FromValue(values[(int)Dim.Destination], v6),
             (ushort)values[(int)Dim.SourcePort],
             (ushort)values[(int)Dim.DestinationPort],
             (byte)values[(int)Dim.IcmpType],
             (byte)values[(int)Dim.IcmpCode]);
     }
+
+    /// <summary>Client ports an example prefers, in order: one a person recognises as a client's, then each client kind's first.</summary>
+    public static readonly UInt128[] ClientPorts = [51514, 49152, 32768, 1024];
 
     /// <summary>
     /// A request value to stand for an interval, readable in an example: an address after a network's first
@@ -355,7 +357,7 @@ internal sealed class Partition
             case Dim.Source or Dim.Destination:
                 return piece.Hi > piece.Lo ? piece.Lo + 1 : piece.Lo;
             case Dim.SourcePort:
-                foreach (var preferred in new UInt128[] { 51514, 49152, 32768, 1024 })
+                foreach (var preferred in ClientPorts)
                 {
                     if (piece.Contains(preferred))
                     {

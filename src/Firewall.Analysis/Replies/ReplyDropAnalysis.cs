@@ -300,7 +300,7 @@ public static class ReplyDropAnalysis
         foreach (var (lo, hi) in peers)
         {
             // The whole IPv6 space is 2^128 addresses, one more than UInt128 holds: it saturates.
-            var n = Value(hi) - Value(lo);
+            var n = hi.Value - lo.Value;
             addresses = n == UInt128.MaxValue || UInt128.MaxValue - addresses <= n ? UInt128.MaxValue : addresses + n + 1;
         }
         var fix = new NaclFix
@@ -336,7 +336,6 @@ public static class ReplyDropAnalysis
         return fix;
     }
 
-    private static UInt128 Value(IpAddr a) => ((UInt128)a.Hi << 64) | a.Lo;
 
     /// <summary>
     /// The reply path a flow's replies took at the denying NACL: the interface on this side of it (the

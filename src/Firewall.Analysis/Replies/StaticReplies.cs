@@ -85,7 +85,7 @@ public static class StaticReplies
                 // the client's subnet, they come from the servers (the requests' destinations).
                 var far = position.Direction == Direction.Outbound ? Dim.Source : Dim.Destination;
                 var peers = IntervalSet.Of(part.SelectMany(c => c.Packets.Sets[far].Intervals)).Intervals
-                    .Select(i => (Address(i.Lo, key.IsV6), Address(i.Hi, key.IsV6))).ToList();
+                    .Select(i => (IpAddr.FromValue(i.Lo, key.IsV6), IpAddr.FromValue(i.Hi, key.IsV6))).ToList();
                 var ports = IntervalSet.Of(part.SelectMany(c => c.Packets.Sets.TryGetValue(Dim.SourcePort, out var p) ? p.Intervals : []))
                     .Intervals.Select(i => ((ushort)i.Lo, (ushort)i.Hi)).ToList();
                 var protocol = key.Several ? part[0].Packets.Example.Protocol : key.Protocol;
@@ -112,5 +112,4 @@ public static class StaticReplies
         return new StaticReplyReport(answer, groups, clientPorts);
     }
 
-    private static IpAddr Address(UInt128 v, bool v6) => v6 ? IpAddr.FromV6((ulong)(v >> 64), (ulong)v) : IpAddr.FromV4((uint)v);
 }

@@ -35,6 +35,12 @@ public readonly struct IpAddr : IEquatable<IpAddr>, IComparable<IpAddr>
 
     public uint V4 => (uint)Lo;
 
+    /// <summary>The address as one number (32 bits for IPv4, 128 for IPv6), for arithmetic over address ranges.</summary>
+    public UInt128 Value => ((UInt128)Hi << 64) | Lo;
+
+    /// <summary>The address whose <see cref="Value"/> is <paramref name="value"/>.</summary>
+    public static IpAddr FromValue(UInt128 value, bool v6) => v6 ? FromV6((ulong)(value >> 64), (ulong)value) : FromV4((uint)value);
+
     public int BitLength => IsV6 ? 128 : 32;
 
     /// <summary>Writes the address in network byte order; returns the number of bytes written (4 or 16).</summary>

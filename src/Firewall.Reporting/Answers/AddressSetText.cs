@@ -24,7 +24,7 @@ internal sealed class AddressSetText
         {
             foreach (var v6 in new[] { false, true })
             {
-                var set = IntervalSet.Of(eni.Addresses.Where(a => a.IsV6 == v6).Select(a => Interval.Point(AnswerClass.Value(a))));
+                var set = IntervalSet.Of(eni.Addresses.Where(a => a.IsV6 == v6).Select(a => Interval.Point(a.Value)));
                 if (!set.IsEmpty)
                 {
                     _named.Add((eni.Name, v6, set));
@@ -47,7 +47,7 @@ internal sealed class AddressSetText
                 Bypass.Service.TimeSync => "Time Sync",
                 _ => "not filtered",
             };
-            var point = IntervalSet.Of(Interval.Point(AnswerClass.Value(address)));
+            var point = IntervalSet.Of(Interval.Point(address.Value));
             _named.Add((name, address.IsV6, point));
             _services[address.IsV6 ? 1 : 0] = _services[address.IsV6 ? 1 : 0].Union(point);
         }
@@ -141,7 +141,7 @@ internal sealed class AddressSetText
         {
             foreach (var (network, prefix) in IntervalSet.Cidrs(interval, v6 ? 128 : 32))
             {
-                var piece = IntervalSet.Of(PacketSetParser.Range(Cidr.Create(Address(network, v6), prefix)));
+                var piece = IntervalSet.Of(PacketSetParser.Range(Cidr.Create(IpAddr.FromValue(network, v6), prefix)));
                 if (Name(piece, v6) is { } name)
                 {
                     items.Add(name);
@@ -168,12 +168,11 @@ internal sealed class AddressSetText
         {
             foreach (var (network, prefix) in IntervalSet.Cidrs(interval, v6 ? 128 : 32))
             {
-                var address = Address(network, v6);
+                var address = IpAddr.FromValue(network, v6);
                 parts.Add(prefix == address.BitLength ? address.ToString() : $"{address}/{prefix}");
             }
         }
         return string.Join(", ", parts);
     }
 
-    private static IpAddr Address(UInt128 value, bool v6) => v6 ? IpAddr.FromV6((ulong)(value >> 64), (ulong)value) : IpAddr.FromV4((uint)value);
 }

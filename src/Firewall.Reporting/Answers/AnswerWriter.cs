@@ -3,6 +3,7 @@ using System.Text.Json;
 using Firewall.Analysis.Reachability;
 using Firewall.Engine.Compilation;
 using Firewall.Reporting.Formatting;
+using Firewall.Reporting.Json;
 
 namespace Firewall.Reporting.Answers;
 
@@ -12,12 +13,6 @@ namespace Firewall.Reporting.Answers;
 /// </summary>
 public static class AnswerWriter
 {
-    private static readonly JsonWriterOptions Options = new()
-    {
-        Indented = true,
-        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
-    };
-
     // ---- query ----
 
     /// <summary>
@@ -68,7 +63,8 @@ public static class AnswerWriter
 
     public static void WriteJson(Stream output, QueryAnswer answer)
     {
-        using var w = new Utf8JsonWriter(output, Options);
+        using var json = new JsonOutput(output, indented: true);
+        var w = json.Writer;
         w.WriteStartObject();
         w.WriteString("ruleset", answer.Ruleset);
         w.WriteString("set", answer.Set);
@@ -83,8 +79,7 @@ public static class AnswerWriter
         }
         w.WriteEndArray();
         w.WriteEndObject();
-        w.Flush();
-        output.WriteByte((byte)'\n');
+        json.WriteNewline();
     }
 
     // ---- static diff ----
@@ -115,7 +110,8 @@ public static class AnswerWriter
 
     public static void WriteJson(Stream output, DiffAnswer diff)
     {
-        using var w = new Utf8JsonWriter(output, Options);
+        using var json = new JsonOutput(output, indented: true);
+        var w = json.Writer;
         w.WriteStartObject();
         w.WriteString("old_ruleset", diff.OldRuleset);
         w.WriteString("new_ruleset", diff.NewRuleset);
@@ -136,8 +132,7 @@ public static class AnswerWriter
         }
         w.WriteEndArray();
         w.WriteEndObject();
-        w.Flush();
-        output.WriteByte((byte)'\n');
+        json.WriteNewline();
     }
 
     /// <summary>"No packet of the set gets another outcome or deciding rule." or "3 classes of packets differ: 1 newly blocked, ...".</summary>

@@ -38,11 +38,7 @@ public static class RepliesTextWriter
 
         foreach (var g in analysis.Groups)
         {
-            o.Write('\n');
-            var where = $"network ACL {g.Position.Acl.Name}, {DirectionText.Name(g.Position.Direction)}";
-            o.Write(g.Position.Number is null
-                ? $"{g.Rule.Reference}  ({where}: no rule matched, the implicit deny)\n"
-                : $"{g.Rule.Reference}  ({where}: {g.Rule.Description})\n");
+            WriteHeading(o, g.Rule, g.Position);
             var facts = new TextTable(false, false);
             facts.Add("flows", $"{g.Flows}: requests allowed ({Count(g.RequestsAllowed, "packet")}), {Count(g.RepliesDropped, "reply", "replies")} dropped");
             foreach (var fix in g.Fixes)
@@ -117,11 +113,7 @@ public static class RepliesTextWriter
         var text = new AddressSetText(rules);
         foreach (var g in analysis.Groups)
         {
-            o.Write('\n');
-            var where = $"network ACL {g.Position.Acl.Name}, {DirectionText.Name(g.Position.Direction)}";
-            o.Write(g.Position.Number is null
-                ? $"{g.Rule.Reference}  ({where}: no rule matched, the implicit deny)\n"
-                : $"{g.Rule.Reference}  ({where}: {g.Rule.Description})\n");
+            WriteHeading(o, g.Rule, g.Position);
             var facts = new TextTable(false, false);
             facts.Add("classes", $"{g.Classes.Count}: requests allowed, replies dropped");
             foreach (var fix in g.Fixes)
@@ -158,6 +150,16 @@ public static class RepliesTextWriter
     }
 
     private const int MaxClasses = 8;
+
+    /// <summary>A group's first line: the NACL rule that drops the replies, where it is, and what it says.</summary>
+    private static void WriteHeading(TextWriter o, RuleEntry rule, NaclPosition position)
+    {
+        o.Write('\n');
+        var where = $"network ACL {position.Acl.Name}, {DirectionText.Name(position.Direction)}";
+        o.Write(position.Number is null
+            ? $"{rule.Reference}  ({where}: no rule matched, the implicit deny)\n"
+            : $"{rule.Reference}  ({where}: {rule.Description})\n");
+    }
 
     /// <summary>
     /// The rules that open the reply path (what <c>firewall lint</c> checks) first, then the narrowest

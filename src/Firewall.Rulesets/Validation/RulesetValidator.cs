@@ -586,7 +586,7 @@ public sealed class RulesetValidator
 
     private static (UInt128 Start, UInt128 End) Bounds(Cidr cidr)
     {
-        var start = ((UInt128)cidr.Network.Hi << 64) | cidr.Network.Lo;
+        var start = cidr.Network.Value;
         var hostBits = cidr.Network.BitLength - cidr.PrefixLength;
         var hostMask = hostBits == 0 ? UInt128.Zero : UInt128.MaxValue >> (128 - hostBits);
         return (start, start | hostMask);

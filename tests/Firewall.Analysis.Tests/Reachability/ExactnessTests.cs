@@ -159,7 +159,7 @@ public sealed class ExactnessTests(ITestOutputHelper output)
             .Concat(RandomRulesets.Cidrs4.Concat(RandomRulesets.Cidrs6).Select(Cidr.Parse))
             .Concat(ruleCidrs)
             .Select(PacketSetParser.Range);
-        var addresses = ruleset.Interfaces.SelectMany(i => i.Addresses).Select(AnswerClass.Value)
+        var addresses = ruleset.Interfaces.SelectMany(i => i.Addresses).Select(a => a.Value)
             .Concat(cidrs.SelectMany(c => new[] { c.Lo, c.Hi, c.Lo + 1 }))
             .ToList();
         var rulePorts = ruleset.NetworkAcls.SelectMany(a => a.Inbound.Concat(a.Outbound)).Select(r => r.Ports)
