@@ -34,12 +34,12 @@ public enum EntryMatch : byte
 public sealed class ConnectionTracker
 {
     private readonly TrackingTable[] _tables;
-    private readonly TrackingTimeouts _timeouts;
+    private readonly EntryTimeouts _timeouts;
 
     public ConnectionTracker(IEnumerable<int> maxTrackedPerInterface, TrackingSettings settings)
     {
         _tables = maxTrackedPerInterface.Select(max => new TrackingTable(max)).ToArray();
-        _timeouts = new TrackingTimeouts(settings);
+        _timeouts = new EntryTimeouts(settings);
     }
 
     /// <summary>The tracking table of each interface, in ruleset order.</summary>

@@ -136,7 +136,7 @@ public static class TcpStateMachine
     /// </list>
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static TcpState Advance(ref TrackEntry entry, TcpPacketKind kind, bool original, long now, TrackingTimeouts timeouts, out bool remove)
+    public static TcpState Advance(ref TrackEntry entry, TcpPacketKind kind, bool original, long now, EntryTimeouts timeouts, out bool remove)
     {
         remove = false;
         var next = Next(!original, kind, entry.State);

@@ -55,7 +55,7 @@ public class TcpStateMachineTests
     public void Every_state_has_a_timeout_and_a_name()
     {
         var settings = Firewall.Engine.Model.TrackingSettings.Default with { TcpSynSent = 121, TcpSynRecv = 61, TcpEstablished = 3600, TcpFinWait = 122, TcpCloseWait = 62, TcpLastAck = 31, TcpTimeWait = 123, TcpClose = 11 };
-        var timeouts = new TrackingTimeouts(settings);
+        var timeouts = new EntryTimeouts(settings);
         var expected = new Dictionary<TcpState, int>
         {
             [SynSent] = 121, [SynSent2] = 121, [SynRecv] = 61, [Established] = 3600, [FinWait] = 122,
@@ -73,7 +73,7 @@ public class TcpStateMachineTests
     public void Udp_streams_icmp_and_other_protocols_have_their_own_timeouts()
     {
         var settings = Firewall.Engine.Model.TrackingSettings.Default with { Udp = 45, UdpStream = 170, Icmp = 33, Other = 590 };
-        var timeouts = new TrackingTimeouts(settings);
+        var timeouts = new EntryTimeouts(settings);
         Assert.Equal(45_000_000_000L, timeouts.Of(TrackKind.Udp, TcpState.None, stream: false));
         Assert.Equal(170_000_000_000L, timeouts.Of(TrackKind.Udp, TcpState.None, stream: true));
         Assert.Equal(33_000_000_000L, timeouts.Of(TrackKind.IcmpEcho, TcpState.None, stream: false));

@@ -7,7 +7,7 @@ namespace Firewall.Engine.Tracking;
 /// state, and one value for each other kind of entry. Built once per evaluator from the ruleset's
 /// <see cref="TrackingSettings"/> (AWS's published timeouts, Linux netfilter's defaults where AWS publishes none).
 /// </summary>
-public sealed class TrackingTimeouts
+public sealed class EntryTimeouts
 {
     private const long NsPerSecond = 1_000_000_000L;
 
@@ -17,7 +17,7 @@ public sealed class TrackingTimeouts
     private readonly long _icmp;
     private readonly long _other;
 
-    public TrackingTimeouts(TrackingSettings settings)
+    public EntryTimeouts(TrackingSettings settings)
     {
         // netfilter's tcp_timeouts: SYN_SENT2 shares SYN_SENT's; a state with no timeout of its own takes CLOSE's.
         Array.Fill(_tcp, settings.TcpClose * NsPerSecond);
