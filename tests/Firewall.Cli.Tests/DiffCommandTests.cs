@@ -1,5 +1,5 @@
 using System.Text.Json;
-using Firewall.Cli.Tests.Support;
+using Firewall.Tests.Support;
 
 namespace Firewall.Cli.Tests;
 
@@ -49,10 +49,10 @@ public class DiffCommandTests
         using var dir = new TempDir();
         var (old, @new, flows) = Files(dir);
         var pcap = dir.File("t.pcap");
-        Assert.Equal(0, CliRunner.Run("synth", flows, "-r", old, "-o", pcap, "-q").ExitCode);
+        Assert.Equal(0, InProcessCli.Run("synth", flows, "-r", old, "-o", pcap, "-q").ExitCode);
 
-        var fromFlows = CliRunner.Run("diff", "--flows", flows, "-r", old, "--against", @new, "--format", "json");
-        var fromCapture = CliRunner.Run("diff", pcap, "-r", old, "--against", @new, "--format", "json");
+        var fromFlows = InProcessCli.Run("diff", "--flows", flows, "-r", old, "--against", @new, "--format", "json");
+        var fromCapture = InProcessCli.Run("diff", pcap, "-r", old, "--against", @new, "--format", "json");
         Assert.Equal(0, fromFlows.ExitCode);
         Assert.Equal(0, fromCapture.ExitCode);
         string Changes(string json)
@@ -70,12 +70,12 @@ public class DiffCommandTests
     {
         using var dir = new TempDir();
         var (old, @new, flows) = Files(dir);
-        var r = CliRunner.Run("diff", "--flows", flows, "-r", old, "--against", @new, "--fail-on", "newly-blocked");
+        var r = InProcessCli.Run("diff", "--flows", flows, "-r", old, "--against", @new, "--fail-on", "newly-blocked");
         Assert.Equal(1, r.ExitCode);
         Assert.Contains("newly-blocked (1)\n  tcp 203.0.113.5:40001 -> 10.0.1.10:22", r.Out);
         Assert.Contains("--fail-on newly-blocked: 3 flows compared: 1 newly allowed, 1 newly blocked, 0 otherwise changed", r.Error);
         // The reverse comparison swaps the two lists.
-        var back = CliRunner.Run("diff", "--flows", flows, "-r", @new, "--against", old);
+        var back = InProcessCli.Run("diff", "--flows", flows, "-r", @new, "--against", old);
         Assert.Contains("newly-allowed (1)\n  tcp 203.0.113.5:40001 -> 10.0.1.10:22", back.Out);
     }
 
@@ -83,5 +83,5 @@ public class DiffCommandTests
     [InlineData("diff", "-r", "x.yaml", "--against", "y.yaml")]
     [InlineData("diff", "-", "-r", "x.yaml", "--against", "y.yaml")]
     [InlineData("diff", "a.pcap", "--flows", "f.yaml", "-r", "x.yaml", "--against", "y.yaml")]
-    public void BadUsageExitsTwo(params string[] args) => Assert.Equal(2, CliRunner.Run(args).ExitCode);
+    public void BadUsageExitsTwo(params string[] args) => Assert.Equal(2, InProcessCli.Run(args).ExitCode);
 }
