@@ -2,6 +2,7 @@ using Firewall.Engine.Addressing;
 using Firewall.Engine.Model;
 using Firewall.Rulesets.Import;
 using Firewall.Rulesets.Import.Aws;
+using Firewall.Tests.Support;
 
 namespace Firewall.Rulesets.Tests.Import;
 
@@ -11,7 +12,7 @@ namespace Firewall.Rulesets.Tests.Import;
 /// </summary>
 public class AwsImportTests
 {
-    private static string Fixture(string name) => Path.Combine(RepositoryFiles.Root, "tests", "Firewall.Rulesets.Tests", "Import", "Fixtures", "aws", name);
+    private static string Fixture(string name) => Path.Combine(Repository.Root, "tests", "Firewall.Rulesets.Tests", "Import", "Fixtures", "aws", name);
 
     private static AwsImportInput FullInput() => new()
     {
