@@ -3,31 +3,10 @@ using Firewall.Tests.Support;
 
 namespace Firewall.Cli.Tests;
 
-/// <summary><c>firewall diff</c> end to end: a capture (written by <c>synth</c>) and <c>--flows</c> give the same answer.</summary>
+/// <summary><c>firewall diff</c> end to end on <see cref="NaclEdit"/>: a capture (written by <c>synth</c>) and <c>--flows</c> give the same answer.</summary>
 public class DiffCommandTests
 {
-    private static string Ruleset(string rule110) => $$"""
-        version: 1
-        subnets:
-          public: { cidr: 10.0.1.0/24, network_acl: public-nacl }
-        interfaces:
-          web: { addresses: [10.0.1.10], subnet: public, security_groups: [web-sg] }
-        security_groups:
-          web-sg:
-            inbound:
-              - { protocol: tcp, ports: 22, source: 0.0.0.0/0 }
-              - { protocol: tcp, ports: 80, source: 0.0.0.0/0 }
-              - { protocol: tcp, ports: 443, source: 0.0.0.0/0 }
-            outbound: []
-        network_acls:
-          public-nacl:
-            inbound:
-              - { rule: 100, protocol: tcp, ports: 443, source: 0.0.0.0/0, action: allow }
-              - {{rule110}}
-            outbound:
-              - { rule: 100, protocol: tcp, ports: 1024-65535, destination: 0.0.0.0/0, action: allow }
-        """;
-
+    // NaclEdit's three connections, as flows.
     private const string Flows = """
         flows:
           - tcp 203.0.113.5:40001 -> web:22
@@ -37,8 +16,8 @@ public class DiffCommandTests
 
     private static (string Old, string New, string Flows) Files(TempDir dir)
     {
-        File.WriteAllText(dir.File("old.yaml"), Ruleset("{ rule: 110, protocol: tcp, ports: 22, source: 203.0.113.0/24, action: allow }"));
-        File.WriteAllText(dir.File("new.yaml"), Ruleset("{ rule: 110, protocol: tcp, ports: 80, source: 0.0.0.0/0, action: allow }"));
+        File.WriteAllText(dir.File("old.yaml"), NaclEdit.Old);
+        File.WriteAllText(dir.File("new.yaml"), NaclEdit.New);
         File.WriteAllText(dir.File("flows.yaml"), Flows);
         return (dir.File("old.yaml"), dir.File("new.yaml"), dir.File("flows.yaml"));
     }
