@@ -2,7 +2,6 @@ using Firewall.Engine.Addressing;
 using Firewall.Engine.Model;
 using Firewall.Rulesets.Import;
 using Firewall.Rulesets.Import.Aws;
-using Firewall.Tests.Support;
 
 namespace Firewall.Rulesets.Tests.Import;
 
@@ -12,7 +11,7 @@ namespace Firewall.Rulesets.Tests.Import;
 /// </summary>
 public class AwsImportTests
 {
-    private static string Fixture(string name) => Path.Combine(Repository.Root, "tests", "Firewall.Rulesets.Tests", "Import", "Fixtures", "aws", name);
+    private static string Fixture(string name) => ImportFixtures.PathOf("aws", name);
 
     private static AwsImportInput FullInput() => new()
     {

@@ -3,7 +3,6 @@ using Firewall.Engine.Model;
 using Firewall.Rulesets.Import;
 using Firewall.Rulesets.Import.Aws;
 using Firewall.Rulesets.Import.Terraform;
-using Firewall.Tests.Support;
 
 namespace Firewall.Rulesets.Tests.Import;
 
@@ -13,7 +12,7 @@ namespace Firewall.Rulesets.Tests.Import;
 /// </summary>
 public class TerraformImportTests
 {
-    private static readonly string PlanPath = Path.Combine(Repository.Root, "tests", "Firewall.Rulesets.Tests", "Import", "Fixtures", "terraform", "plan.json");
+    private static readonly string PlanPath = ImportFixtures.PathOf("terraform", "plan.json");
 
     private static readonly Lazy<ImportResult> Result = new(() => TerraformImporter.Import(ImportFile.Read(PlanPath)));
 

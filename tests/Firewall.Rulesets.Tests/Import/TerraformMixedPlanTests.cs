@@ -3,7 +3,6 @@ using Firewall.Engine.Model;
 using Firewall.Rulesets.Import;
 using Firewall.Rulesets.Import.Aws;
 using Firewall.Rulesets.Import.Terraform;
-using Firewall.Tests.Support;
 
 namespace Firewall.Rulesets.Tests.Import;
 
@@ -16,7 +15,7 @@ namespace Firewall.Rulesets.Tests.Import;
 /// </summary>
 public class TerraformMixedPlanTests
 {
-    private static string Fixture(string name) => Path.Combine(Repository.Root, "tests", "Firewall.Rulesets.Tests", "Import", "Fixtures", "terraform", name);
+    private static string Fixture(string name) => ImportFixtures.PathOf("terraform", name);
 
     private static readonly Lazy<ImportResult> Result = new(() => TerraformImporter.Import(ImportFile.Read(Fixture("mixed-plan.json"))));
 
