@@ -7,23 +7,9 @@ using Firewall.Engine.Evaluation;
 using Firewall.Engine.Packets;
 using Firewall.Engine.Tracking;
 using Firewall.Rulesets;
+using Firewall.Tests.Support;
 
 namespace Firewall.Benchmarks;
-
-internal static class Repository
-{
-    public static string Root()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "Firewall.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-        return Directory.GetCurrentDirectory();
-    }
-}
 
 /// <summary>Decoding real frames (a loopback capture with TCP, UDP, ICMP over IPv4 and IPv6), per frame.</summary>
 [MemoryDiagnoser]
@@ -35,7 +21,8 @@ public class DecodeBenchmarks
     [GlobalSetup]
     public void Setup()
     {
-        using var reader = CaptureReader.Open(Path.Combine(Repository.Root(), "tests", "captures", "eth-ipv4-ipv6.pcap"));
+        // Outside a checkout (a copied binary) the capture is looked for below the working directory.
+        using var reader = CaptureReader.Open(Path.Combine(Repository.Find() ?? Directory.GetCurrentDirectory(), "tests", "captures", "eth-ipv4-ipv6.pcap"));
         var frames = new List<byte[]>();
         while (reader.TryReadNext(out var record))
         {

@@ -2,6 +2,8 @@ using Firewall.Capture.Decoding;
 using Firewall.Capture.Reading;
 using Firewall.Capture.Tests.Builders;
 using Firewall.Engine.Packets;
+using Firewall.Tests.Support;
+using Firewall.Tests.Support.Captures;
 using Xunit.Abstractions;
 
 namespace Firewall.Capture.Tests;
@@ -16,7 +18,7 @@ public class AllocationTests(ITestOutputHelper output)
     private static List<(ushort LinkType, byte[] Data, int OriginalLength)> SourceFrames()
     {
         var frames = new List<(ushort, byte[], int)>();
-        var captures = RepoPaths.CommittedCaptures().Select(c => File.ReadAllBytes(Path.Combine(RepoPaths.Root, c)))
+        var captures = TestCaptures.All().Select(c => File.ReadAllBytes(Path.Combine(Repository.Root, c)))
             .Prepend(EdgeCaseCapture.Build());
         foreach (var capture in captures)
         {

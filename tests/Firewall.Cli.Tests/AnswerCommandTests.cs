@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Firewall.Cli.Tests.Support;
+using Firewall.Tests.Support;
 
 namespace Firewall.Cli.Tests;
 
@@ -18,11 +19,11 @@ public sealed class AnswerCommandTests
     private static CliResult RunInRepo(params string[] args)
     {
         string[] files = [ThreeTier, WebTier, Widened, "rulesets/sg-only.yaml"];
-        var r = CliRunner.Run([.. args.Select(a => files.Contains(a) ? Repo.PathOf(a) : a)]);
+        var r = InProcessCli.Run([.. args.Select(a => files.Contains(a) ? Repository.PathOf(a) : a)]);
         var output = r.Out;
         foreach (var f in files)
         {
-            output = output.Replace(Repo.PathOf(f), f);
+            output = output.Replace(Repository.PathOf(f), f);
         }
         return r with { Out = output };
     }
@@ -141,7 +142,7 @@ public sealed class AnswerCommandTests
         var deny = RunInRepo("replies", "--ruleset", WebTier, "--fail-on", "deny");
         Assert.Equal(2, deny.ExitCode);
         Assert.Contains("--fail-on deny needs a capture", deny.Error);
-        var both = RunInRepo("replies", Repo.PathOf("samples/web-tier.pcapng"), "--ruleset", WebTier, "--set", "tcp * -> web-1");
+        var both = RunInRepo("replies", Repository.PathOf("samples/web-tier.pcapng"), "--ruleset", WebTier, "--set", "tcp * -> web-1");
         Assert.Equal(2, both.ExitCode);
         Assert.Contains("--set chooses packets without a capture", both.Error);
     }

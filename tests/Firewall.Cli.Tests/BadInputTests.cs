@@ -1,4 +1,5 @@
 using Firewall.Cli.Tests.Support;
+using Firewall.Tests.Support;
 
 namespace Firewall.Cli.Tests;
 
@@ -10,7 +11,7 @@ public sealed class BadInputTests : IDisposable
 {
     private readonly TempDir _dir = new();
     private readonly string _capture;
-    private readonly string _ruleset = Repo.PathOf("rulesets/web-tier.yaml");
+    private readonly string _ruleset = Repository.PathOf("rulesets/web-tier.yaml");
 
     public BadInputTests()
     {
@@ -40,7 +41,7 @@ public sealed class BadInputTests : IDisposable
     public void Missing_capture_file(string command)
     {
         var missing = _dir.File("nope.pcap");
-        var r = CliRunner.Run(Args(command, missing));
+        var r = InProcessCli.Run(Args(command, missing));
         AssertBadInput(r, $"firewall: {missing}: no such capture file");
         Assert.Single(r.Error.TrimEnd('\n').Split('\n'));
     }
@@ -48,7 +49,7 @@ public sealed class BadInputTests : IDisposable
     [Theory, MemberData(nameof(Commands))]
     public void A_directory_is_not_a_capture(string command)
     {
-        var r = CliRunner.Run(Args(command, _dir.Path));
+        var r = InProcessCli.Run(Args(command, _dir.Path));
         AssertBadInput(r, "is a directory");
     }
 
@@ -57,7 +58,7 @@ public sealed class BadInputTests : IDisposable
     {
         var text = _dir.File("notes.txt");
         File.WriteAllText(text, "these are not packets\n");
-        var r = CliRunner.Run(Args(command, text));
+        var r = InProcessCli.Run(Args(command, text));
         AssertBadInput(r, $"firewall: {text}: not a capture file", "expected a pcap, pcapng or gzip magic");
         Assert.Single(r.Error.TrimEnd('\n').Split('\n'));
     }
@@ -67,20 +68,20 @@ public sealed class BadInputTests : IDisposable
     {
         var empty = _dir.File("empty.pcap");
         File.WriteAllBytes(empty, []);
-        AssertBadInput(CliRunner.Run(Args(command, empty)), "not a capture file: it is empty");
+        AssertBadInput(InProcessCli.Run(Args(command, empty)), "not a capture file: it is empty");
     }
 
     [Theory, MemberData(nameof(Commands))]
     public void Unreadable_capture_from_standard_input(string command)
     {
-        var r = CliRunner.RunWithInput("GET / HTTP/1.1\r\n"u8.ToArray(), Args(command, "-"));
+        var r = InProcessCli.RunWithInput("GET / HTTP/1.1\r\n"u8.ToArray(), Args(command, "-"));
         AssertBadInput(r, "firewall: -: not a capture file");
     }
 
     [Theory, MemberData(nameof(Commands))]
     public void Unknown_option(string command)
     {
-        var r = CliRunner.Run([.. Args(command, _capture), "--bogus"]);
+        var r = InProcessCli.Run([.. Args(command, _capture), "--bogus"]);
         AssertBadInput(r, "--bogus", $"Run 'firewall {command} --help' for usage.");
     }
 
@@ -89,7 +90,7 @@ public sealed class BadInputTests : IDisposable
     [InlineData("replies")]
     public void Missing_ruleset_option(string command)
     {
-        var r = CliRunner.Run(command, _capture);
+        var r = InProcessCli.Run(command, _capture);
         AssertBadInput(r, "--ruleset");
     }
 
@@ -99,7 +100,7 @@ public sealed class BadInputTests : IDisposable
     public void Missing_ruleset_file(string command)
     {
         var missing = _dir.File("missing.yaml");
-        var r = CliRunner.Run(Args(command, _capture, missing));
+        var r = InProcessCli.Run(Args(command, _capture, missing));
         AssertBadInput(r, $"{missing}: cannot read the ruleset: no such file");
     }
 
@@ -119,42 +120,42 @@ public sealed class BadInputTests : IDisposable
                 inbound:
                   - { rule: 100, protocol: tcp, ports: 99999, source: 0.0.0.0/0, action: allow }
             """);
-        var r = CliRunner.Run(Args(command, _capture, broken));
+        var r = InProcessCli.Run(Args(command, _capture, broken));
         AssertBadInput(r, $"{broken}:4:11: ", $"{broken}:8:44: ", "the ruleset has 2 errors; nothing was evaluated");
     }
 
     [Fact]
     public void Unknown_command()
     {
-        var r = CliRunner.Run("frobnicate");
+        var r = InProcessCli.Run("frobnicate");
         AssertBadInput(r, "frobnicate", "Run 'firewall --help' for usage.");
     }
 
     [Fact]
     public void Bad_option_value()
     {
-        var r = CliRunner.Run("check", _capture, "--ruleset", _ruleset, "--format", "xml");
+        var r = InProcessCli.Run("check", _capture, "--ruleset", _ruleset, "--format", "xml");
         AssertBadInput(r, "xml");
     }
 
     [Fact]
     public void Unwritable_output()
     {
-        var r = CliRunner.Run("check", _capture, "--ruleset", _ruleset, "-o", _dir.File("no/such/dir/out.txt"));
+        var r = InProcessCli.Run("check", _capture, "--ruleset", _ruleset, "-o", _dir.File("no/such/dir/out.txt"));
         AssertBadInput(r, "cannot write the output");
     }
 
     [Fact]
     public void No_arguments_is_a_usage_error()
     {
-        var r = CliRunner.Run();
+        var r = InProcessCli.Run();
         Assert.Equal(2, r.ExitCode);
     }
 
     [Fact]
     public void Help_exits_0()
     {
-        var r = CliRunner.Run("check", "--help");
+        var r = InProcessCli.Run("check", "--help");
         Assert.Equal(0, r.ExitCode);
         Assert.Contains("--ruleset", r.Out);
     }

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Firewall.Cli.Tests.Support;
+using Firewall.Tests.Support;
 
 namespace Firewall.Cli.Tests;
 
@@ -7,7 +8,7 @@ public sealed class CheckCommandTests : IDisposable
 {
     private readonly TempDir _dir = new();
     private readonly string _capture;
-    private readonly string _ruleset = Repo.PathOf("rulesets/web-tier.yaml");
+    private readonly string _ruleset = Repository.PathOf("rulesets/web-tier.yaml");
 
     public CheckCommandTests()
     {
@@ -17,7 +18,7 @@ public sealed class CheckCommandTests : IDisposable
     public void Dispose() => _dir.Dispose();
 
     private CliResult Check(params string[] extra) =>
-        CliRunner.Run(["check", _capture, "--ruleset", _ruleset, .. extra]);
+        InProcessCli.Run(["check", _capture, "--ruleset", _ruleset, .. extra]);
 
     private void Golden(string name, string text) => Support.Golden.Check(name, text, (_dir.Path, "$TMP"));
 
@@ -107,7 +108,7 @@ public sealed class CheckCommandTests : IDisposable
     {
         var capture = new PcapBuilder().Echo(0, "198.51.100.7", "10.0.1.10", true, 1).Echo(0.001, "10.0.1.10", "198.51.100.7", false, 1)
             .WriteTo(_dir.File("ping.pcap"));
-        var r = CliRunner.Run("check", capture, "--ruleset", _ruleset, "--fail-on", "deny");
+        var r = InProcessCli.Run("check", capture, "--ruleset", _ruleset, "--fail-on", "deny");
         Assert.Equal(0, r.ExitCode);
     }
 
@@ -116,7 +117,7 @@ public sealed class CheckCommandTests : IDisposable
     {
         var bytes = File.ReadAllBytes(_capture);
         var fromFile = Check("--format", "csv", "--flows");
-        var fromStdin = CliRunner.RunWithInput(bytes, "check", "-", "--ruleset", _ruleset, "--format", "csv", "--flows");
+        var fromStdin = InProcessCli.RunWithInput(bytes, "check", "-", "--ruleset", _ruleset, "--format", "csv", "--flows");
         Assert.Equal(0, fromStdin.ExitCode);
         Assert.Equal(fromFile.Out, fromStdin.Out);
     }
@@ -138,8 +139,8 @@ public sealed class CheckCommandTests : IDisposable
         var capture = new PcapBuilder()
             .Tcp(0, "198.51.100.7", 40001, "10.0.1.10", 443, WebTierTraffic.PshAck, 10)
             .WriteTo(_dir.File("midstream.pcap"));
-        var pickup = CliRunner.Run("check", capture, "--ruleset", _ruleset, "--format", "csv", "--packets");
-        var strict = CliRunner.Run("check", capture, "--ruleset", _ruleset, "--format", "csv", "--packets", "--midstream", "strict");
+        var pickup = InProcessCli.Run("check", capture, "--ruleset", _ruleset, "--format", "csv", "--packets");
+        var strict = InProcessCli.Run("check", capture, "--ruleset", _ruleset, "--format", "csv", "--packets", "--midstream", "strict");
         Assert.Contains(",allow,sg:web-sg:inbound:2,", pickup.Out);
         Assert.Contains(",deny,conntrack:web-1:midstream,midstream-strict,", strict.Out);
     }

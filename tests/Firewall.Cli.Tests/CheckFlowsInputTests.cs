@@ -1,4 +1,4 @@
-using Firewall.Cli.Tests.Support;
+using Firewall.Tests.Support;
 
 namespace Firewall.Cli.Tests;
 
@@ -6,8 +6,8 @@ namespace Firewall.Cli.Tests;
 public sealed class CheckFlowsInputTests : IDisposable
 {
     private readonly TempDir _dir = new();
-    private readonly string _flows = Repo.PathOf("samples/web-tier.flows.yaml");
-    private readonly string _ruleset = Repo.PathOf("rulesets/web-tier.yaml");
+    private readonly string _flows = Repository.PathOf("samples/web-tier.flows.yaml");
+    private readonly string _ruleset = Repository.PathOf("rulesets/web-tier.yaml");
 
     public void Dispose() => _dir.Dispose();
 
@@ -15,11 +15,11 @@ public sealed class CheckFlowsInputTests : IDisposable
     public void Same_per_packet_and_per_flow_records_as_synth_then_check()
     {
         var capture = _dir.File("synth.pcap");
-        Assert.Equal(0, CliRunner.Run("synth", _flows, "-o", capture).ExitCode);
+        Assert.Equal(0, InProcessCli.Run("synth", _flows, "-o", capture).ExitCode);
         foreach (var records in new[] { "--packets", "--flow-records" })
         {
-            var direct = CliRunner.Run("check", "--flows", _flows, "--ruleset", _ruleset, records, "--format", "jsonl");
-            var viaCapture = CliRunner.Run("check", capture, "--ruleset", _ruleset, records == "--flow-records" ? "--flows" : records, "--format", "jsonl");
+            var direct = InProcessCli.Run("check", "--flows", _flows, "--ruleset", _ruleset, records, "--format", "jsonl");
+            var viaCapture = InProcessCli.Run("check", capture, "--ruleset", _ruleset, records == "--flow-records" ? "--flows" : records, "--format", "jsonl");
             Assert.Equal(0, direct.ExitCode);
             Assert.Equal("", direct.Error);
             Assert.Equal(0, viaCapture.ExitCode);
@@ -31,7 +31,7 @@ public sealed class CheckFlowsInputTests : IDisposable
     [Fact]
     public void Sample_flows_show_the_nacl_dropping_replies()
     {
-        var r = CliRunner.Run("check", "--flows", _flows, "--ruleset", _ruleset, "--fail-on", "reply-denied");
+        var r = InProcessCli.Run("check", "--flows", _flows, "--ruleset", _ruleset, "--fail-on", "reply-denied");
         Assert.Equal(1, r.ExitCode);
         Assert.Contains("nacl:public-nacl:outbound:*", r.Out);
         Assert.Contains("reply-denied", r.Error);
@@ -41,8 +41,8 @@ public sealed class CheckFlowsInputTests : IDisposable
     public void Bare_flows_before_the_capture_still_means_per_flow_records()
     {
         var capture = _dir.File("synth.pcap");
-        CliRunner.Run("synth", _flows, "-o", capture);
-        var r = CliRunner.Run("check", "--flows", capture, "--ruleset", _ruleset, "--format", "csv");
+        InProcessCli.Run("synth", _flows, "-o", capture);
+        var r = InProcessCli.Run("check", "--flows", capture, "--ruleset", _ruleset, "--format", "csv");
         Assert.Equal(0, r.ExitCode);
         Assert.StartsWith("flow,", r.Out);
     }
@@ -50,7 +50,7 @@ public sealed class CheckFlowsInputTests : IDisposable
     [Fact]
     public void A_capture_and_a_flows_file_together_are_refused()
     {
-        var r = CliRunner.Run("check", Repo.PathOf("samples/web-tier.pcapng"), "--flows", _flows, "--ruleset", _ruleset);
+        var r = InProcessCli.Run("check", Repository.PathOf("samples/web-tier.pcapng"), "--flows", _flows, "--ruleset", _ruleset);
         Assert.Equal(2, r.ExitCode);
         Assert.Contains("either a CAPTURE or --flows", r.Error);
     }
@@ -58,7 +58,7 @@ public sealed class CheckFlowsInputTests : IDisposable
     [Fact]
     public void Neither_is_refused()
     {
-        var r = CliRunner.Run("check", "--ruleset", _ruleset);
+        var r = InProcessCli.Run("check", "--ruleset", _ruleset);
         Assert.Equal(2, r.ExitCode);
         Assert.Contains("needs a CAPTURE", r.Error);
     }
@@ -68,7 +68,7 @@ public sealed class CheckFlowsInputTests : IDisposable
     {
         var bad = _dir.File("bad.yaml");
         File.WriteAllText(bad, "flows:\n  - tcp 198.51.100.7:51514 -> nowhere-1:443\n");
-        var r = CliRunner.Run("check", "--flows", bad, "--ruleset", _ruleset);
+        var r = InProcessCli.Run("check", "--flows", bad, "--ruleset", _ruleset);
         Assert.Equal(2, r.ExitCode);
         Assert.Matches(@"bad\.yaml:2:\d+: ", r.Error);
     }

@@ -1,5 +1,5 @@
 using System.Text.Json;
-using Firewall.Cli.Tests.Support;
+using Firewall.Tests.Support;
 
 namespace Firewall.Cli.Tests;
 
@@ -10,18 +10,18 @@ namespace Firewall.Cli.Tests;
 /// </summary>
 public sealed class DecodingParityTests
 {
-    private static readonly string Ruleset = Repo.PathOf("rulesets/web-tier.yaml");
+    private static readonly string Ruleset = Repository.PathOf("rulesets/web-tier.yaml");
 
     private static List<JsonElement> DecodeRows(string capture)
     {
-        var r = CliRunner.Run(["decode", Repo.PathOf(capture), "--format", "jsonl"]);
+        var r = InProcessCli.Run(["decode", Repository.PathOf(capture), "--format", "jsonl"]);
         Assert.Equal(0, r.ExitCode);
         return r.Out.TrimEnd('\n').Split('\n').Select(l => JsonDocument.Parse(l).RootElement).ToList();
     }
 
     private static List<JsonElement> CheckPackets(string capture, out CliResult result)
     {
-        result = CliRunner.Run(["check", Repo.PathOf(capture), "--ruleset", Ruleset, "--packets", "--format", "jsonl"]);
+        result = InProcessCli.Run(["check", Repository.PathOf(capture), "--ruleset", Ruleset, "--packets", "--format", "jsonl"]);
         Assert.Equal(0, result.ExitCode);
         return result.Out.TrimEnd('\n').Split('\n').Select(l => JsonDocument.Parse(l).RootElement)
             .Where(e => e.GetProperty("type").GetString() == "packet").ToList();
@@ -39,7 +39,7 @@ public sealed class DecodingParityTests
         Assert.Equal(expected, packets.Select(e => Text(e, "reason")));
         Assert.All(packets, p => Assert.Equal(("skip", (string?)null), (Text(p, "verdict"), Text(p, "error"))));
 
-        var text = CliRunner.Run(["check", Repo.PathOf("tests/captures/non-ip.pcap"), "--ruleset", Ruleset, "--packets"]);
+        var text = InProcessCli.Run(["check", Repository.PathOf("tests/captures/non-ip.pcap"), "--ruleset", Ruleset, "--packets"]);
         Assert.Contains(" not-ip: ethertype 0x88cc  skip skip\n", text.Out);
         Assert.DoesNotContain("not IP", text.Out.Split('\n').Where(l => l.Contains("skip skip")));
     }
@@ -49,12 +49,12 @@ public sealed class DecodingParityTests
     [InlineData("tests/captures/modified-be.pcap")]
     public void Modified_pcap_reads_like_the_capture_it_was_made_from(string capture)
     {
-        var source = CliRunner.Run(["decode", Repo.PathOf("tests/captures/lo-tcp-udp-icmp.pcap")]);
-        var modified = CliRunner.Run(["decode", Repo.PathOf(capture)]);
+        var source = InProcessCli.Run(["decode", Repository.PathOf("tests/captures/lo-tcp-udp-icmp.pcap")]);
+        var modified = InProcessCli.Run(["decode", Repository.PathOf(capture)]);
         Assert.Equal((0, ""), (modified.ExitCode, modified.Error));
         Assert.Equal(source.Out, modified.Out);
 
-        string Summary(string path) => CliRunner.Run(["check", Repo.PathOf(path), "--ruleset", Ruleset]).Out.Replace(Repo.PathOf(path), "CAPTURE");
+        string Summary(string path) => InProcessCli.Run(["check", Repository.PathOf(path), "--ruleset", Ruleset]).Out.Replace(Repository.PathOf(path), "CAPTURE");
         Assert.Equal(Summary("tests/captures/lo-tcp-udp-icmp.pcap"), Summary(capture));
     }
 
@@ -64,8 +64,8 @@ public sealed class DecodingParityTests
     public void Null_with_ethertypes_decodes_like_null_with_families(string capture)
     {
         // The same packets as null.pcap (AF_INET 2, AF_INET6 30 in the header), but EtherTypes in the header.
-        var families = CliRunner.Run(["decode", Repo.PathOf("tests/captures/null.pcap")]);
-        var ethertypes = CliRunner.Run(["decode", Repo.PathOf(capture)]);
+        var families = InProcessCli.Run(["decode", Repository.PathOf("tests/captures/null.pcap")]);
+        var ethertypes = InProcessCli.Run(["decode", Repository.PathOf(capture)]);
         Assert.Equal((0, ""), (ethertypes.ExitCode, ethertypes.Error));
         Assert.Equal(families.Out, ethertypes.Out);
     }
@@ -85,7 +85,7 @@ public sealed class DecodingParityTests
     {
         // The same packets as rawip.pcap (LINKTYPE_RAW, IPv4 and IPv6 mixed), under a link type naming one version.
         var raw = DecodeRows("tests/captures/rawip.pcap");
-        var mixed = CliRunner.Run(["decode", Repo.PathOf(capture), "--format", "jsonl"]);
+        var mixed = InProcessCli.Run(["decode", Repository.PathOf(capture), "--format", "jsonl"]);
         Assert.Equal(0, mixed.ExitCode);
         var rows = mixed.Out.TrimEnd('\n').Split('\n').Select(l => JsonDocument.Parse(l).RootElement).ToList();
         Assert.Equal(raw.Count, rows.Count);
@@ -98,10 +98,10 @@ public sealed class DecodingParityTests
         var packets = CheckPackets(capture, out var check);
         Assert.Equal(mismatched, packets.Count(p => p.GetProperty("notes").EnumerateArray().Any(n => n.GetString() == "ip-version-mismatch")));
         Assert.Contains($"{mismatched} frames of link type {warning}", check.Error);
-        using var json = JsonDocument.Parse(CliRunner.Run(["check", Repo.PathOf(capture), "--ruleset", Ruleset, "--format", "json"]).Out);
+        using var json = JsonDocument.Parse(InProcessCli.Run(["check", Repository.PathOf(capture), "--ruleset", Ruleset, "--format", "json"]).Out);
         var warnings = json.RootElement.GetProperty("summary").GetProperty("input").GetProperty("warnings").EnumerateArray().Select(w => w.GetString()).ToList();
         Assert.Contains(warnings, w => w!.Contains($"{mismatched} frames of link type {warning}"));
-        Assert.Contains($"{mismatched} frames of link type {warning}", CliRunner.Run(["check", Repo.PathOf(capture), "--ruleset", Ruleset]).Out);
+        Assert.Contains($"{mismatched} frames of link type {warning}", InProcessCli.Run(["check", Repository.PathOf(capture), "--ruleset", Ruleset]).Out);
     }
 
     [Fact]

@@ -1,33 +1,12 @@
 using System.Text.Json;
-using Firewall.Cli.Tests.Support;
+using Firewall.Tests.Support;
 
 namespace Firewall.Cli.Tests;
 
-/// <summary><c>firewall diff</c> end to end: a capture (written by <c>synth</c>) and <c>--flows</c> give the same answer.</summary>
+/// <summary><c>firewall diff</c> end to end on <see cref="NaclEdit"/>: a capture (written by <c>synth</c>) and <c>--flows</c> give the same answer.</summary>
 public class DiffCommandTests
 {
-    private static string Ruleset(string rule110) => $$"""
-        version: 1
-        subnets:
-          public: { cidr: 10.0.1.0/24, network_acl: public-nacl }
-        interfaces:
-          web: { addresses: [10.0.1.10], subnet: public, security_groups: [web-sg] }
-        security_groups:
-          web-sg:
-            inbound:
-              - { protocol: tcp, ports: 22, source: 0.0.0.0/0 }
-              - { protocol: tcp, ports: 80, source: 0.0.0.0/0 }
-              - { protocol: tcp, ports: 443, source: 0.0.0.0/0 }
-            outbound: []
-        network_acls:
-          public-nacl:
-            inbound:
-              - { rule: 100, protocol: tcp, ports: 443, source: 0.0.0.0/0, action: allow }
-              - {{rule110}}
-            outbound:
-              - { rule: 100, protocol: tcp, ports: 1024-65535, destination: 0.0.0.0/0, action: allow }
-        """;
-
+    // NaclEdit's three connections, as flows.
     private const string Flows = """
         flows:
           - tcp 203.0.113.5:40001 -> web:22
@@ -37,8 +16,8 @@ public class DiffCommandTests
 
     private static (string Old, string New, string Flows) Files(TempDir dir)
     {
-        File.WriteAllText(dir.File("old.yaml"), Ruleset("{ rule: 110, protocol: tcp, ports: 22, source: 203.0.113.0/24, action: allow }"));
-        File.WriteAllText(dir.File("new.yaml"), Ruleset("{ rule: 110, protocol: tcp, ports: 80, source: 0.0.0.0/0, action: allow }"));
+        File.WriteAllText(dir.File("old.yaml"), NaclEdit.Old);
+        File.WriteAllText(dir.File("new.yaml"), NaclEdit.New);
         File.WriteAllText(dir.File("flows.yaml"), Flows);
         return (dir.File("old.yaml"), dir.File("new.yaml"), dir.File("flows.yaml"));
     }
@@ -49,10 +28,10 @@ public class DiffCommandTests
         using var dir = new TempDir();
         var (old, @new, flows) = Files(dir);
         var pcap = dir.File("t.pcap");
-        Assert.Equal(0, CliRunner.Run("synth", flows, "-r", old, "-o", pcap, "-q").ExitCode);
+        Assert.Equal(0, InProcessCli.Run("synth", flows, "-r", old, "-o", pcap, "-q").ExitCode);
 
-        var fromFlows = CliRunner.Run("diff", "--flows", flows, "-r", old, "--against", @new, "--format", "json");
-        var fromCapture = CliRunner.Run("diff", pcap, "-r", old, "--against", @new, "--format", "json");
+        var fromFlows = InProcessCli.Run("diff", "--flows", flows, "-r", old, "--against", @new, "--format", "json");
+        var fromCapture = InProcessCli.Run("diff", pcap, "-r", old, "--against", @new, "--format", "json");
         Assert.Equal(0, fromFlows.ExitCode);
         Assert.Equal(0, fromCapture.ExitCode);
         string Changes(string json)
@@ -70,12 +49,12 @@ public class DiffCommandTests
     {
         using var dir = new TempDir();
         var (old, @new, flows) = Files(dir);
-        var r = CliRunner.Run("diff", "--flows", flows, "-r", old, "--against", @new, "--fail-on", "newly-blocked");
+        var r = InProcessCli.Run("diff", "--flows", flows, "-r", old, "--against", @new, "--fail-on", "newly-blocked");
         Assert.Equal(1, r.ExitCode);
         Assert.Contains("newly-blocked (1)\n  tcp 203.0.113.5:40001 -> 10.0.1.10:22", r.Out);
         Assert.Contains("--fail-on newly-blocked: 3 flows compared: 1 newly allowed, 1 newly blocked, 0 otherwise changed", r.Error);
         // The reverse comparison swaps the two lists.
-        var back = CliRunner.Run("diff", "--flows", flows, "-r", @new, "--against", old);
+        var back = InProcessCli.Run("diff", "--flows", flows, "-r", @new, "--against", old);
         Assert.Contains("newly-allowed (1)\n  tcp 203.0.113.5:40001 -> 10.0.1.10:22", back.Out);
     }
 
@@ -83,5 +62,5 @@ public class DiffCommandTests
     [InlineData("diff", "-r", "x.yaml", "--against", "y.yaml")]
     [InlineData("diff", "-", "-r", "x.yaml", "--against", "y.yaml")]
     [InlineData("diff", "a.pcap", "--flows", "f.yaml", "-r", "x.yaml", "--against", "y.yaml")]
-    public void BadUsageExitsTwo(params string[] args) => Assert.Equal(2, CliRunner.Run(args).ExitCode);
+    public void BadUsageExitsTwo(params string[] args) => Assert.Equal(2, InProcessCli.Run(args).ExitCode);
 }

@@ -1,5 +1,5 @@
 using System.Text;
-using Firewall.Cli.Tests.Support;
+using Firewall.Tests.Support;
 
 namespace Firewall.Cli.Tests;
 
@@ -10,7 +10,7 @@ namespace Firewall.Cli.Tests;
 /// </summary>
 public sealed class DocsExampleTests
 {
-    private static readonly string Answers = File.ReadAllText(Repo.PathOf("docs/answers.md")).Replace("\r\n", "\n");
+    private static readonly string Answers = File.ReadAllText(Repository.PathOf("docs/answers.md")).Replace("\r\n", "\n");
 
     public static TheoryData<string> Commands()
     {
@@ -29,8 +29,8 @@ public sealed class DocsExampleTests
         var expected = Blocks(Answers).Single(b => b.Command == command).Output;
         var args = Split(command["$ firewall ".Length..]);
         var relative = args.Where(a => a.StartsWith("rulesets/", StringComparison.Ordinal)).ToList();
-        var r = CliRunner.Run([.. args.Select(a => relative.Contains(a) ? Repo.PathOf(a) : a)]);
-        var output = relative.Aggregate(r.Out, (o, path) => o.Replace(Repo.PathOf(path), path));
+        var r = InProcessCli.Run([.. args.Select(a => relative.Contains(a) ? Repository.PathOf(a) : a)]);
+        var output = relative.Aggregate(r.Out, (o, path) => o.Replace(Repository.PathOf(path), path));
         Assert.Equal("", r.Error);
         Assert.Equal(expected, output);
     }
@@ -46,10 +46,10 @@ public sealed class DocsExampleTests
     [InlineData("docs/test-format.md", "## Reach tests")]
     public void Reach_snippet_is_in_a_shipped_test_file(string page, string heading)
     {
-        var text = File.ReadAllText(Repo.PathOf(page)).Replace("\r\n", "\n");
+        var text = File.ReadAllText(Repository.PathOf(page)).Replace("\r\n", "\n");
         var start = text.IndexOf("```yaml\n", text.IndexOf(heading, StringComparison.Ordinal), StringComparison.Ordinal) + 8;
         var snippet = text[start..text.IndexOf("```\n", start, StringComparison.Ordinal)];
-        var tests = File.ReadAllText(Repo.PathOf("rulesets/three-tier.tests.yaml")).Replace("\r\n", "\n");
+        var tests = File.ReadAllText(Repository.PathOf("rulesets/three-tier.tests.yaml")).Replace("\r\n", "\n");
         Assert.Contains(snippet, tests);
     }
 

@@ -1,17 +1,17 @@
-using Firewall.Cli.Tests.Support;
+using Firewall.Tests.Support;
 
 namespace Firewall.Cli.Tests;
 
 /// <summary><c>check --format flowlog</c> end to end on the shipped sample capture.</summary>
 public class FlowLogFormatTests
 {
-    private static readonly string Capture = Repo.PathOf("samples/web-tier.pcapng");
-    private static readonly string Ruleset = Repo.PathOf("rulesets/web-tier.yaml");
+    private static readonly string Capture = Repository.PathOf("samples/web-tier.pcapng");
+    private static readonly string Ruleset = Repository.PathOf("rulesets/web-tier.yaml");
 
     [Fact]
     public void EveryRecordHasTheFourteenDefaultFieldsAndTheRuleWhenAsked()
     {
-        var r = CliRunner.Run("check", Capture, "-r", Ruleset, "--format", "flowlog", "--flowlog-rule", "--flowlog-account", "123456789012");
+        var r = InProcessCli.Run("check", Capture, "-r", Ruleset, "--format", "flowlog", "--flowlog-rule", "--flowlog-account", "123456789012");
         Assert.Equal(0, r.ExitCode);
         var lines = r.Out.TrimEnd('\n').Split('\n');
         Assert.NotEmpty(lines);
@@ -33,7 +33,7 @@ public class FlowLogFormatTests
     [InlineData("--flowlog-account", "two words")]
     public void BadFlowLogOptionsExitTwo(params string[] extra)
     {
-        var r = CliRunner.Run(["check", Capture, "-r", Ruleset, "--format", "flowlog", .. extra]);
+        var r = InProcessCli.Run(["check", Capture, "-r", Ruleset, "--format", "flowlog", .. extra]);
         Assert.Equal(2, r.ExitCode);
         Assert.Equal("", r.Out);
     }

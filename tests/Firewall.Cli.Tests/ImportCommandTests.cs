@@ -1,19 +1,20 @@
 using Firewall.Cli.Tests.Support;
 using Firewall.Rulesets;
+using Firewall.Tests.Support;
 
 namespace Firewall.Cli.Tests;
 
 /// <summary><c>firewall import aws|terraform</c>: the written file loads, notes go to standard error, exit codes.</summary>
 public class ImportCommandTests
 {
-    private static string Aws(string name) => Repo.PathOf($"tests/Firewall.Rulesets.Tests/Import/Fixtures/aws/{name}");
+    private static string Aws(string name) => Repository.PathOf($"tests/Firewall.Rulesets.Tests/Import/Fixtures/aws/{name}");
 
     [Fact]
     public void ImportAwsWritesARulesetThatChecksCanUse()
     {
         using var dir = new TempDir();
         var output = Path.Combine(dir.Path, "vpc.yaml");
-        var r = CliRunner.Run("import", "aws",
+        var r = InProcessCli.Run("import", "aws",
             "--security-groups", Aws("security-groups.json"), "--network-acls", Aws("network-acls.json"),
             "--subnets", Aws("subnets.json"), "--network-interfaces", Aws("network-interfaces.json"),
             "--vpcs", Aws("vpcs.json"), "--prefix-lists", $"pl-0office={Aws("pl-0office.json")}", "-o", output);
@@ -29,7 +30,7 @@ public class ImportCommandTests
     [Fact]
     public void StrictFailsOnWarningsButStillWrites()
     {
-        var r = CliRunner.Run("import", "aws", "--security-groups", Aws("security-groups.json"), "--strict");
+        var r = InProcessCli.Run("import", "aws", "--security-groups", Aws("security-groups.json"), "--strict");
         Assert.Equal(1, r.ExitCode);
         Assert.StartsWith("version: 1\n", r.Out);
     }
@@ -37,7 +38,7 @@ public class ImportCommandTests
     [Fact]
     public void ImportTerraformToStandardOutput()
     {
-        var r = CliRunner.Run("import", "terraform", Repo.PathOf("tests/Firewall.Rulesets.Tests/Import/Fixtures/terraform/plan.json"));
+        var r = InProcessCli.Run("import", "terraform", Repository.PathOf("tests/Firewall.Rulesets.Tests/Import/Fixtures/terraform/plan.json"));
         Assert.Equal(0, r.ExitCode);
         Assert.Contains("aws_instance.worker: warning: private_ip is known only after apply", r.Error);
         Assert.Empty(RulesetLoader.LoadText(r.Out, "plan.yaml").Diagnostics);
@@ -50,9 +51,9 @@ public class ImportCommandTests
         // the plan, instances with known primary interfaces: the YAML is the Rulesets tests' golden,
         // and the notes (all info) are pinned here.
         const string Fixtures = "tests/Firewall.Rulesets.Tests/Import/Fixtures/terraform/";
-        var r = CliRunner.Run("import", "terraform", Repo.PathOf(Fixtures + "mixed-plan.json"));
+        var r = InProcessCli.Run("import", "terraform", Repository.PathOf(Fixtures + "mixed-plan.json"));
         Assert.Equal(0, r.ExitCode);
-        Assert.Equal(File.ReadAllText(Repo.PathOf(Fixtures + "mixed-plan.yaml")), r.Out);
+        Assert.Equal(File.ReadAllText(Repository.PathOf(Fixtures + "mixed-plan.yaml")), r.Out);
         Golden.Check("import-terraform-mixed-plan.txt", r.Error);
         Assert.EndsWith("firewall: import: 5 security groups, 3 network ACLs, 3 subnets, 3 interfaces; 0 errors, 0 warnings\n", r.Error);
     }
@@ -64,7 +65,7 @@ public class ImportCommandTests
     [InlineData("import", "terraform", "/no/such/plan.json")]
     public void BadUsageExitsTwo(params string[] args)
     {
-        var r = CliRunner.Run(args);
+        var r = InProcessCli.Run(args);
         Assert.Equal(2, r.ExitCode);
         Assert.StartsWith("firewall: ", r.Error);
     }
@@ -75,7 +76,7 @@ public class ImportCommandTests
         using var dir = new TempDir();
         var bad = Path.Combine(dir.Path, "sg.json");
         File.WriteAllText(bad, "{\n  \"SecurityGroups\": [\n    { \"GroupId\": \"sg-1\", }\n");
-        var r = CliRunner.Run("import", "aws", "--security-groups", bad);
+        var r = InProcessCli.Run("import", "aws", "--security-groups", bad);
         Assert.Equal(2, r.ExitCode);
         Assert.Contains($"{bad}:3:", r.Error);
         Assert.Contains("no ruleset was written", r.Error);

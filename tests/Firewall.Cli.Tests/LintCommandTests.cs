@@ -1,5 +1,5 @@
 using System.Text.Json;
-using Firewall.Cli.Tests.Support;
+using Firewall.Tests.Support;
 
 namespace Firewall.Cli.Tests;
 
@@ -21,13 +21,13 @@ public class LintCommandTests
         using var dir = new TempDir();
         var path = dir.File("r.yaml");
         File.WriteAllText(path, Ruleset);
-        var r = CliRunner.Run("lint", path);
+        var r = InProcessCli.Run("lint", path);
         Assert.Equal(0, r.ExitCode);
         Assert.Equal(
             $"{path}:6:9: warning: rule 110 of network ACL 'n' (inbound) is never reached: rule 100 matches everything it matches, and decide differently from its 'deny' [nacl-shadowed]\n"
             + $"{path}: 1 finding: 0 errors, 1 warnings, 0 notes\n",
             r.Out);
-        Assert.Equal(1, CliRunner.Run("lint", path, "--fail-on", "warning").ExitCode);
+        Assert.Equal(1, InProcessCli.Run("lint", path, "--fail-on", "warning").ExitCode);
     }
 
     [Fact]
@@ -36,16 +36,16 @@ public class LintCommandTests
         using var dir = new TempDir();
         var path = dir.File("r.yaml");
         File.WriteAllText(path, Ruleset);
-        using var json = JsonDocument.Parse(CliRunner.Run("lint", path, "--format", "json").Out);
+        using var json = JsonDocument.Parse(InProcessCli.Run("lint", path, "--format", "json").Out);
         Assert.Equal("nacl:n:inbound:110", json.RootElement.GetProperty("findings")[0].GetProperty("rules")[0].GetString());
-        using var sarif = JsonDocument.Parse(CliRunner.Run("lint", path, "--format", "sarif").Out);
+        using var sarif = JsonDocument.Parse(InProcessCli.Run("lint", path, "--format", "sarif").Out);
         Assert.Equal("2.1.0", sarif.RootElement.GetProperty("version").GetString());
     }
 
     [Fact]
     public void ABadRulesetExitsTwo()
     {
-        var r = CliRunner.Run("lint", "/no/such/ruleset.yaml");
+        var r = InProcessCli.Run("lint", "/no/such/ruleset.yaml");
         Assert.Equal(2, r.ExitCode);
     }
 }

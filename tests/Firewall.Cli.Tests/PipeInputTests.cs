@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.IO.Pipes;
 using Firewall.Capture.Reading;
-using Firewall.Cli.Tests.Support;
+using Firewall.Tests.Support;
 
 namespace Firewall.Cli.Tests;
 
@@ -15,9 +15,9 @@ public class PipeInputTests
     [Fact]
     public async Task A_capture_piped_into_the_process_gives_the_flows_of_the_file()
     {
-        var capture = Repo.PathOf("samples/web-tier.pcapng");
-        var ruleset = Repo.PathOf("rulesets/web-tier.yaml");
-        var fromFile = CliRunner.Run("check", capture, "--ruleset", ruleset, "--flows", "--format", "jsonl", "--threads", "2");
+        var capture = Repository.PathOf("samples/web-tier.pcapng");
+        var ruleset = Repository.PathOf("rulesets/web-tier.yaml");
+        var fromFile = InProcessCli.Run("check", capture, "--ruleset", ruleset, "--flows", "--format", "jsonl", "--threads", "2");
         Assert.Equal(0, fromFile.ExitCode);
 
         var psi = new ProcessStartInfo(DotnetHost())

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Firewall.Cli.Tests.Support;
+using Firewall.Tests.Support;
 
 namespace Firewall.Cli.Tests;
 
@@ -7,7 +8,7 @@ public sealed class RepliesCommandTests : IDisposable
 {
     private readonly TempDir _dir = new();
     private readonly string _capture;
-    private readonly string _ruleset = Repo.PathOf("rulesets/web-tier.yaml");
+    private readonly string _ruleset = Repository.PathOf("rulesets/web-tier.yaml");
 
     public RepliesCommandTests()
     {
@@ -19,7 +20,7 @@ public sealed class RepliesCommandTests : IDisposable
     [Fact]
     public void Text_matches_golden()
     {
-        var r = CliRunner.Run("replies", _capture, "--ruleset", _ruleset);
+        var r = InProcessCli.Run("replies", _capture, "--ruleset", _ruleset);
         Assert.Equal("", r.Error);
         Assert.Equal(0, r.ExitCode);
         Golden.Check("replies-small.txt", r.Out, (_dir.Path, "$TMP"));
@@ -28,7 +29,7 @@ public sealed class RepliesCommandTests : IDisposable
     [Fact]
     public void Json_matches_golden()
     {
-        var r = CliRunner.Run("replies", _capture, "--ruleset", _ruleset, "--format", "json");
+        var r = InProcessCli.Run("replies", _capture, "--ruleset", _ruleset, "--format", "json");
         Assert.Equal(0, r.ExitCode);
         using var doc = JsonDocument.Parse(r.Out);
         Assert.Equal(3, doc.RootElement.GetProperty("nacl_reply_denied_flows").GetInt32());
@@ -48,7 +49,7 @@ public sealed class RepliesCommandTests : IDisposable
     [InlineData(true)]
     public void Suggested_rules_fix_the_shipped_web_tier_sample(bool path)
     {
-        AssertFixesWork(Repo.PathOf("samples/web-tier.pcapng"), _ruleset, expectedGroups: null, path);
+        AssertFixesWork(Repository.PathOf("samples/web-tier.pcapng"), _ruleset, expectedGroups: null, path);
     }
 
     /// <summary>
@@ -65,11 +66,11 @@ public sealed class RepliesCommandTests : IDisposable
     [InlineData("sg-only")]
     public void After_the_path_fixes_lint_finds_those_reply_paths_open(string name)
     {
-        var ruleset = Repo.PathOf($"rulesets/{name}.yaml");
+        var ruleset = Repository.PathOf($"rulesets/{name}.yaml");
         var capture = _dir.File($"{name}.pcap");
-        var synth = CliRunner.Run("synth", "--random", "20000", "--seed", "7", "--ruleset", ruleset, "-o", capture, "-q");
+        var synth = InProcessCli.Run("synth", "--random", "20000", "--seed", "7", "--ruleset", ruleset, "-o", capture, "-q");
         Assert.True(synth.ExitCode == 0, synth.Error);
-        var replies = CliRunner.Run("replies", capture, "--ruleset", ruleset, "--format", "json", "-q");
+        var replies = InProcessCli.Run("replies", capture, "--ruleset", ruleset, "--format", "json", "-q");
         Assert.Equal(0, replies.ExitCode);
         using var analysis = JsonDocument.Parse(replies.Out);
         var yaml = File.ReadAllText(ruleset);
@@ -91,7 +92,7 @@ public sealed class RepliesCommandTests : IDisposable
         var fixedRuleset = _dir.File($"{name}-fixed.yaml");
         File.WriteAllText(fixedRuleset, yaml);
 
-        var lint = CliRunner.Run("lint", fixedRuleset, "--format", "json", "--fail-on", "never");
+        var lint = InProcessCli.Run("lint", fixedRuleset, "--format", "json", "--fail-on", "never");
         Assert.True(lint.ExitCode == 0, lint.Error);
         using var findings = JsonDocument.Parse(lint.Out);
         foreach (var finding in findings.RootElement.GetProperty("findings").EnumerateArray().Where(f => f.GetProperty("kind").GetString() == "nacl-closes-replies"))
@@ -101,7 +102,7 @@ public sealed class RepliesCommandTests : IDisposable
             Assert.False(paths.Any(p => rules.Contains(p.Rule) && message.Contains($"network ACL '{p.Acl}'", StringComparison.Ordinal)),
                 $"{name}: lint still reports a reply path replies opened: {message}");
         }
-        var check = CliRunner.Run("check", capture, "--ruleset", fixedRuleset, "--format", "json", "-q");
+        var check = InProcessCli.Run("check", capture, "--ruleset", fixedRuleset, "--format", "json", "-q");
         Assert.True(check.ExitCode == 0, check.Error);
         using var result = JsonDocument.Parse(check.Out);
         Assert.Equal(0, result.RootElement.GetProperty("summary").GetProperty("reply_drops").GetArrayLength());
@@ -113,7 +114,7 @@ public sealed class RepliesCommandTests : IDisposable
     /// </summary>
     private void AssertFixesWork(string capture, string ruleset, int? expectedGroups, bool path)
     {
-        var before = CliRunner.Run("replies", capture, "--ruleset", ruleset, "--format", "json");
+        var before = InProcessCli.Run("replies", capture, "--ruleset", ruleset, "--format", "json");
         Assert.Equal(0, before.ExitCode);
         using var analysis = JsonDocument.Parse(before.Out);
         var groups = analysis.RootElement.GetProperty("groups");
@@ -138,11 +139,11 @@ public sealed class RepliesCommandTests : IDisposable
         var fixedRuleset = _dir.File("fixed.yaml");
         File.WriteAllText(fixedRuleset, yaml);
 
-        var check = CliRunner.Run("check", capture, "--ruleset", fixedRuleset, "--format", "json", "--flows");
+        var check = InProcessCli.Run("check", capture, "--ruleset", fixedRuleset, "--format", "json", "--flows");
         Assert.True(check.ExitCode == 0, check.Error);
         using var result = JsonDocument.Parse(check.Out);
         Assert.Equal(0, result.RootElement.GetProperty("summary").GetProperty("reply_drops").GetArrayLength());
-        var replies = CliRunner.Run("replies", capture, "--ruleset", fixedRuleset, "--format", "json");
+        var replies = InProcessCli.Run("replies", capture, "--ruleset", fixedRuleset, "--format", "json");
         using var after = JsonDocument.Parse(replies.Out);
         Assert.Equal(0, after.RootElement.GetProperty("nacl_reply_denied_flows").GetInt32());
 

@@ -1,4 +1,5 @@
 using Firewall.Cli.Tests.Support;
+using Firewall.Tests.Support;
 
 namespace Firewall.Cli.Tests;
 
@@ -10,7 +11,7 @@ namespace Firewall.Cli.Tests;
 public sealed class RunGateTests : IDisposable
 {
     private readonly TempDir _dir = new();
-    private readonly string _ruleset = Repo.PathOf("rulesets/web-tier.yaml");
+    private readonly string _ruleset = Repository.PathOf("rulesets/web-tier.yaml");
 
     public void Dispose() => _dir.Dispose();
 
@@ -33,7 +34,7 @@ public sealed class RunGateTests : IDisposable
     [Theory, MemberData(nameof(CaptureCommands))]
     public void A_capture_of_an_unsupported_link_type_checked_nothing_and_exits_2(string command, string format)
     {
-        var r = CliRunner.Run(command, VsockCapture(), "--ruleset", _ruleset, "--format", format, "-q");
+        var r = InProcessCli.Run(command, VsockCapture(), "--ruleset", _ruleset, "--format", format, "-q");
         Assert.Equal(2, r.ExitCode);
         Assert.Contains("firewall: nothing was checked: none of the 3 frames of", r.Error);
         Assert.Contains("3 are of link type 271 (LINKTYPE_VSOCK), which firewall does not decode; it decodes NULL (0), ETHERNET (1), RAW (12, 14, 101)", r.Error);
@@ -45,7 +46,7 @@ public sealed class RunGateTests : IDisposable
     [InlineData("2")]
     public void The_gate_is_the_same_on_every_thread_count(string threads)
     {
-        var r = CliRunner.Run("check", VsockCapture(), "--ruleset", _ruleset, "--threads", threads, "-q");
+        var r = InProcessCli.Run("check", VsockCapture(), "--ruleset", _ruleset, "--threads", threads, "-q");
         Assert.Equal(2, r.ExitCode);
         Assert.Contains("271 (LINKTYPE_VSOCK)", r.Error);
     }
@@ -54,10 +55,10 @@ public sealed class RunGateTests : IDisposable
     public void Report_and_diff_of_such_a_capture_exit_2_too()
     {
         var capture = VsockCapture();
-        var r = CliRunner.Run("report", capture, "--ruleset", _ruleset, "-o", _dir.File("r.html"), "-q");
+        var r = InProcessCli.Run("report", capture, "--ruleset", _ruleset, "-o", _dir.File("r.html"), "-q");
         Assert.Equal(2, r.ExitCode);
         Assert.Contains("nothing was checked", r.Error);
-        r = CliRunner.Run("diff", capture, "--ruleset", _ruleset, "--against", _ruleset, "-q");
+        r = InProcessCli.Run("diff", capture, "--ruleset", _ruleset, "--against", _ruleset, "-q");
         Assert.Equal(2, r.ExitCode);
         Assert.Contains("nothing was checked", r.Error);
     }
@@ -66,7 +67,7 @@ public sealed class RunGateTests : IDisposable
     public void Frames_that_are_all_damaged_name_their_reasons()
     {
         var pcap = new PcapBuilder().BrokenIpv4(0).BrokenIpv4(1);
-        var r = CliRunner.Run("check", pcap.WriteTo(_dir.File("broken.pcap")), "--ruleset", _ruleset, "-q");
+        var r = InProcessCli.Run("check", pcap.WriteTo(_dir.File("broken.pcap")), "--ruleset", _ruleset, "-q");
         Assert.Equal(2, r.ExitCode);
         Assert.Contains("none of the 2 frames of", r.Error);
         Assert.Contains("could be decoded: 2 bad-ip-header-length", r.Error);
@@ -77,11 +78,11 @@ public sealed class RunGateTests : IDisposable
     {
         var pcap = new PcapBuilder().BrokenIpv4(0).Udp(1, "198.51.100.7", 5000, "10.0.1.10", 53);
         var capture = pcap.WriteTo(_dir.File("mixed.pcap"));
-        var r = CliRunner.Run("check", capture, "--ruleset", _ruleset, "-q");
+        var r = InProcessCli.Run("check", capture, "--ruleset", _ruleset, "-q");
         Assert.Equal(0, r.ExitCode);
         Assert.Equal("", r.Error);
 
-        r = CliRunner.Run("check", capture, "--ruleset", _ruleset, "-q", "--fail-on", "undecodable");
+        r = InProcessCli.Run("check", capture, "--ruleset", _ruleset, "-q", "--fail-on", "undecodable");
         Assert.Equal(1, r.ExitCode);
         Assert.Equal("firewall: --fail-on undecodable: 1 of 2 frames could not be decoded\n", r.Error);
     }
@@ -89,25 +90,25 @@ public sealed class RunGateTests : IDisposable
     [Fact]
     public void Fail_on_takes_several_conditions_and_names_each_that_holds()
     {
-        var sample = Repo.PathOf("samples/web-tier.pcapng");
-        var r = CliRunner.Run("check", sample, "--ruleset", _ruleset, "-q", "--fail-on", "undecodable", "--fail-on", "reply-denied");
+        var sample = Repository.PathOf("samples/web-tier.pcapng");
+        var r = InProcessCli.Run("check", sample, "--ruleset", _ruleset, "-q", "--fail-on", "undecodable", "--fail-on", "reply-denied");
         Assert.Equal(1, r.ExitCode);
         Assert.Equal("firewall: --fail-on reply-denied: 4 flows had their replies dropped\n", r.Error);
 
-        r = CliRunner.Run("check", sample, "--ruleset", _ruleset, "-q", "--fail-on", "undecodable");
+        r = InProcessCli.Run("check", sample, "--ruleset", _ruleset, "-q", "--fail-on", "undecodable");
         Assert.Equal(0, r.ExitCode);
     }
 
     [Fact]
     public void Replies_takes_fail_on()
     {
-        var sample = Repo.PathOf("samples/web-tier.pcapng");
-        var r = CliRunner.Run("replies", sample, "--ruleset", _ruleset, "-q", "--fail-on", "reply-denied");
+        var sample = Repository.PathOf("samples/web-tier.pcapng");
+        var r = InProcessCli.Run("replies", sample, "--ruleset", _ruleset, "-q", "--fail-on", "reply-denied");
         Assert.Equal(1, r.ExitCode);
         Assert.Contains("4 flows of 12 had their requests allowed and their replies dropped", r.Out);
         Assert.Equal("firewall: --fail-on reply-denied: 4 flows had their replies dropped\n", r.Error);
 
-        r = CliRunner.Run("replies", sample, "--ruleset", _ruleset, "-q", "--fail-on", "bogus");
+        r = InProcessCli.Run("replies", sample, "--ruleset", _ruleset, "-q", "--fail-on", "bogus");
         Assert.Equal(2, r.ExitCode);
     }
 
@@ -119,7 +120,7 @@ public sealed class RunGateTests : IDisposable
     [InlineData("tcp 198.51.100.7:51514 -> web-1:443", "deny", 0, "")]
     public void Explain_takes_fail_on(string flow, string condition, int exit, string message)
     {
-        var r = CliRunner.Run("explain", "--ruleset", _ruleset, flow, "--fail-on", condition);
+        var r = InProcessCli.Run("explain", "--ruleset", _ruleset, flow, "--fail-on", condition);
         Assert.Equal(exit, r.ExitCode);
         Assert.Equal(message, r.Error.TrimEnd('\n'));
         Assert.Contains("request", r.Out);
@@ -128,7 +129,7 @@ public sealed class RunGateTests : IDisposable
     [Fact]
     public void Explain_refuses_undecodable_it_reads_no_capture()
     {
-        var r = CliRunner.Run("explain", "--ruleset", _ruleset, "tcp 198.51.100.7:51514 -> web-1:443", "--fail-on", "undecodable");
+        var r = InProcessCli.Run("explain", "--ruleset", _ruleset, "tcp 198.51.100.7:51514 -> web-1:443", "--fail-on", "undecodable");
         Assert.Equal(2, r.ExitCode);
     }
 }

@@ -1,4 +1,5 @@
 using Firewall.Cli.Tests.Support;
+using Firewall.Tests.Support;
 
 namespace Firewall.Cli.Tests;
 
@@ -14,13 +15,13 @@ public sealed class SampleGoldenTests
 
     private static CliResult RunInRepo(params string[] args)
     {
-        Skip.IfNot(File.Exists(Repo.PathOf(Sample)), $"{Sample} is not in the repository");
+        Skip.IfNot(File.Exists(Repository.PathOf(Sample)), $"{Sample} is not in the repository");
         // Paths as the README gives them: relative to the repository root.
-        var args2 = args.Select(a => a is Sample or Ruleset ? Repo.PathOf(a) : a).ToArray();
-        var r = CliRunner.Run(args2);
+        var args2 = args.Select(a => a is Sample or Ruleset ? Repository.PathOf(a) : a).ToArray();
+        var r = InProcessCli.Run(args2);
         return r with
         {
-            Out = r.Out.Replace(Repo.PathOf(Sample), Sample).Replace(Repo.PathOf(Ruleset), Ruleset),
+            Out = r.Out.Replace(Repository.PathOf(Sample), Sample).Replace(Repository.PathOf(Ruleset), Ruleset),
         };
     }
 

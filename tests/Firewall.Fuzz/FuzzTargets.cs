@@ -13,6 +13,7 @@ using Firewall.Flows.Synthesis;
 using Firewall.Flows.Testing;
 using Firewall.Reporting;
 using Firewall.Rulesets;
+using Firewall.Tests.Support;
 
 namespace Firewall.Fuzz;
 
@@ -185,21 +186,9 @@ public static class FuzzTargets
     }
 
     /// <summary>The repository (FIREWALL_REPO, else the first folder above the binary holding Firewall.sln).</summary>
-    public static string RepoRoot { get; } = FindRepoRoot();
-
-    private static string FindRepoRoot()
-    {
-        if (Environment.GetEnvironmentVariable("FIREWALL_REPO") is { Length: > 0 } fromEnvironment)
-        {
-            return fromEnvironment;
-        }
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Firewall.sln")))
-        {
-            dir = dir.Parent;
-        }
-        return dir?.FullName ?? throw new InvalidOperationException("set FIREWALL_REPO: Firewall.sln not found above " + AppContext.BaseDirectory);
-    }
+    public static string RepoRoot { get; } =
+        Environment.GetEnvironmentVariable("FIREWALL_REPO") is { Length: > 0 } fromEnvironment ? fromEnvironment
+        : Repository.Find() ?? throw new InvalidOperationException("set FIREWALL_REPO: Firewall.sln not found above " + AppContext.BaseDirectory);
 }
 
 /// <summary>The product answered, but its answer breaks an invariant: a bug, reported by the fuzzer as a crash.</summary>

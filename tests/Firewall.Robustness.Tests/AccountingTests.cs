@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Firewall.Capture;
 using Firewall.Capture.Decoding;
 using Firewall.Capture.Reading;
@@ -6,8 +5,8 @@ using Firewall.Engine.Compilation;
 using Firewall.Engine.Evaluation;
 using Firewall.Engine.Packets;
 using Firewall.Fuzz;
-using Firewall.Robustness.Tests.Support;
 using Firewall.Rulesets;
+using Firewall.Tests.Support;
 
 namespace Firewall.Robustness.Tests;
 
@@ -18,19 +17,19 @@ namespace Firewall.Robustness.Tests;
 /// </summary>
 public sealed class AccountingTests
 {
-    public static TheoryData<string> Captures() => new(Repo.Captures().Select(f => Path.GetRelativePath(Repo.Root, f)));
+    public static TheoryData<string> Captures() => new(Repository.ShippedCaptures());
 
     [Theory]
     [MemberData(nameof(Captures))]
     public void Every_frame_is_counted_once_under_every_shipped_ruleset(string capture)
     {
         var frames = new HashSet<long>();
-        foreach (var rulesetPath in ShippedRulesets())
+        foreach (var rulesetPath in Repository.ShippedRulesets())
         {
             foreach (var decap in new[] { false, true })
             {
                 var rules = Compile(rulesetPath);
-                using var reader = new PacketReader(CaptureReader.Open(Repo.PathOf(capture)), new DecoderOptions { DecapsulateVxlan = decap });
+                using var reader = new PacketReader(CaptureReader.Open(Repository.PathOf(capture)), new DecoderOptions { DecapsulateVxlan = decap });
                 var evaluator = new Evaluator(rules);
                 var info = new PacketInfo();
                 var result = new PacketResult();
@@ -60,23 +59,20 @@ public sealed class AccountingTests
     public void Frames_read_equal_the_frames_tshark_reads(string capture)
     {
         Skip.If(!Tshark.Available, "tshark is not installed");
-        using var reader = new PacketReader(CaptureReader.Open(Repo.PathOf(capture)), new DecoderOptions());
+        using var reader = new PacketReader(CaptureReader.Open(Repository.PathOf(capture)), new DecoderOptions());
         var info = new PacketInfo();
         while (reader.TryReadNext(ref info))
         {
         }
-        Assert.Equal(Tshark.CountFrames(Repo.PathOf(capture)), reader.Counts.Frames);
+        Assert.Equal(Tshark.CountFrames(Repository.PathOf(capture)), reader.Counts.Frames);
     }
 
     [Fact]
     public void The_manifest_lists_every_capture_in_tests_captures()
     {
-        var files = Directory.GetFiles(Repo.PathOf("tests/captures")).Select(Path.GetFileName).Where(n => n != "MANIFEST.tsv" && n != "README.md");
+        var files = Directory.GetFiles(Repository.PathOf("tests/captures")).Select(Path.GetFileName).Where(n => n != "MANIFEST.tsv" && n != "README.md");
         Assert.Equal(files.Order(StringComparer.Ordinal), Manifest.Keys.Order(StringComparer.Ordinal));
     }
-
-    private static IEnumerable<string> ShippedRulesets() =>
-        Directory.GetFiles(Repo.PathOf("rulesets"), "*.yaml").Where(f => !f.EndsWith(".tests.yaml", StringComparison.Ordinal)).Order(StringComparer.Ordinal);
 
     private static CompiledRuleset Compile(string path)
     {
@@ -85,45 +81,9 @@ public sealed class AccountingTests
         return RulesetCompiler.Compile(loaded.Ruleset!);
     }
 
-    private static readonly Dictionary<string, long> Manifest = File.ReadAllLines(Repo.PathOf("tests/captures/MANIFEST.tsv"))
+    private static readonly Dictionary<string, long> Manifest = File.ReadAllLines(Repository.PathOf("tests/captures/MANIFEST.tsv"))
         .Skip(1)
         .Where(l => l.Length > 0)
         .Select(l => l.Split('\t'))
         .ToDictionary(f => f[0], f => long.Parse(f[2]));
-}
-
-/// <summary>tshark, when installed: the reference for how many frames a capture holds.</summary>
-internal static class Tshark
-{
-    public static bool Available { get; } = Find() is not null;
-
-    /// <summary>One summary line per frame (<c>tshark -r F | wc -l</c>), counted without a shell.</summary>
-    public static long CountFrames(string path)
-    {
-        var psi = new ProcessStartInfo(Find()!)
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        foreach (var a in new[] { "-n", "-r", path, "-T", "fields", "-e", "frame.number" })
-        {
-            psi.ArgumentList.Add(a);
-        }
-        using var p = Process.Start(psi)!;
-        var stderr = p.StandardError.ReadToEndAsync();
-        long lines = 0;
-        while (p.StandardOutput.ReadLine() is not null)
-        {
-            lines++;
-        }
-        p.WaitForExit();
-        Assert.True(p.ExitCode == 0, $"tshark -r {path} failed: {stderr.Result}");
-        return lines;
-    }
-
-    private static string? Find() =>
-        (Environment.GetEnvironmentVariable("PATH") ?? "").Split(':')
-            .Select(d => Path.Combine(d, "tshark"))
-            .FirstOrDefault(File.Exists);
 }

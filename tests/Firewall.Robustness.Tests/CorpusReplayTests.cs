@@ -3,7 +3,7 @@ using Firewall.Flows.Loading;
 using Firewall.Flows.Testing;
 using Firewall.Fuzz;
 using Firewall.Rulesets;
-using Firewall.Robustness.Tests.Support;
+using Firewall.Tests.Support;
 
 namespace Firewall.Robustness.Tests;
 
@@ -22,7 +22,7 @@ public sealed class CorpusReplayTests
     public void Every_corpus_file_runs_through_its_target_without_a_crash(string target)
     {
         var run = FuzzTargets.All[target];
-        var files = Directory.GetFiles(Repo.PathOf(Path.Combine("tests", "fuzz-corpus", target))).Order(StringComparer.Ordinal).ToList();
+        var files = Directory.GetFiles(Repository.PathOf(Path.Combine("tests", "fuzz-corpus", target))).Order(StringComparer.Ordinal).ToList();
         Assert.NotEmpty(files);
         var failures = new List<string>();
         foreach (var file in files)
@@ -51,7 +51,7 @@ public sealed class CorpusReplayTests
     [Fact]
     public void The_seeds_are_valid_inputs_for_their_targets()
     {
-        string[] Seeds(string target) => Directory.GetFiles(Repo.PathOf(Path.Combine("tests", "fuzz-corpus", target)))
+        string[] Seeds(string target) => Directory.GetFiles(Repository.PathOf(Path.Combine("tests", "fuzz-corpus", target)))
             .Where(f => !Path.GetFileName(f).StartsWith("crash-", StringComparison.Ordinal) && !Path.GetFileName(f).StartsWith("grown-", StringComparison.Ordinal))
             .ToArray();
         foreach (var f in Seeds("capture"))
@@ -64,15 +64,15 @@ public sealed class CorpusReplayTests
             var r = RulesetLoader.LoadText(File.ReadAllText(f), "fuzz.yaml");
             Assert.True(r.Succeeded, $"{f}: {string.Join("; ", r.Diagnostics)}");
         }
-        var webTier = RulesetLoader.LoadFile(Repo.PathOf("rulesets/web-tier.yaml")).Ruleset;
+        var webTier = RulesetLoader.LoadFile(Repository.PathOf("rulesets/web-tier.yaml")).Ruleset;
         foreach (var f in Seeds("flows"))
         {
-            var r = FlowsLoader.LoadText(File.ReadAllText(f), Repo.PathOf("rulesets/fuzz.flows.yaml"), webTier);
+            var r = FlowsLoader.LoadText(File.ReadAllText(f), Repository.PathOf("rulesets/fuzz.flows.yaml"), webTier);
             Assert.True(r.Succeeded, $"{f}: {string.Join("; ", r.Diagnostics)}");
         }
         foreach (var f in Seeds("testfile"))
         {
-            var r = TestFileLoader.LoadText(File.ReadAllText(f), Repo.PathOf("rulesets/fuzz.tests.yaml"));
+            var r = TestFileLoader.LoadText(File.ReadAllText(f), Repository.PathOf("rulesets/fuzz.tests.yaml"));
             Assert.True(r.Succeeded, $"{f}: {string.Join("; ", r.Diagnostics)}");
         }
     }

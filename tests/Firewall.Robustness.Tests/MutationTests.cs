@@ -1,6 +1,7 @@
 using System.IO.Compression;
 using System.Text.Json;
 using Firewall.Robustness.Tests.Support;
+using Firewall.Tests.Support;
 
 namespace Firewall.Robustness.Tests;
 
@@ -21,14 +22,14 @@ public sealed class MutationTests
     private static readonly int Iterations =
         int.TryParse(Environment.GetEnvironmentVariable("FIREWALL_MUTATIONS"), out var n) && n > 0 ? n : 100;
 
-    public static TheoryData<string> Captures() => new(Repo.Captures().Select(f => Path.GetRelativePath(Repo.Root, f)));
+    public static TheoryData<string> Captures() => new(Repository.ShippedCaptures());
 
     [Theory]
     [MemberData(nameof(Captures))]
     public void Corrupted_captures_exit_cleanly_and_their_counts_add_up(string capture)
     {
-        var original = File.ReadAllBytes(Repo.PathOf(capture));
-        var ruleset = Repo.PathOf("rulesets/web-tier.yaml");
+        var original = File.ReadAllBytes(Repository.PathOf(capture));
+        var ruleset = Repository.PathOf("rulesets/web-tier.yaml");
         var exits = new int[3];
         for (var i = 0; i < Iterations; i++)
         {
@@ -48,8 +49,8 @@ public sealed class MutationTests
                 7 => ["--format", "csv", "--flows", "--midstream", "strict"],
                 _ => ["--format", "json"],
             };
-            var r = InProcessCli.Run(mutated, ["check", "-", "--ruleset", ruleset, .. extra]);
-            InProcessCli.AssertCleanExit(r, $"{what} ({string.Join(' ', extra)})");
+            var r = InProcessCli.RunWithInput(mutated, ["check", "-", "--ruleset", ruleset, .. extra]);
+            ExitContract.AssertClean(r, $"{what} ({string.Join(' ', extra)})");
             exits[r.ExitCode]++;
             if (r.ExitCode == 0 && extra is [_, "json"])
             {

@@ -1,5 +1,6 @@
 using Firewall.Engine.Addressing;
 using Firewall.Engine.Model;
+using Firewall.Tests.Support;
 
 namespace Firewall.Rulesets.Tests;
 
@@ -9,7 +10,7 @@ public class ShippedRulesetTests
     public static TheoryData<string> Files()
     {
         var data = new TheoryData<string>();
-        foreach (var file in RepositoryFiles.Rulesets())
+        foreach (var file in Repository.ShippedRulesets())
         {
             data.Add(Path.GetFileName(file));
         }
@@ -18,7 +19,7 @@ public class ShippedRulesetTests
 
     private static Ruleset Load(string name)
     {
-        var path = Path.Combine(RepositoryFiles.RulesetsFolder, name);
+        var path = Repository.PathOf(Path.Combine("rulesets", name));
         var result = RulesetLoader.LoadFile(path);
         Assert.Empty(result.Diagnostics.Select(d => d.ToString()));
         Assert.Equal(path, result.Ruleset!.SourcePath);
@@ -43,7 +44,7 @@ public class ShippedRulesetTests
     public void TheFolderHoldsTheDocumentedExamples() =>
         Assert.Superset(
             new HashSet<string> { "web-tier.yaml", "three-tier.yaml", "dual-stack.yaml", "nacl-only.yaml", "sg-only.yaml", "dns-resolver.yaml" },
-            RepositoryFiles.Rulesets().Select(Path.GetFileName).ToHashSet()!);
+            Repository.ShippedRulesets().Select(Path.GetFileName).ToHashSet()!);
 
     [Fact]
     public void WebTier()

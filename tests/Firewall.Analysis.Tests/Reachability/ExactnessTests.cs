@@ -6,6 +6,7 @@ using Firewall.Engine.Model;
 using Firewall.Engine.Packets;
 using Firewall.Flows.Definitions;
 using Firewall.Flows.Synthesis;
+using Firewall.Tests.Support;
 using Xunit.Abstractions;
 
 namespace Firewall.Analysis.Tests.Reachability;
@@ -55,7 +56,7 @@ public sealed class ExactnessTests(ITestOutputHelper output)
     [MemberData(nameof(ShippedRulesets))]
     public void Every_packet_of_a_shipped_ruleset_lies_in_one_class_whose_answer_is_what_check_gives(string name)
     {
-        var loaded = Firewall.Rulesets.RulesetLoader.LoadFile(Path.Combine(Root(), "rulesets", name));
+        var loaded = Firewall.Rulesets.RulesetLoader.LoadFile(Path.Combine(Repository.Root, "rulesets", name));
         Assert.True(loaded.Succeeded, string.Join("\n", loaded.Diagnostics));
         var ruleset = loaded.Ruleset!;
         var compiled = RulesetCompiler.Compile(ruleset);
@@ -74,20 +75,7 @@ public sealed class ExactnessTests(ITestOutputHelper output)
         output.WriteLine($"{name}: {answer.Classes.Count} classes, {answer.Stats}, {samples} packets sampled");
     }
 
-    public static TheoryData<string> ShippedRulesets() => new(Directory.EnumerateFiles(Path.Combine(Root(), "rulesets"), "*.yaml")
-        .Where(f => !f.EndsWith(".tests.yaml", StringComparison.Ordinal)).Select(Path.GetFileName).Order(StringComparer.Ordinal)!);
-
-    internal static string Root()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "Firewall.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-        throw new InvalidOperationException("no Firewall.sln above the test binaries");
-    }
+    public static TheoryData<string> ShippedRulesets() => new(Repository.ShippedRulesets().Select(Path.GetFileName)!);
 
     /// <summary>
     /// A static diff holds every packet whose outcome or deciding rule differs between the rulesets, and

@@ -3,13 +3,14 @@ using Firewall.Analysis.Reachability;
 using Firewall.Engine.Addressing;
 using Firewall.Engine.Model;
 using Firewall.Rulesets;
+using Firewall.Tests.Support;
 
 namespace Firewall.Analysis.Tests.Reachability;
 
 /// <summary>Packet sets as docs/answers.md writes them: each form, and an error with its column for what is not one.</summary>
 public sealed class PacketSetParserTests
 {
-    private static readonly Ruleset WebTier = RulesetLoader.LoadFile(Path.Combine(ExactnessTests.Root(), "rulesets", "web-tier.yaml")).Ruleset!;
+    private static readonly Ruleset WebTier = RulesetLoader.LoadFile(Path.Combine(Repository.Root, "rulesets", "web-tier.yaml")).Ruleset!;
 
     private static PacketSet Parse(string text) =>
         PacketSetParser.Parse(text, WebTier, out var error) ?? throw new Xunit.Sdk.XunitException($"'{text}': {error}");

@@ -6,6 +6,7 @@ using Firewall.Engine.Compilation;
 using Firewall.Engine.Model;
 using Firewall.Rulesets;
 using Firewall.Rulesets.Import;
+using Firewall.Tests.Support;
 using Xunit.Abstractions;
 
 namespace Firewall.Analysis.Tests.Replies;
@@ -152,7 +153,7 @@ public sealed class StaticRepliesTests(ITestOutputHelper output)
 
     private static (Ruleset, CompiledRuleset) Shipped(string name)
     {
-        var loaded = RulesetLoader.LoadFile(Path.Combine(ExactnessTests.Root(), "rulesets", name));
+        var loaded = RulesetLoader.LoadFile(Path.Combine(Repository.Root, "rulesets", name));
         Assert.True(loaded.Succeeded, string.Join("\n", loaded.Diagnostics));
         return (loaded.Ruleset!, RulesetCompiler.Compile(loaded.Ruleset!));
     }

@@ -1,10 +1,9 @@
 using Firewall.Capture;
 using Firewall.Capture.Decoding;
 using Firewall.Capture.Reading;
-using Firewall.Capture.Tests.Builders;
 using Firewall.Engine.Addressing;
 using Firewall.Engine.Packets;
-using static Firewall.Capture.Tests.Builders.PacketBytes;
+using static Firewall.Tests.Support.Captures.PacketBytes;
 
 namespace Firewall.Capture.Tests.Decoding;
 

@@ -1,10 +1,11 @@
-using System.Diagnostics;
 using System.Globalization;
 using Firewall.Capture.Decoding;
 using Firewall.Capture.Reading;
 using Firewall.Capture.Tests.Builders;
 using Firewall.Engine.Addressing;
 using Firewall.Engine.Packets;
+using Firewall.Tests.Support;
+using Firewall.Tests.Support.Captures;
 using Xunit.Abstractions;
 
 namespace Firewall.Capture.Tests.Decoding;
@@ -47,7 +48,7 @@ public class TsharkCrossCheckTests(ITestOutputHelper output)
     public static TheoryData<string> Captures()
     {
         var data = new TheoryData<string> { Synthetic };
-        foreach (var capture in RepoPaths.CommittedCaptures())
+        foreach (var capture in TestCaptures.All())
         {
             data.Add(capture);
         }
@@ -58,8 +59,8 @@ public class TsharkCrossCheckTests(ITestOutputHelper output)
     [MemberData(nameof(Captures))]
     public void Every_frame_matches_tshark(string capture)
     {
-        Skip.IfNot(RepoPaths.OnPath("tshark"), "tshark is not on PATH; install Wireshark's tshark to cross-check the decoder");
-        var path = capture == Synthetic ? WriteSynthetic() : Path.Combine(RepoPaths.Root, capture);
+        Skip.IfNot(Tshark.Available, "tshark is not on PATH; install Wireshark's tshark to cross-check the decoder");
+        var path = capture == Synthetic ? WriteSynthetic() : Path.Combine(Repository.Root, capture);
         var tshark = RunTshark(path);
         // tshark's IPv6 dissector stops at an IPv4 packet on a LINKTYPE_IPV6 interface ("Bogus IPv6 version"),
         // where tcpdump and we decode by the version nibble: for those frames the reference is tshark on the
@@ -333,36 +334,22 @@ public class TsharkCrossCheckTests(ITestOutputHelper output)
 
     private static Dictionary<long, TsharkRow> RunTshark(string path)
     {
-        var psi = new ProcessStartInfo("tshark")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        foreach (var arg in new[]
-                 {
-                     "-r", path, "-n", "-T", "fields", "-E", "separator=/t", "-E", "occurrence=a", "-E", "aggregator=|",
-                     // Per-frame fields: no reassembly, so every fragment and segment stands alone as in our decoder.
-                     "-o", "ip.defragment:FALSE", "-o", "ipv6.defragment:FALSE", "-o", "tcp.desegment_tcp_streams:FALSE",
-                 })
-        {
-            psi.ArgumentList.Add(arg);
-        }
-        foreach (var field in Fields)
-        {
-            psi.ArgumentList.Add("-e");
-            psi.ArgumentList.Add(field);
-        }
-        using var process = Process.Start(psi)!;
-        var stderr = process.StandardError.ReadToEndAsync();
+        string[] args =
+        [
+            "-r", path, "-n", "-T", "fields", "-E", "separator=/t", "-E", "occurrence=a", "-E", "aggregator=|",
+            // Per-frame fields: no reassembly, so every fragment and segment stands alone as in our decoder.
+            "-o", "ip.defragment:FALSE", "-o", "ipv6.defragment:FALSE", "-o", "tcp.desegment_tcp_streams:FALSE",
+            .. Fields.SelectMany(field => new[] { "-e", field }),
+        ];
+        var (code, output, error) = Tshark.Invoke(args);
         var rows = new Dictionary<long, TsharkRow>();
-        while (process.StandardOutput.ReadLine() is { } line)
+        using var lines = new StringReader(output);
+        while (lines.ReadLine() is { } line)
         {
             var row = new TsharkRow(line.Split('\t'));
             rows[long.Parse(row.Get("frame.number", 0)!)] = row;
         }
-        process.WaitForExit();
-        Assert.True(process.ExitCode == 0 || rows.Count > 0, $"tshark failed: {stderr.Result}");
+        Assert.True(code == 0 || rows.Count > 0, $"tshark failed: {error}");
         return rows;
     }
 

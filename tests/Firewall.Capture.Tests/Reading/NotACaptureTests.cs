@@ -1,5 +1,6 @@
 using Firewall.Capture.Reading;
 using Firewall.Capture.Tests.Builders;
+using Firewall.Tests.Support.Captures;
 
 namespace Firewall.Capture.Tests.Reading;
 

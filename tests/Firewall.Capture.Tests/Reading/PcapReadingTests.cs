@@ -1,5 +1,7 @@
 using Firewall.Capture.Reading;
 using Firewall.Capture.Tests.Builders;
+using Firewall.Tests.Support;
+using Firewall.Tests.Support.Captures;
 
 namespace Firewall.Capture.Tests.Reading;
 
@@ -68,8 +70,8 @@ public class PcapReadingTests
     public void Committed_modified_pcaps_hold_the_records_of_their_source(string name)
     {
         // craft-captures.sh made them from lo-tcp-udp-icmp.pcap with editcap -F modpcap (and pcaptool pcap-be).
-        var (expected, _) = Read.All(File.ReadAllBytes(Path.Combine(RepoPaths.Root, "tests/captures/lo-tcp-udp-icmp.pcap")));
-        using var reader = CaptureReader.Open(Path.Combine(RepoPaths.Root, "tests/captures", name));
+        var (expected, _) = Read.All(File.ReadAllBytes(Path.Combine(Repository.Root, "tests/captures/lo-tcp-udp-icmp.pcap")));
+        using var reader = CaptureReader.Open(Path.Combine(Repository.Root, "tests/captures", name));
         var (records, warnings) = Read.All(reader);
         Assert.True(reader.IsModifiedPcap);
         Assert.Empty(warnings);

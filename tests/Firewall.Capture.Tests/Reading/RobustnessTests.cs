@@ -4,6 +4,8 @@ using Firewall.Capture.Decoding;
 using Firewall.Capture.Reading;
 using Firewall.Capture.Tests.Builders;
 using Firewall.Engine.Packets;
+using Firewall.Tests.Support;
+using Firewall.Tests.Support.Captures;
 using Xunit.Abstractions;
 
 namespace Firewall.Capture.Tests.Reading;
@@ -18,7 +20,7 @@ public class RobustnessTests(ITestOutputHelper output)
     public static TheoryData<string> Inputs()
     {
         var data = new TheoryData<string> { "synthetic:pcapng", "synthetic:pcap-be", "synthetic:gzip" };
-        foreach (var capture in RepoPaths.CommittedCaptures())
+        foreach (var capture in TestCaptures.All())
         {
             data.Add(capture);
         }
@@ -30,7 +32,7 @@ public class RobustnessTests(ITestOutputHelper output)
         "synthetic:pcapng" => EdgeCaseCapture.Build(),
         "synthetic:pcap-be" => SyntheticPcap(bigEndian: true),
         "synthetic:gzip" => CaptureBytes.Gzip(SyntheticPcap(bigEndian: false)),
-        _ => File.ReadAllBytes(Path.Combine(RepoPaths.Root, name)),
+        _ => File.ReadAllBytes(Path.Combine(Repository.Root, name)),
     };
 
     private static byte[] SyntheticPcap(bool bigEndian)

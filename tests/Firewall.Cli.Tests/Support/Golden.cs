@@ -1,4 +1,5 @@
 using System.Text;
+using Firewall.Tests.Support;
 
 namespace Firewall.Cli.Tests.Support;
 
@@ -17,8 +18,8 @@ internal static class Golden
         {
             actual = actual.Replace(text, placeholder);
         }
-        actual = actual.Replace(Repo.Root, "$REPO");
-        var path = Path.Combine(Repo.Root, "tests", "Firewall.Cli.Tests", "Golden", name);
+        actual = actual.Replace(Repository.Root, "$REPO");
+        var path = Path.Combine(Repository.Root, "tests", "Firewall.Cli.Tests", "Golden", name);
         if (Environment.GetEnvironmentVariable(UpdateVariable) == "1")
         {
             File.WriteAllText(path, actual, new UTF8Encoding(false));

@@ -1,22 +1,14 @@
 using System.Text.Json;
-using Firewall.Cli;
+using Firewall.Tests.Support;
 
 namespace Firewall.Flows.Tests.Explain;
 
 /// <summary><c>firewall explain</c> on web-tier, run in-process through the CLI: the lines that carry the answer.</summary>
 public class ExplainTests
 {
-    internal static (int Code, string Out, string Err) Cli(params string[] args)
-    {
-        var output = new MemoryStream();
-        var error = new StringWriter();
-        var code = FirewallCli.Run(args, new CliConsole { Out = output, Error = error, OpenInput = () => Stream.Null });
-        return (code, System.Text.Encoding.UTF8.GetString(output.ToArray()), error.ToString());
-    }
-
     private static string Explain(string flow)
     {
-        var (code, output, err) = Cli("explain", "--ruleset", TestFiles.WebTier, flow);
+        var (code, output, err) = InProcessCli.Run("explain", "--ruleset", TestFiles.WebTier, flow);
         Assert.True(code == 0, err);
         return output;
     }
@@ -74,7 +66,7 @@ public class ExplainTests
     [Fact]
     public void JsonFormat()
     {
-        var (code, output, _) = Cli("explain", "-r", TestFiles.WebTier, "--format", "json", "tcp 198.51.100.7:40000 -> web-1:22");
+        var (code, output, _) = InProcessCli.Run("explain", "-r", TestFiles.WebTier, "--format", "json", "tcp 198.51.100.7:40000 -> web-1:22");
         Assert.Equal(0, code);
         using var doc = JsonDocument.Parse(output);
         var root = doc.RootElement;
@@ -87,7 +79,7 @@ public class ExplainTests
     [Fact]
     public void BadFlowIsExitTwo()
     {
-        var (code, _, err) = Cli("explain", "-r", TestFiles.WebTier, "tcp 198.51.100.7:1 -> web-9:22");
+        var (code, _, err) = InProcessCli.Run("explain", "-r", TestFiles.WebTier, "tcp 198.51.100.7:1 -> web-9:22");
         Assert.Equal(2, code);
         Assert.Contains("'web-9' is neither an IP address nor an interface of ruleset web-tier", err);
     }

@@ -6,6 +6,7 @@ using Firewall.Engine.Evaluation;
 using Firewall.Engine.Packets;
 using Firewall.Flows.Pcap;
 using Firewall.Flows.Random;
+using Firewall.Tests.Support;
 
 namespace Firewall.Flows.Tests.Synthesis;
 
@@ -80,8 +81,8 @@ public class RandomTrafficTests
     [SkippableFact]
     public void Tcp_and_udp_flows_are_the_streams_tshark_tells_apart()
     {
-        Skip.If(Tshark.Path is null, "tshark is not installed");
-        using var dir = new TestFiles.TempDir();
+        Skip.If(!Tshark.Available, "tshark is not installed");
+        using var dir = new TempDir();
         var capture = dir.File("random.pcap");
         File.WriteAllBytes(capture, Generate("three-tier.yaml", 300_000, 2));
         var evaluator = new Evaluator(RulesetCompiler.Compile(TestFiles.LoadRuleset(Path.Combine(TestFiles.Rulesets, "three-tier.yaml"))));
@@ -155,7 +156,7 @@ public class RandomTrafficTests
     [SkippableFact]
     public void TsharkReadsRandomTrafficCleanly()
     {
-        using var dir = new TestFiles.TempDir();
+        using var dir = new TempDir();
         foreach (var ruleset in new[] { "web-tier.yaml", "dual-stack.yaml", "dns-resolver.yaml" })
         {
             var path = dir.File(ruleset + ".pcap");

@@ -1,4 +1,5 @@
 using Firewall.Flows.Pcap;
+using Firewall.Tests.Support;
 
 namespace Firewall.Flows.Tests.Synthesis;
 
@@ -34,7 +35,7 @@ public class SynthCaptureTests
     [SkippableFact]
     public void TsharkReadsEveryExchangeCleanly()
     {
-        using var dir = new TestFiles.TempDir();
+        using var dir = new TempDir();
         var file = TestFiles.LoadFlows(EveryExchange);
         var path = dir.File("every.pcap");
         var frames = SynthCapture.Write(file, path);

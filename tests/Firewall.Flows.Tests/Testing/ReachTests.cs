@@ -6,6 +6,7 @@ using Firewall.Flows.Loading;
 using Firewall.Flows.Synthesis;
 using Firewall.Flows.Testing;
 using Firewall.Rulesets;
+using TempDir = Firewall.Tests.Support.TempDir;
 
 namespace Firewall.Flows.Tests.Testing;
 
@@ -16,7 +17,7 @@ namespace Firewall.Flows.Tests.Testing;
 /// </summary>
 public class ReachTests
 {
-    private static TestRun RunText(string yaml, TestFiles.TempDir dir)
+    private static TestRun RunText(string yaml, TempDir dir)
     {
         var path = dir.File("reach.tests.yaml");
         File.WriteAllText(path, yaml.Replace("RULESET", TestFiles.WebTier));
@@ -26,7 +27,7 @@ public class ReachTests
     [Fact]
     public void Every_and_some_pass_when_the_ruleset_agrees()
     {
-        using var dir = new TestFiles.TempDir();
+        using var dir = new TempDir();
         var run = RunText("""
             ruleset: RULESET
             tests:
@@ -51,7 +52,7 @@ public class ReachTests
     [Fact]
     public void A_failure_names_a_counterexample_that_explain_replays_with_the_same_outcome()
     {
-        using var dir = new TestFiles.TempDir();
+        using var dir = new TempDir();
         var run = RunText("""
             ruleset: RULESET
             tests:
@@ -97,7 +98,7 @@ public class ReachTests
     [Fact]
     public void A_set_of_packets_no_exchange_can_play_fails_rather_than_passing_unchecked()
     {
-        using var dir = new TestFiles.TempDir();
+        using var dir = new TempDir();
         var run = RunText("""
             ruleset: RULESET
             tests:
@@ -113,7 +114,7 @@ public class ReachTests
     [Fact]
     public void Bad_sets_and_outcomes_are_positioned_errors()
     {
-        using var dir = new TestFiles.TempDir();
+        using var dir = new TempDir();
         var run = RunText("""
             ruleset: RULESET
             tests:

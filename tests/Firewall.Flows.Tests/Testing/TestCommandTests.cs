@@ -1,5 +1,5 @@
 using System.Xml.Linq;
-using Firewall.Flows.Tests.Explain;
+using Firewall.Tests.Support;
 
 namespace Firewall.Flows.Tests.Testing;
 
@@ -9,10 +9,10 @@ public class TestCommandTests
     [Fact]
     public void ShippedTestFilesPassThroughTheCli()
     {
-        using var dir = new TestFiles.TempDir();
+        using var dir = new TempDir();
         var files = Directory.EnumerateFiles(TestFiles.Rulesets, "*.tests.yaml").Order().ToArray();
         var junit = dir.File("junit.xml");
-        var (code, output, err) = ExplainTests.Cli(["test", .. files, "--junit", junit]);
+        var (code, output, err) = InProcessCli.Run(["test", .. files, "--junit", junit]);
         Assert.True(code == 0, output + err);
         Assert.Contains("tests passed in 6 files", output);
         var doc = XDocument.Load(junit);
@@ -23,15 +23,15 @@ public class TestCommandTests
     [Fact]
     public void FailingTestIsExitOneAndBadFileExitTwo()
     {
-        using var dir = new TestFiles.TempDir();
+        using var dir = new TempDir();
         File.WriteAllText(dir.File("bad.tests.yaml"), $"ruleset: {TestFiles.WebTier}\ntests:\n  - name: dns both ways\n    flow: udp web-1:* -> 192.0.2.53:53\n    expect: allow\n");
-        var (code, output, _) = ExplainTests.Cli("test", dir.File("bad.tests.yaml"));
+        var (code, output, _) = InProcessCli.Run("test", dir.File("bad.tests.yaml"));
         Assert.Equal(1, code);
         Assert.Contains("FAIL  dns both ways", output);
         Assert.Contains("reply denied by nacl:public-nacl:inbound:*", output);
 
         File.WriteAllText(dir.File("broken.tests.yaml"), "ruleset: nowhere.yaml\ntests: []\n");
-        (code, _, var err) = ExplainTests.Cli("test", dir.File("broken.tests.yaml"));
+        (code, _, var err) = InProcessCli.Run("test", dir.File("broken.tests.yaml"));
         Assert.Equal(2, code);
         Assert.Contains("broken.tests.yaml:1:10: ruleset: no such file 'nowhere.yaml'", err);
     }
@@ -39,10 +39,10 @@ public class TestCommandTests
     [Fact]
     public void A_test_file_that_does_not_load_is_an_error_in_the_junit_report_not_a_clean_run()
     {
-        using var dir = new TestFiles.TempDir();
+        using var dir = new TempDir();
         File.WriteAllText(dir.File("broken.tests.yaml"), "ruleset: nowhere.yaml\ntests: []\n");
         var junit = dir.File("junit.xml");
-        var (code, output, err) = ExplainTests.Cli("test", dir.File("broken.tests.yaml"), "--junit", junit);
+        var (code, output, err) = InProcessCli.Run("test", dir.File("broken.tests.yaml"), "--junit", junit);
         Assert.Equal(2, code);
         Assert.Contains("broken.tests.yaml:1:10: ruleset: no such file 'nowhere.yaml'", err);
         Assert.Contains("ERROR  load the test file", output);
@@ -61,7 +61,7 @@ public class TestCommandTests
 
         // Beside a file that runs, the broken one still counts: the run is not reported as all passed.
         var good = Directory.EnumerateFiles(TestFiles.Rulesets, "web-tier.tests.yaml").Single();
-        (code, output, _) = ExplainTests.Cli("test", good, dir.File("broken.tests.yaml"), "--junit", junit);
+        (code, output, _) = InProcessCli.Run("test", good, dir.File("broken.tests.yaml"), "--junit", junit);
         Assert.Equal(2, code);
         Assert.DoesNotContain("tests passed", output);
         root = XDocument.Load(junit).Root!;
@@ -72,11 +72,11 @@ public class TestCommandTests
     [Fact]
     public void A_capture_case_whose_capture_cannot_be_read_is_an_error()
     {
-        using var dir = new TestFiles.TempDir();
+        using var dir = new TempDir();
         File.WriteAllText(dir.File("notacapture.pcap"), "hello, this is not a capture\n");
         File.WriteAllText(dir.File("c.tests.yaml"), $"ruleset: {TestFiles.WebTier}\ntests:\n  - name: a whole capture\n    capture: notacapture.pcap\n    expect: {{ flows: {{ allowed: 1 }} }}\n");
         var junit = dir.File("junit.xml");
-        var (code, output, _) = ExplainTests.Cli("test", dir.File("c.tests.yaml"), "--junit", junit);
+        var (code, output, _) = InProcessCli.Run("test", dir.File("c.tests.yaml"), "--junit", junit);
         Assert.Equal(2, code);
         Assert.Contains("ERROR  a whole capture", output);
         var root = XDocument.Load(junit).Root!;
@@ -88,23 +88,23 @@ public class TestCommandTests
     [SkippableFact]
     public void SynthWritesACaptureTsharkReadsCleanly()
     {
-        using var dir = new TestFiles.TempDir();
+        using var dir = new TempDir();
         var flows = dir.File("flows.yaml");
         File.WriteAllText(flows, Synthesis.SynthCaptureTests.EveryExchange.Replace("ruleset: web-tier.yaml", $"ruleset: {TestFiles.WebTier}"));
-        var (code, _, err) = ExplainTests.Cli("synth", flows, "-o", dir.File("out.pcap"));
+        var (code, _, err) = InProcessCli.Run("synth", flows, "-o", dir.File("out.pcap"));
         Assert.True(code == 0, err);
         Assert.Contains("firewall: wrote ", err);
         Synthesis.SynthCaptureTests.AssertClean(dir.File("out.pcap"));
 
-        (code, _, err) = ExplainTests.Cli("synth", "--random", "2000", "--seed", "4", "--ruleset", TestFiles.WebTier, "-o", dir.File("random.pcap"), "-q");
+        (code, _, err) = InProcessCli.Run("synth", "--random", "2000", "--seed", "4", "--ruleset", TestFiles.WebTier, "-o", dir.File("random.pcap"), "-q");
         Assert.True(code == 0, err);
         Synthesis.SynthCaptureTests.AssertClean(dir.File("random.pcap"));
 
-        (code, _, err) = ExplainTests.Cli("synth", "--random", "10", "-o", dir.File("x.pcap"));
+        (code, _, err) = InProcessCli.Run("synth", "--random", "10", "-o", dir.File("x.pcap"));
         Assert.Equal(2, code);
         Assert.Contains("--random needs --ruleset", err);
 
-        (code, _, err) = ExplainTests.Cli("synth", "--random", "10", "--flow-rate", "0", "--ruleset", TestFiles.WebTier, "-o", dir.File("x.pcap"));
+        (code, _, err) = InProcessCli.Run("synth", "--random", "10", "--flow-rate", "0", "--ruleset", TestFiles.WebTier, "-o", dir.File("x.pcap"));
         Assert.Equal(2, code);
         Assert.Contains("--flow-rate expects conversations per second, more than 0 and at most 1e9, found 0", err);
         Assert.False(File.Exists(dir.File("x.pcap")), "nothing is written for a bad --flow-rate");

@@ -1,13 +1,14 @@
 using System.Xml.Linq;
 using Firewall.Flows.Testing;
 using Firewall.Reporting.Testing;
+using TempDir = Firewall.Tests.Support.TempDir;
 
 namespace Firewall.Flows.Tests.Testing;
 
 /// <summary>Must-show 3: a broken expectation fails naming the deciding rule; its JUnit report is valid XML with the failure.</summary>
 public class TestRunnerTests
 {
-    private static TestRun RunText(string yaml, TestFiles.TempDir dir, string name = "case.tests.yaml")
+    private static TestRun RunText(string yaml, TempDir dir, string name = "case.tests.yaml")
     {
         var path = dir.File(name);
         File.WriteAllText(path, yaml.Replace("RULESET", TestFiles.WebTier));
@@ -45,7 +46,7 @@ public class TestRunnerTests
     [Fact]
     public void PassingFilePasses()
     {
-        using var dir = new TestFiles.TempDir();
+        using var dir = new TempDir();
         var run = RunText(Passing, dir);
         Assert.Empty(run.Errors);
         Assert.Equal(0, run.ExitCode);
@@ -55,7 +56,7 @@ public class TestRunnerTests
     [Fact]
     public void BrokenExpectationNamesTheDecidingRuleAndTrace()
     {
-        using var dir = new TestFiles.TempDir();
+        using var dir = new TempDir();
         var run = RunText(Broken, dir);
         Assert.Equal(1, run.ExitCode);
         var cases = run.Suites.Single().Cases;
@@ -87,7 +88,7 @@ public class TestRunnerTests
     [Fact]
     public void JUnitReportOfABrokenRunIsValidXmlWithTheFailure()
     {
-        using var dir = new TestFiles.TempDir();
+        using var dir = new TempDir();
         var run = RunText(Broken, dir);
         var path = dir.File("junit.xml");
         JUnitWriter.Write(run.Suites, path);
@@ -111,7 +112,7 @@ public class TestRunnerTests
     [Fact]
     public void OneSuitePerFile()
     {
-        using var dir = new TestFiles.TempDir();
+        using var dir = new TempDir();
         File.WriteAllText(dir.File("a.tests.yaml"), Passing.Replace("RULESET", TestFiles.WebTier));
         File.WriteAllText(dir.File("b.tests.yaml"), Broken.Replace("RULESET", TestFiles.WebTier));
         var run = TestRunner.RunFiles([dir.File("a.tests.yaml"), dir.File("b.tests.yaml")]);
@@ -122,7 +123,7 @@ public class TestRunnerTests
     [Fact]
     public void CaptureCaseCountsFlowsByOutcome()
     {
-        using var dir = new TestFiles.TempDir();
+        using var dir = new TempDir();
         var flows = TestFiles.LoadFlows("""
             ruleset: web-tier.yaml
             flows:
@@ -153,7 +154,7 @@ public class TestRunnerTests
     [Fact]
     public void BadInputIsExitTwoWithPositionedErrors()
     {
-        using var dir = new TestFiles.TempDir();
+        using var dir = new TempDir();
         var run = RunText("""
             ruleset: RULESET
             tests:

@@ -117,18 +117,7 @@ public sealed class NotIpReasonTests
         var rules = Run().Rules;
         var packet = new PacketInfo { Frame = 1, TimestampNs = TestRun.T0, NotIp = NotIpKind.EtherType, NotIpType = 0x88cc, OriginalLength = 60 };
         var result = new PacketResult { Verdict = Verdict.Skip, FlowId = -1, StatelessVerdict = Verdict.Skip };
-        using var writer = ReportWriters.Create(format, Stream.Null, new ReportContent(true, false), rules);
-        for (var i = 0; i < 2000; i++)
-        {
-            writer.WritePacket(in packet, in result); // warm up buffers
-        }
-        const int N = 20_000;
-        var before = GC.GetAllocatedBytesForCurrentThread();
-        for (var i = 0; i < N; i++)
-        {
-            writer.WritePacket(in packet, in result);
-        }
-        var perPacket = (GC.GetAllocatedBytesForCurrentThread() - before) / (double)N;
+        var perPacket = WriterAllocation.PerPacket(format, rules, in packet, in result);
         Assert.True(perPacket < 8, $"{format}: {perPacket:F1} bytes allocated per packet");
     }
 }

@@ -5,6 +5,7 @@ using Firewall.Capture.Decoding;
 using Firewall.Capture.Reading;
 using Firewall.Engine.Packets;
 using Firewall.Robustness.Tests.Support;
+using Firewall.Tests.Support;
 using Xunit.Abstractions;
 
 namespace Firewall.Robustness.Tests.Bounds;
@@ -124,8 +125,8 @@ public sealed class DecoderBoundsTests(ITestOutputHelper output)
 
         // End to end: the frame is one undecodable packet with its reason; being the capture's only frame,
         // nothing was checked, so the run reports it and exits 2.
-        var r = InProcessCli.Run(Frames.Pcap(1, frame), "check", "-", "--ruleset", Repo.PathOf("rulesets/web-tier.yaml"), "--format", "json");
-        InProcessCli.AssertCleanExit(r, what);
+        var r = InProcessCli.RunWithInput(Frames.Pcap(1, frame), "check", "-", "--ruleset", Repository.PathOf("rulesets/web-tier.yaml"), "--format", "json");
+        ExitContract.AssertClean(r, what);
         Assert.Equal(2, r.ExitCode);
         Assert.Contains($"nothing was checked: none of the 1 frame of - could be decoded: 1 {name}", r.Error);
         Assert.Contains($"\"undecodable\": 1", r.Out);

@@ -10,6 +10,7 @@ using Firewall.Reporting;
 using Firewall.Reporting.Text;
 using Firewall.Robustness.Tests.Support;
 using Firewall.Rulesets;
+using Firewall.Tests.Support;
 using Xunit.Abstractions;
 
 namespace Firewall.Robustness.Tests.Bounds;
@@ -165,15 +166,11 @@ public sealed class FlowFloodTests(ITestOutputHelper output)
         File.WriteAllText(path, text);
         try
         {
-            var output = new MemoryStream();
-            var error = new StringWriter { NewLine = "\n" };
-            var code = Firewall.Cli.FirewallCli.Run(
-                // One thread: on several, max_tracked is enforced per thread and the count near the bound may
-                // differ (the flood's two sources can land in different shards), as the run then warns.
-                ["check", "-", "--ruleset", path, "--format", "json", "--threads", "1"],
-                new Firewall.Cli.CliConsole { Out = output, Error = error, OpenInput = () => new SynFloodStream(flows) });
-            var r = new CliResult(code, System.Text.Encoding.UTF8.GetString(output.ToArray()), error.ToString());
-            InProcessCli.AssertCleanExit(r, "SYN flood");
+            // One thread: on several, max_tracked is enforced per thread and the count near the bound may
+            // differ (the flood's two sources can land in different shards), as the run then warns.
+            var r = InProcessCli.RunWithStream(() => new SynFloodStream(flows),
+                "check", "-", "--ruleset", path, "--format", "json", "--threads", "1");
+            ExitContract.AssertClean(r, "SYN flood");
             Assert.Equal(0, r.ExitCode);
             MutationTests.AssertTotalsAddUp(r.Out, "SYN flood");
             using var doc = System.Text.Json.JsonDocument.Parse(r.Out);
@@ -193,7 +190,7 @@ public sealed class FlowFloodTests(ITestOutputHelper output)
     /// <summary>rulesets/web-tier.yaml with <c>max_tracked: 1000</c> on web-1.</summary>
     private static Engine.Model.Ruleset BoundedWebTier(out string text)
     {
-        var original = File.ReadAllText(Repo.PathOf("rulesets/web-tier.yaml"));
+        var original = File.ReadAllText(Repository.PathOf("rulesets/web-tier.yaml"));
         const string anchor = "    security_groups: [web-sg]\n";
         Assert.Contains(anchor, original);
         text = original.Replace(anchor, anchor + $"    max_tracked: {MaxTracked}\n");

@@ -5,6 +5,7 @@ using Firewall.Capture.Decoding;
 using Firewall.Capture.Reading;
 using Firewall.Engine.Packets;
 using Firewall.Robustness.Tests.Support;
+using Firewall.Tests.Support;
 using Xunit.Abstractions;
 
 namespace Firewall.Robustness.Tests.Bounds;
@@ -60,8 +61,8 @@ public sealed class GzipBombTests(ITestOutputHelper output)
     [Fact]
     public void Through_the_cli_a_gzip_bomb_is_one_packet_and_exit_0()
     {
-        var r = InProcessCli.Run(MakeBomb(8, out _), "check", "-", "--ruleset", Repo.PathOf("rulesets/web-tier.yaml"), "--format", "json");
-        InProcessCli.AssertCleanExit(r, "gzip bomb");
+        var r = InProcessCli.RunWithInput(MakeBomb(8, out _), "check", "-", "--ruleset", Repository.PathOf("rulesets/web-tier.yaml"), "--format", "json");
+        ExitContract.AssertClean(r, "gzip bomb");
         Assert.Equal(0, r.ExitCode);
         Assert.Contains("\"packets\": 1,", r.Out);
         Assert.Contains("\"compressed\": true", r.Out);

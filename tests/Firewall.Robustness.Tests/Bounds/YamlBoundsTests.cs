@@ -1,6 +1,7 @@
 using System.Text;
 using Firewall.Robustness.Tests.Support;
 using Firewall.Rulesets.Yaml;
+using Firewall.Tests.Support;
 using Xunit.Abstractions;
 
 namespace Firewall.Robustness.Tests.Bounds;
@@ -59,7 +60,7 @@ public sealed class YamlBoundsTests(ITestOutputHelper output) : IDisposable
         {
             f.SetLength(4L * YamlLimits.Default.MaxDocumentChars + 1); // sparse: no disk is spent
         }
-        var r = Measure(() => InProcessCli.Run(null, "check", Repo.PathOf("tests/captures/vxlan.pcap"), "--ruleset", path), 1 * Memory.MiB, "ruleset file of 64 MiB", out _);
+        var r = Measure(() => InProcessCli.Run("check", Repository.PathOf("tests/captures/vxlan.pcap"), "--ruleset", path), 1 * Memory.MiB, "ruleset file of 64 MiB", out _);
         Assert.Equal(2, r.ExitCode);
         Assert.Contains("more than a ruleset may be", r.ErrorLines[0]);
     }
@@ -73,13 +74,13 @@ public sealed class YamlBoundsTests(ITestOutputHelper output) : IDisposable
         Skip.If(!File.Exists("/dev/zero"), "no /dev/zero here");
         string[] args = command switch
         {
-            "check" => ["check", Repo.PathOf("tests/captures/vxlan.pcap"), option, "/dev/zero"],
+            "check" => ["check", Repository.PathOf("tests/captures/vxlan.pcap"), option, "/dev/zero"],
             "synth" => ["synth", "/dev/zero", "-o", Path.Combine(_dir, "out.pcap")],
             _ => ["test", "/dev/zero"],
         };
         // 16 Mi characters decoded into a growing buffer and refused: bounded, where it used to read until
         // memory ran out.
-        var r = Measure(() => InProcessCli.Run(null, args), 160 * Memory.MiB, $"{command} reading /dev/zero", out _);
+        var r = Measure(() => InProcessCli.Run(args), 160 * Memory.MiB, $"{command} reading /dev/zero", out _);
         Assert.Equal(2, r.ExitCode);
         Assert.Contains($"/dev/zero: the file holds more than", r.Error);
         Assert.DoesNotContain("   at ", r.Error);
@@ -89,7 +90,7 @@ public sealed class YamlBoundsTests(ITestOutputHelper output) : IDisposable
     {
         var path = Path.Combine(_dir, "ruleset.yaml");
         File.WriteAllText(path, yaml);
-        var r = Measure(() => InProcessCli.Run(null, "check", Repo.PathOf("tests/captures/vxlan.pcap"), "--ruleset", path), ceiling, what, out _);
+        var r = Measure(() => InProcessCli.Run("check", Repository.PathOf("tests/captures/vxlan.pcap"), "--ruleset", path), ceiling, what, out _);
         Assert.Equal(2, r.ExitCode);
         Assert.DoesNotContain("Unhandled", r.Error);
         Assert.DoesNotContain("   at ", r.Error);

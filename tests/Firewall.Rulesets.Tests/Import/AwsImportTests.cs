@@ -11,7 +11,7 @@ namespace Firewall.Rulesets.Tests.Import;
 /// </summary>
 public class AwsImportTests
 {
-    private static string Fixture(string name) => Path.Combine(RepositoryFiles.Root, "tests", "Firewall.Rulesets.Tests", "Import", "Fixtures", "aws", name);
+    private static string Fixture(string name) => ImportFixtures.PathOf("aws", name);
 
     private static AwsImportInput FullInput() => new()
     {

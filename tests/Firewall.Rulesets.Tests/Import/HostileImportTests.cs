@@ -8,7 +8,7 @@ namespace Firewall.Rulesets.Tests.Import;
 /// <summary>No input makes an importer throw: truncated files and files with values swapped for other JSON kinds.</summary>
 public class HostileImportTests
 {
-    private static string Fixture(params string[] parts) => File.ReadAllText(Path.Combine([RepositoryFiles.Root, "tests", "Firewall.Rulesets.Tests", "Import", "Fixtures", .. parts]));
+    private static string Fixture(params string[] parts) => File.ReadAllText(ImportFixtures.PathOf(parts));
 
     private static readonly string[] Replacements = ["null", "[]", "{}", "-1", "99999999999999999999", "\"\"", "\"x\"", "true", "[[[]]]"];
 

@@ -12,7 +12,7 @@ namespace Firewall.Rulesets.Tests.Import;
 /// </summary>
 public class TerraformImportTests
 {
-    private static readonly string PlanPath = Path.Combine(RepositoryFiles.Root, "tests", "Firewall.Rulesets.Tests", "Import", "Fixtures", "terraform", "plan.json");
+    private static readonly string PlanPath = ImportFixtures.PathOf("terraform", "plan.json");
 
     private static readonly Lazy<ImportResult> Result = new(() => TerraformImporter.Import(ImportFile.Read(PlanPath)));
 

@@ -15,7 +15,7 @@ namespace Firewall.Rulesets.Tests.Import;
 /// </summary>
 public class TerraformMixedPlanTests
 {
-    private static string Fixture(string name) => Path.Combine(RepositoryFiles.Root, "tests", "Firewall.Rulesets.Tests", "Import", "Fixtures", "terraform", name);
+    private static string Fixture(string name) => ImportFixtures.PathOf("terraform", name);
 
     private static readonly Lazy<ImportResult> Result = new(() => TerraformImporter.Import(ImportFile.Read(Fixture("mixed-plan.json"))));
 

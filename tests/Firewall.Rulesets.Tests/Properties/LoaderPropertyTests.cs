@@ -1,4 +1,5 @@
 using CsCheck;
+using Firewall.Tests.Support;
 
 namespace Firewall.Rulesets.Tests.Properties;
 
@@ -21,7 +22,7 @@ public class LoaderPropertyTests
         "web", "office", "default", "-", "[", "]", "{", "}", ",", "&a", "*a", "!!str", "|", ">", "'x'", "\"y\"", "#", "~", "---", "...",
     ];
 
-    private static readonly string[] Shipped = RepositoryFiles.Rulesets().Select(File.ReadAllText).ToArray();
+    private static readonly string[] Shipped = Repository.ShippedRulesets().Select(File.ReadAllText).ToArray();
 
     internal static void AssertOnlyDiagnostics(string text)
     {

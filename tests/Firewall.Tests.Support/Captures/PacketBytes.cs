@@ -1,10 +1,10 @@
 using System.Buffers.Binary;
 using System.Net;
 
-namespace Firewall.Capture.Tests.Builders;
+namespace Firewall.Tests.Support.Captures;
 
 /// <summary>Hand-built frames, field by field, for decoder and reader tests.</summary>
-internal static class PacketBytes
+public static class PacketBytes
 {
     public static readonly byte[] MacA = [0x02, 0, 0, 0, 0, 0x0a];
     public static readonly byte[] MacB = [0x02, 0, 0, 0, 0, 0x0b];

@@ -1,13 +1,14 @@
 using System.Text;
 using System.Text.Json;
+using Firewall.Capture;
 using Firewall.Capture.Decoding;
 using Firewall.Capture.Reading;
-using Firewall.Capture.Tests.Builders;
 using Firewall.Engine.Addressing;
 using Firewall.Engine.Packets;
 using Firewall.Reporting.Decode;
+using Firewall.Tests.Support.Captures;
 
-namespace Firewall.Capture.Tests.Decode;
+namespace Firewall.Reporting.Tests.Decode;
 
 public class DecodeWriterTests
 {

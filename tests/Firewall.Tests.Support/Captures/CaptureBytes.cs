@@ -1,10 +1,10 @@
 using System.Buffers.Binary;
 using System.IO.Compression;
 
-namespace Firewall.Capture.Tests.Builders;
+namespace Firewall.Tests.Support.Captures;
 
 /// <summary>Builds pcap and pcapng files byte by byte, in either byte order.</summary>
-internal sealed class CaptureBytes
+public sealed class CaptureBytes
 {
     private readonly List<byte> _bytes = [];
     private bool _bigEndian;

@@ -2,9 +2,9 @@ using System.Diagnostics;
 using System.Text.RegularExpressions;
 using System.Xml;
 using System.Xml.Linq;
-using Firewall.Report.Tests.Support;
+using Firewall.Tests.Support;
 
-namespace Firewall.Report.Tests.Html;
+namespace Firewall.Reporting.Tests.Html;
 
 /// <summary>
 /// The page is sound markup, self-contained, and escapes what comes from input. The writer emits markup
@@ -29,7 +29,7 @@ public sealed partial class MarkupTests
     public void Sample_report_is_well_formed_and_html_sound()
     {
         using var dir = new TempDir();
-        var html = ReportCli.SampleReport(dir.File("report.html"));
+        var html = WebTierSample.Report(dir.File("report.html"));
         AssertSound(html);
     }
 
@@ -37,7 +37,7 @@ public sealed partial class MarkupTests
     public void Sample_report_fetches_nothing()
     {
         using var dir = new TempDir();
-        var html = ReportCli.SampleReport(dir.File("report.html"));
+        var html = WebTierSample.Report(dir.File("report.html"));
         AssertSelfContained(html);
         // A loose scan as well, for anything the structure walk could miss: the sample's page names no
         // absolute URL at all, except XML namespace names, which no browser fetches.
@@ -51,7 +51,7 @@ public sealed partial class MarkupTests
     public void Sample_report_is_small_and_holds_every_section()
     {
         using var dir = new TempDir();
-        var html = ReportCli.SampleReport(dir.File("report.html"));
+        var html = WebTierSample.Report(dir.File("report.html"));
         Assert.True(html.Length < 400_000, $"the sample's report is {html.Length} characters");
         foreach (var id in new[] { "totals", "timeline", "replies", "stateful", "talkers", "rules", "flows", "assumptions" })
         {
@@ -68,12 +68,12 @@ public sealed partial class MarkupTests
     {
         using var dir = new TempDir();
         const string hostile = "<img src=http://evil.example/x.png onerror=alert(1)> & ]]> </script> \\x01 \\u0085 'q'";
-        var yaml = File.ReadAllText(Repo.PathOf("rulesets/web-tier.yaml"))
+        var yaml = File.ReadAllText(Repository.PathOf("rulesets/web-tier.yaml"))
             .Replace("description: https }", $"description: \"{hostile}\" }}")
             .Replace("name: web-tier", "name: \"web<b>tier</b>\"");
         Assert.Contains("evil.example", yaml);
         File.WriteAllText(dir.File("hostile.yaml"), yaml);
-        var result = ReportCli.Run("report", Repo.PathOf("samples/web-tier.pcapng"), "--ruleset", dir.File("hostile.yaml"), "-o", dir.File("report.html"), "--quiet");
+        var result = InProcessCli.Run("report", Repository.PathOf("samples/web-tier.pcapng"), "--ruleset", dir.File("hostile.yaml"), "-o", dir.File("report.html"), "--quiet");
         Assert.True(result.ExitCode == 0, result.Error);
         var html = File.ReadAllText(dir.File("report.html"));
 
@@ -89,8 +89,8 @@ public sealed partial class MarkupTests
     public void Flow_table_is_capped_with_a_note_and_denied_flows_first()
     {
         using var dir = new TempDir();
-        var full = ReportCli.SampleReport(dir.File("full.html"));
-        var capped = ReportCli.SampleReport(dir.File("capped.html"), "--max-flows", "3");
+        var full = WebTierSample.Report(dir.File("full.html"));
+        var capped = WebTierSample.Report(dir.File("capped.html"), "--max-flows", "3");
         var all = FlowRows().Matches(Table(full)).Count;
         var rows = FlowRows().Matches(Table(capped)).Select(m => m.Value).ToList();
         Assert.True(all > 3);
@@ -106,12 +106,12 @@ public sealed partial class MarkupTests
     public void Synthetic_flows_report_like_check_does()
     {
         using var dir = new TempDir();
-        string[] input = ["--flows", Repo.PathOf("samples/web-tier.flows.yaml"), "--ruleset", Repo.PathOf("rulesets/web-tier.yaml")];
-        var result = ReportCli.Run(["report", .. input, "-o", dir.File("flows.html")]);
+        string[] input = ["--flows", Repository.PathOf("samples/web-tier.flows.yaml"), "--ruleset", Repository.PathOf("rulesets/web-tier.yaml")];
+        var result = InProcessCli.Run(["report", .. input, "-o", dir.File("flows.html")]);
         Assert.True(result.ExitCode == 0, result.Error);
         var html = File.ReadAllText(dir.File("flows.html"));
         AssertSound(html);
-        var check = ReportCli.Run(["check", .. input, "--format", "json"]);
+        var check = InProcessCli.Run(["check", .. input, "--format", "json"]);
         Assert.Equal(0, check.ExitCode);
         var totals = System.Text.Json.JsonDocument.Parse(check.Out).RootElement.GetProperty("summary").GetProperty("totals");
         foreach (var name in new[] { "packets", "allowed", "denied" })
@@ -124,7 +124,7 @@ public sealed partial class MarkupTests
     [Fact]
     public void Capture_and_flows_together_are_a_usage_error()
     {
-        var result = ReportCli.Run([.. ReportCli.SampleArgs("report"), "--flows", Repo.PathOf("samples/web-tier.flows.yaml")]);
+        var result = InProcessCli.Run([.. WebTierSample.Args("report"), "--flows", Repository.PathOf("samples/web-tier.flows.yaml")]);
         Assert.Equal(2, result.ExitCode);
         Assert.Contains("not both", result.Error);
     }
@@ -133,7 +133,7 @@ public sealed partial class MarkupTests
     public void Bad_max_flows_is_a_usage_error()
     {
         using var dir = new TempDir();
-        var result = ReportCli.Run([.. ReportCli.SampleArgs("report"), "-o", dir.File("r.html"), "--max-flows", "-1"]);
+        var result = InProcessCli.Run([.. WebTierSample.Args("report"), "-o", dir.File("r.html"), "--max-flows", "-1"]);
         Assert.Equal(2, result.ExitCode);
         Assert.Contains("--max-flows", result.Error);
     }
@@ -143,7 +143,7 @@ public sealed partial class MarkupTests
     {
         Skip.IfNot(File.Exists("/usr/bin/tidy"), "/usr/bin/tidy is not installed (Debian package 'tidy')");
         using var dir = new TempDir();
-        ReportCli.SampleReport(dir.File("report.html"));
+        WebTierSample.Report(dir.File("report.html"));
         var start = new ProcessStartInfo("/usr/bin/tidy") { RedirectStandardError = true, RedirectStandardOutput = true };
         foreach (var a in new[] { "-q", "-e", "-utf8", dir.File("report.html") })
         {

@@ -1,9 +1,9 @@
 using System.Buffers.Binary;
 using System.Text.Json;
 using System.Text.RegularExpressions;
-using Firewall.Report.Tests.Support;
+using Firewall.Tests.Support;
 
-namespace Firewall.Report.Tests.Html;
+namespace Firewall.Reporting.Tests.Html;
 
 /// <summary>
 /// The report of the shipped sample, opened in a real browser (Debian's headless Chromium): what a
@@ -16,10 +16,10 @@ public sealed partial class BrowserTests
     {
         Skip.If(Chromium.Unavailable is not null, Chromium.Unavailable);
         using var dir = new TempDir();
-        ReportCli.SampleReport(dir.File("report.html"));
+        WebTierSample.Report(dir.File("report.html"));
         var dom = Chromium.DumpDom(dir.File("report.html"));
 
-        var check = ReportCli.Run([.. ReportCli.SampleArgs("check"), "--format", "json"]);
+        var check = InProcessCli.Run([.. WebTierSample.Args("check"), "--format", "json"]);
         Assert.Equal(0, check.ExitCode);
         var summary = JsonDocument.Parse(check.Out).RootElement.GetProperty("summary");
         var totals = summary.GetProperty("totals");
@@ -46,7 +46,7 @@ public sealed partial class BrowserTests
     {
         Skip.If(Chromium.Unavailable is not null, Chromium.Unavailable);
         using var dir = new TempDir();
-        ReportCli.SampleReport(dir.File("report.html"));
+        WebTierSample.Report(dir.File("report.html"));
         var dom = Chromium.DumpDom(dir.File("report.html"));
 
         var charts = new Dictionary<string, string[]>
@@ -75,10 +75,10 @@ public sealed partial class BrowserTests
     {
         Skip.If(Chromium.Unavailable is not null, Chromium.Unavailable);
         using var dir = new TempDir();
-        ReportCli.SampleReport(dir.File("report.html"));
+        WebTierSample.Report(dir.File("report.html"));
         var dom = Chromium.DumpDom(dir.File("report.html"));
 
-        var replies = ReportCli.Run(ReportCli.SampleArgs("replies"));
+        var replies = InProcessCli.Run(WebTierSample.Args("replies"));
         Assert.Equal(0, replies.ExitCode);
         var fixes = replies.Out.Split('\n').Select(l => l.Trim()).Where(l => l.StartsWith("- { rule:", StringComparison.Ordinal)).ToList();
         Assert.NotEmpty(fixes);
@@ -95,7 +95,7 @@ public sealed partial class BrowserTests
     {
         Skip.If(Chromium.Unavailable is not null, Chromium.Unavailable);
         using var dir = new TempDir();
-        ReportCli.SampleReport(dir.File("report.html"));
+        WebTierSample.Report(dir.File("report.html"));
         var rows = Regex.Count(Element(File.ReadAllText(dir.File("report.html")), "table", "flow-table"), "<tr>") - 1;
         Assert.True(rows > 0);
 
@@ -121,7 +121,7 @@ public sealed partial class BrowserTests
     {
         Skip.If(Chromium.Unavailable is not null, Chromium.Unavailable);
         using var dir = new TempDir();
-        ReportCli.SampleReport(dir.File("report.html"));
+        WebTierSample.Report(dir.File("report.html"));
         Chromium.Screenshot(dir.File("report.html"), dir.File("report.png"), 1280, 2400);
         var png = File.ReadAllBytes(dir.File("report.png"));
         Assert.Equal(1280, ShotWidth(png));
@@ -132,9 +132,9 @@ public sealed partial class BrowserTests
     [Fact]
     public void Committed_screenshot_is_a_png_shown_in_the_readme()
     {
-        var png = File.ReadAllBytes(Repo.PathOf("docs/report-web-tier.png"));
+        var png = File.ReadAllBytes(Repository.PathOf("docs/report-web-tier.png"));
         Assert.Equal(1280, ShotWidth(png));
-        Assert.Contains("](docs/report-web-tier.png)", File.ReadAllText(Repo.PathOf("README.md")));
+        Assert.Contains("](docs/report-web-tier.png)", File.ReadAllText(Repository.PathOf("README.md")));
     }
 
     private static int ShotWidth(byte[] png)

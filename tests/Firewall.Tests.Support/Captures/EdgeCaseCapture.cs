@@ -1,14 +1,14 @@
 using Firewall.Capture.Reading;
 using Firewall.Engine.Packets;
-using static Firewall.Capture.Tests.Builders.PacketBytes;
+using static Firewall.Tests.Support.Captures.PacketBytes;
 
-namespace Firewall.Capture.Tests.Builders;
+namespace Firewall.Tests.Support.Captures;
 
 /// <summary>
 /// A pcapng of hand-built frames that exercises every link type and the awkward corners of the decoder
 /// (options, extension headers, fragments, ICMP quotes, VLAN stacks, VXLAN, MPLS), for cross-checking with tshark.
 /// </summary>
-internal static class EdgeCaseCapture
+public static class EdgeCaseCapture
 {
     private const ulong Start = 1_767_261_600UL * 1_000_000_000;   // 2026-01-01T10:00:00Z, ns resolution
 

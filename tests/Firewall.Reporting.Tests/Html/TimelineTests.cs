@@ -3,7 +3,7 @@ using Firewall.Engine.Evaluation;
 using Firewall.Engine.Packets;
 using Firewall.Reporting.Html;
 
-namespace Firewall.Report.Tests.Html;
+namespace Firewall.Reporting.Tests.Html;
 
 /// <summary>The streaming timeline against a naive recount, and its cost per packet.</summary>
 public sealed class TimelineTests

@@ -1,6 +1,7 @@
 using System.Diagnostics;
+using Firewall.Tests.Support;
 
-namespace Firewall.Report.Tests.Support;
+namespace Firewall.Reporting.Tests.Html;
 
 /// <summary>
 /// Debian's headless Chromium, run as a separate process on a local file: <c>--dump-dom</c> prints the
