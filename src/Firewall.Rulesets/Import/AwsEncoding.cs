@@ -1,4 +1,3 @@
-using System.Globalization;
 using Firewall.Engine.Addressing;
 using Firewall.Engine.Model;
 
@@ -23,27 +22,18 @@ internal static class AwsEncoding
 {
     public static RuleProtocol? Protocol(string? text, string source, ImportNotes notes)
     {
-        switch (text?.Trim().ToLowerInvariant())
+        var trimmed = text?.Trim().ToLowerInvariant();
+        if (string.IsNullOrEmpty(trimmed))
         {
-            case null or "":
-                notes.Error(source, "the rule has no protocol");
-                return null;
-            case "-1" or "all":
-                return RuleProtocol.All;
-            case "tcp":
-                return new RuleProtocol(IpProtocol.Tcp);
-            case "udp":
-                return new RuleProtocol(IpProtocol.Udp);
-            case "icmp":
-                return new RuleProtocol(IpProtocol.Icmp);
-            case "icmpv6" or "58":
-                return new RuleProtocol(IpProtocol.IcmpV6);
-            case var t when int.TryParse(t, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n <= 255:
-                return new RuleProtocol((short)n);
-            default:
-                notes.Error(source, $"protocol '{text}' is not -1, tcp, udp, icmp, icmpv6 or a protocol number 0-255");
-                return null;
+            notes.Error(source, "the rule has no protocol");
+            return null;
         }
+        if (RuleProtocol.TryParse(trimmed, out var protocol))
+        {
+            return protocol;
+        }
+        notes.Error(source, $"protocol '{text}' is not -1, tcp, udp, icmp, icmpv6 or a protocol number 0-255");
+        return null;
     }
 
     /// <summary>A security-group rule's match from IpProtocol, FromPort and ToPort (null = absent).</summary>

@@ -62,11 +62,7 @@ internal static class RulesetAssembler
         var interfaceDescriptions = new Dictionary<string, string>(StringComparer.Ordinal);
         var interfaces = Interfaces(draft, subnets, groupNames, notes, interfaceDescriptions);
 
-        // The loader adds AWS's default ACL after the file's ACLs when a subnet uses it (RulesetValidator).
-        if (subnets.Any(s => s.NetworkAcl == NetworkAcl.DefaultName) && acls.All(a => a.Name != NetworkAcl.DefaultName))
-        {
-            acls.Add(NetworkAcl.CreateDefault());
-        }
+        acls = NetworkAcl.WithDefault(acls, subnets);
 
         var ruleset = new Ruleset(
             draft.Name,

@@ -50,17 +50,12 @@ public sealed class RulesetValidator
         CheckNames("prefix list", doc.PrefixLists.Select(p => p.Name));
 
         var prefixLists = doc.PrefixLists.Select(ReadPrefixList).ToList();
-        var acls = doc.NetworkAcls.Select(ReadAcl).ToList();
+        var readAcls = doc.NetworkAcls.Select(ReadAcl).ToList();
         var groups = doc.SecurityGroups.Select(ReadGroup).ToList();
         var subnets = ReadSubnets(doc.Subnets);
         var interfaces = ReadInterfaces(doc.Interfaces, subnets);
 
-        // A subnet with no network_acl gets the VPC's default NACL (VPC "Network ACLs": every subnet is
-        // associated with one). A file that defines an ACL named `default` has edited it, as AWS allows.
-        if (subnets.Any(s => s.NetworkAcl == NetworkAcl.DefaultName) && !_aclNames.Contains(NetworkAcl.DefaultName))
-        {
-            acls.Add(NetworkAcl.CreateDefault());
-        }
+        var acls = NetworkAcl.WithDefault(readAcls, subnets);
 
         Cidr? vpcCidr = null;
         if (doc.VpcCidr is { } vpcField && ReadCidr(vpcField, "the VPC's IPv4 CIDR", c => c.IsV6 ? null : "CreateVpc") is { } vpc)
