@@ -46,7 +46,7 @@ internal static class AwsEncoding
         switch (protocol.Value)
         {
             case IpProtocol.Tcp or IpProtocol.Udp:
-                return Ports(protocol, from, to, source, notes) is { } ports ? new DraftMatch(protocol, ports, IcmpMatch.Any) : null;
+                return PortMatch(protocol, from, to, source, notes);
             case IpProtocol.Icmp or IpProtocol.IcmpV6:
                 // API IpPermission: FromPort = type, ToPort = code; -1 (or absent) = all.
                 var type = from is null or -1 ? -1 : from.Value;
@@ -71,7 +71,7 @@ internal static class AwsEncoding
         switch (protocol.Value)
         {
             case IpProtocol.Tcp or IpProtocol.Udp:
-                return Ports(protocol, from, to, source, notes) is { } ports ? new DraftMatch(protocol, ports, IcmpMatch.Any) : null;
+                return PortMatch(protocol, from, to, source, notes);
             case IpProtocol.Icmp or IpProtocol.IcmpV6:
                 // Protocol 58 with an IPv4 CIDR matches every type and code whatever was given
                 // (CreateNetworkAclEntry); the given ones are kept as AWS holds them (NaclRule.MatchedIcmp).
@@ -105,6 +105,9 @@ internal static class AwsEncoding
         }
         return new DraftMatch(protocol, PortRange.All, new IcmpMatch((short)type, (short)code));
     }
+
+    private static DraftMatch? PortMatch(RuleProtocol protocol, long? from, long? to, string source, ImportNotes notes) =>
+        Ports(protocol, from, to, source, notes) is { } ports ? new DraftMatch(protocol, ports, IcmpMatch.Any) : null;
 
     private static PortRange? Ports(RuleProtocol protocol, long? from, long? to, string source, ImportNotes notes)
     {

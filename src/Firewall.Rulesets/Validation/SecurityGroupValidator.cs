@@ -94,29 +94,28 @@ internal sealed class SecurityGroupValidator(ValidationContext context)
 
     private SgPeer? ReadPeer(ScalarField field, string rule)
     {
-        var text = field.Text;
-        if (text.StartsWith("sg:", StringComparison.Ordinal))
+        if (field.Text.StartsWith("sg:", StringComparison.Ordinal))
         {
-            var name = text[3..];
-            if (context.GroupNames.Contains(name))
-            {
-                return SgPeer.ForGroup(name);
-            }
-            Bag.Add(field.Value, $"{field.Key.Value}: unknown security group '{ScalarNode.Shorten(name)}'; {context.Known("security groups", context.GroupNames)}");
-            return null;
+            return ReadNamedPeer(field, "security group", "security groups", context.GroupNames, SgPeer.ForGroup);
         }
-        if (text.StartsWith("pl:", StringComparison.Ordinal))
+        if (field.Text.StartsWith("pl:", StringComparison.Ordinal))
         {
-            var name = text[3..];
-            if (context.PrefixListNames.Contains(name))
-            {
-                return SgPeer.ForPrefixList(name);
-            }
-            Bag.Add(field.Value, $"{field.Key.Value}: unknown prefix list '{ScalarNode.Shorten(name)}'; {context.Known("prefix lists", context.PrefixListNames)}");
-            return null;
+            return ReadNamedPeer(field, "prefix list", "prefix lists", context.PrefixListNames, SgPeer.ForPrefixList);
         }
         return context.ReadCidr(field, "a CIDR such as 10.0.0.0/16 or 2001:db8::/32, sg:NAME or pl:NAME", c => c.IsV6 ? "Ipv6Range" : "IpRange", rule) is { } cidr
             ? SgPeer.ForCidr(cidr)
             : null;
+    }
+
+    /// <summary><c>sg:NAME</c> or <c>pl:NAME</c>: NAME must be defined in the file.</summary>
+    private SgPeer? ReadNamedPeer(ScalarField field, string kind, string kinds, HashSet<string> defined, Func<string, SgPeer> peer)
+    {
+        var name = field.Text[3..];
+        if (defined.Contains(name))
+        {
+            return peer(name);
+        }
+        Bag.Add(field.Value, $"{field.Key.Value}: unknown {kind} '{ScalarNode.Shorten(name)}'; {context.Known(kinds, defined)}");
+        return null;
     }
 }
