@@ -30,7 +30,7 @@ public sealed class FlowExplainer
                 _sgRules[r.Reference] = r;
             }
         }
-        foreach (var acl in rules.Model.NetworkAcls.Append(NetworkAcl.CreateDefault()))
+        foreach (var acl in NetworkAcl.WithDefault(rules.Model.NetworkAcls, rules.Model.Subnets))
         {
             foreach (var r in acl.Inbound.Concat(acl.Outbound))
             {
@@ -260,7 +260,7 @@ public sealed class FlowExplainer
 
     private List<NearMiss> NaclNearMisses(in PacketInfo p, string aclName, Direction direction)
     {
-        var acl = _rules.Model.FindAcl(aclName) ?? (aclName == NetworkAcl.DefaultName ? NetworkAcl.CreateDefault() : null);
+        var acl = _rules.Model.FindAclOrDefault(aclName);
         if (acl is null)
         {
             return [];

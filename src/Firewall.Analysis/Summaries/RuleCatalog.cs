@@ -65,8 +65,7 @@ public sealed class RuleCatalog
         }
         foreach (var compiledAcl in compiled.Acls)
         {
-            var acl = compiled.Model.FindAcl(compiledAcl.Name)
-                ?? (compiledAcl.Name == NetworkAcl.DefaultName ? NetworkAcl.CreateDefault() : null);
+            var acl = compiled.Model.FindAclOrDefault(compiledAcl.Name);
             if (acl is null)
             {
                 continue;

@@ -40,6 +40,7 @@ public static class LinkTypes
     /// <summary>The link types the decoder reads, in registry order.</summary>
     public static readonly IReadOnlyList<ushort> Supported = [Null, Ethernet, RawBsd12, RawBsd14, Raw, Loop, LinuxSll, Ipv4, Ipv6, LinuxSll2];
 
+    // Kept whole: a table, one registry entry a line (tcpdump.org "Link-Layer Header Types").
     /// <summary>
     /// Registry names (without the LINKTYPE_ prefix) of the supported link types and of those seen most
     /// often in captures that are not IP traffic (Wi-Fi monitor mode, USB, Bluetooth, netlink, vsock), so

@@ -67,14 +67,7 @@ public static class RulesetCompiler
                 rules.Intern(r.Reference, RuleKind.SgRule);
             }
         }
-        var acls = new List<NetworkAcl>(model.NetworkAcls);
-        foreach (var subnet in model.Subnets)
-        {
-            if (acls.All(a => a.Name != subnet.NetworkAcl) && subnet.NetworkAcl == NetworkAcl.DefaultName)
-            {
-                acls.Add(NetworkAcl.CreateDefault());
-            }
-        }
+        var acls = NetworkAcl.WithDefault(model.NetworkAcls, model.Subnets);
         var compiledAcls = acls.Select(a => CompileAcl(a, rules)).ToArray();
         var subnetAcl = model.Subnets
             .Select(s => acls.FindIndex(a => a.Name == s.NetworkAcl) is var i and >= 0
@@ -139,7 +132,7 @@ public static class RulesetCompiler
                 var peers = new List<Cidr>();
                 foreach (var rule in groups.SelectMany(g => g.Rules(direction)))
                 {
-                    var ruleCidrs = Peers(model, rule.Peer).Where(c => c.IsV6 == v6).Distinct().ToList();
+                    var ruleCidrs = model.PeerCidrs(rule.Peer).Where(c => c.IsV6 == v6).Distinct().ToList();
                     if (ruleCidrs.Count == 0)
                     {
                         continue; // an empty address list matches nothing, never "any" (Capirca's rule)
@@ -174,16 +167,4 @@ public static class RulesetCompiler
             MaxTracked = nic.MaxTracked ?? defaultMaxTracked,
         };
     }
-
-    /// <summary>The CIDRs a security-group peer stands for (SPEC §2.8: sg:NAME = every address of every interface carrying NAME).</summary>
-    private static IEnumerable<Cidr> Peers(Ruleset model, SgPeer peer) => peer.Kind switch
-    {
-        PeerKind.Cidr => [peer.Cidr],
-        PeerKind.PrefixList => model.PrefixLists.FirstOrDefault(p => p.Name == peer.Name)?.Cidrs ?? [],
-        PeerKind.Group => model.Interfaces
-            .Where(i => i.SecurityGroups.Contains(peer.Name!))
-            .SelectMany(i => i.Addresses)
-            .Select(Cidr.Host),
-        _ => [],
-    };
 }

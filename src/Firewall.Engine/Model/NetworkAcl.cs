@@ -24,6 +24,21 @@ public sealed record NetworkAcl(string Name, IReadOnlyList<NaclRule> Inbound, IR
             "AWS default network ACL");
     }
 
+    /// <summary>
+    /// <paramref name="acls"/>, then AWS's default ACL when a subnet uses it and <paramref name="acls"/> do not
+    /// define it. A subnet with no network ACL of its own uses the VPC's default one (VPC "Network ACLs": every
+    /// subnet is associated with one); a ruleset that defines an ACL named <c>default</c> has edited it, as AWS allows.
+    /// </summary>
+    public static List<NetworkAcl> WithDefault(IEnumerable<NetworkAcl> acls, IEnumerable<Subnet> subnets)
+    {
+        var all = acls.ToList();
+        if (subnets.Any(s => s.NetworkAcl == DefaultName) && all.All(a => a.Name != DefaultName))
+        {
+            all.Add(CreateDefault());
+        }
+        return all;
+    }
+
     public static string StarReference(string acl, Direction direction) => $"nacl:{acl}:{DirectionText.Name(direction)}:*";
 }
 

@@ -27,6 +27,30 @@ public sealed record Ruleset(
 
     public NetworkAcl? FindAcl(string name) => NetworkAcls.FirstOrDefault(a => a.Name == name);
 
+    /// <summary>
+    /// The ACL a subnet naming <paramref name="name"/> uses: the ruleset's, or AWS's default for <c>default</c>
+    /// when the ruleset (one built in code) does not hold it (<see cref="NetworkAcl.WithDefault"/>).
+    /// </summary>
+    public NetworkAcl? FindAclOrDefault(string name) =>
+        FindAcl(name) ?? (name == NetworkAcl.DefaultName ? NetworkAcl.CreateDefault() : null);
+
+    public PrefixList? FindPrefixList(string name) => PrefixLists.FirstOrDefault(p => p.Name == name);
+
+    /// <summary>
+    /// The CIDRs a security-group peer stands for: its CIDR; a prefix list's entries; for <c>sg:NAME</c> every
+    /// address of every interface carrying NAME (SPEC §2.8).
+    /// </summary>
+    public IEnumerable<Cidr> PeerCidrs(SgPeer peer) => peer.Kind switch
+    {
+        PeerKind.Cidr => [peer.Cidr],
+        PeerKind.PrefixList => FindPrefixList(peer.Name!)?.Cidrs ?? [],
+        PeerKind.Group => Interfaces
+            .Where(i => i.SecurityGroups.Contains(peer.Name!))
+            .SelectMany(i => i.Addresses)
+            .Select(Cidr.Host),
+        _ => [],
+    };
+
     public Subnet? FindSubnet(string name) => Subnets.FirstOrDefault(s => s.Name == name);
 
     public NetworkInterface? FindInterface(string name) => Interfaces.FirstOrDefault(i => i.Name == name);
@@ -90,6 +114,40 @@ public readonly record struct RuleProtocol(short Value)
     public bool IsAll => Value < 0;
 
     public bool Matches(byte protocol) => Value < 0 || Value == protocol;
+
+    /// <summary>
+    /// The one reading of protocol text, as the EC2 API writes it (IpPermission IpProtocol, NetworkAclEntry
+    /// Protocol) and as ruleset files do: <c>all</c> or <c>-1</c>, <c>tcp</c>, <c>udp</c>, <c>icmp</c>, <c>icmpv6</c>,
+    /// or a protocol number 0-255 in decimal digits. Callers say in their own words what it refuses.
+    /// </summary>
+    public static bool TryParse(string text, out RuleProtocol protocol)
+    {
+        switch (text)
+        {
+            case "all" or "-1":
+                protocol = All;
+                return true;
+            case "tcp":
+                protocol = new RuleProtocol(IpProtocol.Tcp);
+                return true;
+            case "udp":
+                protocol = new RuleProtocol(IpProtocol.Udp);
+                return true;
+            case "icmp":
+                protocol = new RuleProtocol(IpProtocol.Icmp);
+                return true;
+            case "icmpv6":
+                protocol = new RuleProtocol(IpProtocol.IcmpV6);
+                return true;
+        }
+        if (int.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var number) && number <= 255)
+        {
+            protocol = new RuleProtocol((short)number);
+            return true;
+        }
+        protocol = default;
+        return false;
+    }
 
     /// <summary>tcp or udp: the only protocols whose rules match a destination port.</summary>
     public bool HasPorts => Value is IpProtocol.Tcp or IpProtocol.Udp;

@@ -1,4 +1,3 @@
-using System.Globalization;
 using Firewall.Engine.Addressing;
 using Firewall.Engine.Model;
 
@@ -23,27 +22,18 @@ internal static class AwsEncoding
 {
     public static RuleProtocol? Protocol(string? text, string source, ImportNotes notes)
     {
-        switch (text?.Trim().ToLowerInvariant())
+        var trimmed = text?.Trim().ToLowerInvariant();
+        if (string.IsNullOrEmpty(trimmed))
         {
-            case null or "":
-                notes.Error(source, "the rule has no protocol");
-                return null;
-            case "-1" or "all":
-                return RuleProtocol.All;
-            case "tcp":
-                return new RuleProtocol(IpProtocol.Tcp);
-            case "udp":
-                return new RuleProtocol(IpProtocol.Udp);
-            case "icmp":
-                return new RuleProtocol(IpProtocol.Icmp);
-            case "icmpv6" or "58":
-                return new RuleProtocol(IpProtocol.IcmpV6);
-            case var t when int.TryParse(t, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n <= 255:
-                return new RuleProtocol((short)n);
-            default:
-                notes.Error(source, $"protocol '{text}' is not -1, tcp, udp, icmp, icmpv6 or a protocol number 0-255");
-                return null;
+            notes.Error(source, "the rule has no protocol");
+            return null;
         }
+        if (RuleProtocol.TryParse(trimmed, out var protocol))
+        {
+            return protocol;
+        }
+        notes.Error(source, $"protocol '{text}' is not -1, tcp, udp, icmp, icmpv6 or a protocol number 0-255");
+        return null;
     }
 
     /// <summary>A security-group rule's match from IpProtocol, FromPort and ToPort (null = absent).</summary>
@@ -56,7 +46,7 @@ internal static class AwsEncoding
         switch (protocol.Value)
         {
             case IpProtocol.Tcp or IpProtocol.Udp:
-                return Ports(protocol, from, to, source, notes) is { } ports ? new DraftMatch(protocol, ports, IcmpMatch.Any) : null;
+                return PortMatch(protocol, from, to, source, notes);
             case IpProtocol.Icmp or IpProtocol.IcmpV6:
                 // API IpPermission: FromPort = type, ToPort = code; -1 (or absent) = all.
                 var type = from is null or -1 ? -1 : from.Value;
@@ -81,7 +71,7 @@ internal static class AwsEncoding
         switch (protocol.Value)
         {
             case IpProtocol.Tcp or IpProtocol.Udp:
-                return Ports(protocol, from, to, source, notes) is { } ports ? new DraftMatch(protocol, ports, IcmpMatch.Any) : null;
+                return PortMatch(protocol, from, to, source, notes);
             case IpProtocol.Icmp or IpProtocol.IcmpV6:
                 // Protocol 58 with an IPv4 CIDR matches every type and code whatever was given
                 // (CreateNetworkAclEntry); the given ones are kept as AWS holds them (NaclRule.MatchedIcmp).
@@ -115,6 +105,9 @@ internal static class AwsEncoding
         }
         return new DraftMatch(protocol, PortRange.All, new IcmpMatch((short)type, (short)code));
     }
+
+    private static DraftMatch? PortMatch(RuleProtocol protocol, long? from, long? to, string source, ImportNotes notes) =>
+        Ports(protocol, from, to, source, notes) is { } ports ? new DraftMatch(protocol, ports, IcmpMatch.Any) : null;
 
     private static PortRange? Ports(RuleProtocol protocol, long? from, long? to, string source, ImportNotes notes)
     {

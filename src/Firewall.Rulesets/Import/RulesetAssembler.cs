@@ -62,11 +62,7 @@ internal static class RulesetAssembler
         var interfaceDescriptions = new Dictionary<string, string>(StringComparer.Ordinal);
         var interfaces = Interfaces(draft, subnets, groupNames, notes, interfaceDescriptions);
 
-        // The loader adds AWS's default ACL after the file's ACLs when a subnet uses it (RulesetValidator).
-        if (subnets.Any(s => s.NetworkAcl == NetworkAcl.DefaultName) && acls.All(a => a.Name != NetworkAcl.DefaultName))
-        {
-            acls.Add(NetworkAcl.CreateDefault());
-        }
+        acls = NetworkAcl.WithDefault(acls, subnets);
 
         var ruleset = new Ruleset(
             draft.Name,
@@ -223,23 +219,7 @@ internal static class RulesetAssembler
                 notes.Warning(i.Source, $"interface {i.Name} has no known address; it is left out");
                 continue;
             }
-            var groups = new List<string>();
-            foreach (var groupKey in i.GroupKeys)
-            {
-                if (!groupNames.TryGetValue(groupKey, out var name))
-                {
-                    notes.Warning(i.Source, $"interface {i.Name} carries security group '{groupKey}', which is not in the input; the interface is imported without it");
-                }
-                else if (!groups.Contains(name))
-                {
-                    groups.Add(name);
-                }
-            }
-            if (groups.Count > RulesetValidator.MaxGroupsPerInterface)
-            {
-                notes.Error(i.Source, $"interface {i.Name} carries {groups.Count} security groups, more than AWS's maximum of {RulesetValidator.MaxGroupsPerInterface}; only the first {RulesetValidator.MaxGroupsPerInterface} are kept");
-                groups.RemoveRange(RulesetValidator.MaxGroupsPerInterface, groups.Count - RulesetValidator.MaxGroupsPerInterface);
-            }
+            var groups = InterfaceGroups(i, groupNames, notes);
             interfaces.Add(new NetworkInterface(i.Name, addresses, subnet?.Name, groups, null));
             if (i.Description is { Length: > 0 } d)
             {
@@ -247,5 +227,28 @@ internal static class RulesetAssembler
             }
         }
         return interfaces;
+    }
+
+    /// <summary>The names of the interface's groups that the input holds, each once, at most AWS's maximum.</summary>
+    private static List<string> InterfaceGroups(DraftInterface i, Dictionary<string, string> groupNames, ImportNotes notes)
+    {
+        var groups = new List<string>();
+        foreach (var groupKey in i.GroupKeys)
+        {
+            if (!groupNames.TryGetValue(groupKey, out var name))
+            {
+                notes.Warning(i.Source, $"interface {i.Name} carries security group '{groupKey}', which is not in the input; the interface is imported without it");
+            }
+            else if (!groups.Contains(name))
+            {
+                groups.Add(name);
+            }
+        }
+        if (groups.Count > RulesetValidator.MaxGroupsPerInterface)
+        {
+            notes.Error(i.Source, $"interface {i.Name} carries {groups.Count} security groups, more than AWS's maximum of {RulesetValidator.MaxGroupsPerInterface}; only the first {RulesetValidator.MaxGroupsPerInterface} are kept");
+            groups.RemoveRange(RulesetValidator.MaxGroupsPerInterface, groups.Count - RulesetValidator.MaxGroupsPerInterface);
+        }
+        return groups;
     }
 }

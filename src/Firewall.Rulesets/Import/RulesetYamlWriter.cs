@@ -19,6 +19,18 @@ public static class RulesetYamlWriter
         IReadOnlyDictionary<string, string>? interfaceDescriptions = null)
     {
         var w = new StringBuilder();
+        WriteHeader(w, ruleset);
+        WritePrefixLists(w, ruleset.PrefixLists);
+        WriteSubnets(w, ruleset.Subnets, subnetDescriptions);
+        WriteInterfaces(w, ruleset.Interfaces, interfaceDescriptions);
+        WriteSecurityGroups(w, ruleset.SecurityGroups);
+        WriteNetworkAcls(w, ruleset.NetworkAcls);
+        WriteTracking(w, ruleset.Tracking);
+        return w.ToString();
+    }
+
+    private static void WriteHeader(StringBuilder w, Ruleset ruleset)
+    {
         w.Append("version: 1\n");
         w.Append("name: ").Append(Quote(ruleset.Name)).Append('\n');
         if (ruleset.Description is { } description)
@@ -29,77 +41,95 @@ public static class RulesetYamlWriter
         {
             w.Append("vpc_cidr: ").Append(Quote(vpc.ToString())).Append('\n');
         }
+    }
 
-        if (ruleset.PrefixLists.Count > 0)
+    private static void WritePrefixLists(StringBuilder w, IReadOnlyList<PrefixList> prefixLists)
+    {
+        if (prefixLists.Count == 0)
         {
-            w.Append("\nprefix_lists:\n");
-            foreach (var list in ruleset.PrefixLists)
-            {
-                w.Append("  ").Append(Key(list.Name)).Append(": [")
-                    .AppendJoin(", ", list.Cidrs.Select(c => Quote(c.ToString()))).Append("]\n");
-            }
+            return;
         }
-
-        if (ruleset.Subnets.Count > 0)
+        w.Append("\nprefix_lists:\n");
+        foreach (var list in prefixLists)
         {
-            w.Append("\nsubnets:\n");
-            foreach (var s in ruleset.Subnets)
-            {
-                var fields = new List<string>();
-                if (s.Cidr is { } c) fields.Add($"cidr: {Quote(c.ToString())}");
-                if (s.Ipv6Cidr is { } c6) fields.Add($"ipv6_cidr: {Quote(c6.ToString())}");
-                fields.Add($"network_acl: {Key(s.NetworkAcl)}");
-                if (subnetDescriptions?.GetValueOrDefault(s.Name) is { } d) fields.Add($"description: {Quote(d)}");
-                w.Append("  ").Append(Key(s.Name)).Append(": { ").AppendJoin(", ", fields).Append(" }\n");
-            }
+            w.Append("  ").Append(Key(list.Name)).Append(": [")
+                .AppendJoin(", ", list.Cidrs.Select(c => Quote(c.ToString()))).Append("]\n");
         }
+    }
 
-        if (ruleset.Interfaces.Count > 0)
+    private static void WriteSubnets(StringBuilder w, IReadOnlyList<Subnet> subnets, IReadOnlyDictionary<string, string>? descriptions)
+    {
+        if (subnets.Count == 0)
         {
-            w.Append("\ninterfaces:\n");
-            foreach (var i in ruleset.Interfaces)
-            {
-                var fields = new List<string> { $"addresses: [{string.Join(", ", i.Addresses.Select(a => Quote(a.ToString())))}]" };
-                if (i.Subnet is { } subnet) fields.Add($"subnet: {Key(subnet)}");
-                if (i.SecurityGroups.Count > 0) fields.Add($"security_groups: [{string.Join(", ", i.SecurityGroups.Select(Key))}]");
-                if (i.MaxTracked is { } max) fields.Add($"max_tracked: {max.ToString(CultureInfo.InvariantCulture)}");
-                if (interfaceDescriptions?.GetValueOrDefault(i.Name) is { } d) fields.Add($"description: {Quote(d)}");
-                w.Append("  ").Append(Key(i.Name)).Append(": { ").AppendJoin(", ", fields).Append(" }\n");
-            }
+            return;
         }
-
-        if (ruleset.SecurityGroups.Count > 0)
+        w.Append("\nsubnets:\n");
+        foreach (var s in subnets)
         {
-            w.Append("\nsecurity_groups:\n");
-            foreach (var g in ruleset.SecurityGroups)
-            {
-                w.Append("  ").Append(Key(g.Name)).Append(":\n");
-                if (g.Description is { } d)
-                {
-                    w.Append("    description: ").Append(Quote(d)).Append('\n');
-                }
-                WriteSgRules(w, "inbound", g.Inbound);
-                WriteSgRules(w, "outbound", g.Outbound);
-            }
+            var fields = new List<string>();
+            if (s.Cidr is { } c) fields.Add($"cidr: {Quote(c.ToString())}");
+            if (s.Ipv6Cidr is { } c6) fields.Add($"ipv6_cidr: {Quote(c6.ToString())}");
+            fields.Add($"network_acl: {Key(s.NetworkAcl)}");
+            if (descriptions?.GetValueOrDefault(s.Name) is { } d) fields.Add($"description: {Quote(d)}");
+            w.Append("  ").Append(Key(s.Name)).Append(": { ").AppendJoin(", ", fields).Append(" }\n");
         }
+    }
 
-        if (ruleset.NetworkAcls.Count > 0)
+    private static void WriteInterfaces(StringBuilder w, IReadOnlyList<NetworkInterface> interfaces, IReadOnlyDictionary<string, string>? descriptions)
+    {
+        if (interfaces.Count == 0)
         {
-            w.Append("\nnetwork_acls:\n");
-            foreach (var a in ruleset.NetworkAcls)
-            {
-                w.Append("  ").Append(Key(a.Name)).Append(":\n");
-                if (a.Description is { } d)
-                {
-                    w.Append("    description: ").Append(Quote(d)).Append('\n');
-                }
-                WriteNaclRules(w, "inbound", a.Inbound);
-                WriteNaclRules(w, "outbound", a.Outbound);
-            }
+            return;
         }
+        w.Append("\ninterfaces:\n");
+        foreach (var i in interfaces)
+        {
+            var fields = new List<string> { $"addresses: [{string.Join(", ", i.Addresses.Select(a => Quote(a.ToString())))}]" };
+            if (i.Subnet is { } subnet) fields.Add($"subnet: {Key(subnet)}");
+            if (i.SecurityGroups.Count > 0) fields.Add($"security_groups: [{string.Join(", ", i.SecurityGroups.Select(Key))}]");
+            if (i.MaxTracked is { } max) fields.Add($"max_tracked: {max.ToString(CultureInfo.InvariantCulture)}");
+            if (descriptions?.GetValueOrDefault(i.Name) is { } d) fields.Add($"description: {Quote(d)}");
+            w.Append("  ").Append(Key(i.Name)).Append(": { ").AppendJoin(", ", fields).Append(" }\n");
+        }
+    }
 
-        WriteTracking(w, ruleset.Tracking);
-        return w.ToString();
+    private static void WriteSecurityGroups(StringBuilder w, IReadOnlyList<SecurityGroup> groups)
+    {
+        if (groups.Count == 0)
+        {
+            return;
+        }
+        w.Append("\nsecurity_groups:\n");
+        foreach (var g in groups)
+        {
+            WriteNameAndDescription(w, g.Name, g.Description);
+            WriteSgRules(w, "inbound", g.Inbound);
+            WriteSgRules(w, "outbound", g.Outbound);
+        }
+    }
+
+    private static void WriteNetworkAcls(StringBuilder w, IReadOnlyList<NetworkAcl> acls)
+    {
+        if (acls.Count == 0)
+        {
+            return;
+        }
+        w.Append("\nnetwork_acls:\n");
+        foreach (var a in acls)
+        {
+            WriteNameAndDescription(w, a.Name, a.Description);
+            WriteNaclRules(w, "inbound", a.Inbound);
+            WriteNaclRules(w, "outbound", a.Outbound);
+        }
+    }
+
+    private static void WriteNameAndDescription(StringBuilder w, string name, string? description)
+    {
+        w.Append("  ").Append(Key(name)).Append(":\n");
+        if (description is { } d)
+        {
+            w.Append("    description: ").Append(Quote(d)).Append('\n');
+        }
     }
 
     private static void WriteSgRules(StringBuilder w, string direction, IReadOnlyList<SgRule> rules)

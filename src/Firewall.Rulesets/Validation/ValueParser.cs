@@ -31,22 +31,11 @@ internal static class ValueParser
 
     public static RuleProtocol? Protocol(ScalarField field, DiagnosticBag bag)
     {
-        switch (field.Text)
+        // A ruleset file writes a protocol number in at most three digits; the AWS import takes any padding.
+        var padded = field.Text.Length > 3 && IsDigits(field.Text);
+        if (!padded && RuleProtocol.TryParse(field.Text, out var protocol))
         {
-            case "all" or "-1":
-                return RuleProtocol.All;
-            case "tcp":
-                return new RuleProtocol(IpProtocol.Tcp);
-            case "udp":
-                return new RuleProtocol(IpProtocol.Udp);
-            case "icmp":
-                return new RuleProtocol(IpProtocol.Icmp);
-            case "icmpv6":
-                return new RuleProtocol(IpProtocol.IcmpV6);
-        }
-        if (IsDigits(field.Text) && field.Text.Length <= 3 && int.Parse(field.Text, CultureInfo.InvariantCulture) is var n and <= 255)
-        {
-            return new RuleProtocol((short)n);
+            return protocol;
         }
         bag.Add(field.Value, $"protocol: expected {ProtocolExpected}, found '{ScalarNode.Shorten(field.Text)}'");
         return null;

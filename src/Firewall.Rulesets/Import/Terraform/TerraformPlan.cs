@@ -30,6 +30,9 @@ internal readonly record struct TfObject(JsonElement Values, JsonElement? Unknow
     public bool? PeekBool(string attr) =>
         Values.ValueKind == JsonValueKind.Object && Values.TryGetProperty(attr, out var v) && v.ValueKind is JsonValueKind.True or JsonValueKind.False ? v.GetBoolean() : null;
 
+    public bool IsList(string attr) =>
+        Values.ValueKind == JsonValueKind.Object && Values.TryGetProperty(attr, out var v) && v.ValueKind == JsonValueKind.Array;
+
     public long? Long(string attr) => JsonInput.Long(Values, attr, Where, Notes);
 
     public bool? Bool(string attr) => JsonInput.Bool(Values, attr, Where, Notes);
@@ -93,6 +96,10 @@ internal sealed record TfResource(string Address, string Type, string ModuleInst
 
     /// <summary>The object as it was before this plan (the refreshed prior state), when the plan says.</summary>
     public JsonElement? Before { get; init; }
+
+    /// <summary>Notes that <paramref name="attr"/> is known only after apply, and what follows from that.</summary>
+    public void WarnUnknown(string attr, string consequence) =>
+        Values.Notes.Warning(Address, $"{attr} is known only after apply; {consequence}");
 }
 
 /// <summary>
