@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using Firewall.Analysis.Descriptions;
 using Firewall.Analysis.Replies;
 using Firewall.Analysis.Runs;
 using Firewall.Analysis.Summaries;
@@ -237,8 +238,8 @@ public static class HtmlPage
             foreach (var e in g.Examples)
             {
                 h.Append("<li>frame ").Append(e.FirstFrame).Append(" <code>").Append(E(IpProtocol.Name(e.Protocol))).Append(' ')
-                    .Append(E(Text.TextReportWriter.Endpoint(e.Client, e.ClientPort, e.HasPorts))).Append(" → ")
-                    .Append(E(Text.TextReportWriter.Endpoint(e.Server, e.ServerPort, e.HasPorts))).Append("</code> (flow ").Append(e.Flow).Append(", ")
+                    .Append(E(EndpointText.Format(e.Client, e.ClientPort, e.HasPorts))).Append(" → ")
+                    .Append(E(EndpointText.Format(e.Server, e.ServerPort, e.HasPorts))).Append("</code> (flow ").Append(e.Flow).Append(", ")
                     .Append(Count(e.RepliesDropped, "reply", "replies")).Append(" dropped)</li>\n");
             }
             h.Append("</ul>\n");
@@ -421,8 +422,8 @@ public static class HtmlPage
             var ports = FieldText.FlowHasPorts(in f);
             var outcome = FlowRecord.Name(f.Outcome);
             h.Append("<tr><td class=\"num\">").Append(i).Append("</td><td>").Append(E(IpProtocol.Name(f.Key.Protocol))).Append("</td><td>")
-                .Append(E(Text.TextReportWriter.Endpoint(f.Client, f.ClientPort, ports))).Append("</td><td>")
-                .Append(E(Text.TextReportWriter.Endpoint(f.Server, f.ServerPort, ports))).Append("</td><td class=\"num\">").Append(f.FirstFrame)
+                .Append(E(EndpointText.Format(f.Client, f.ClientPort, ports))).Append("</td><td>")
+                .Append(E(EndpointText.Format(f.Server, f.ServerPort, ports))).Append("</td><td class=\"num\">").Append(f.FirstFrame)
                 .Append("</td><td class=\"num\">").Append(f.RequestAllowed).Append("</td><td class=\"num\">").Append(f.RequestDenied)
                 .Append("</td><td class=\"num\">").Append(f.ReplyAllowed).Append("</td><td class=\"num\">").Append(f.ReplyDenied)
                 .Append("</td><td><span class=\"badge o-").Append(outcome).Append("\">").Append(outcome).Append("</span>")
@@ -472,7 +473,7 @@ public static class HtmlPage
     private static string FlowText(in FlowRecord f)
     {
         var ports = FieldText.FlowHasPorts(in f);
-        return $"{IpProtocol.Name(f.Key.Protocol)} {Text.TextReportWriter.Endpoint(f.Client, f.ClientPort, ports)} → {Text.TextReportWriter.Endpoint(f.Server, f.ServerPort, ports)}";
+        return $"{IpProtocol.Name(f.Key.Protocol)} {EndpointText.Format(f.Client, f.ClientPort, ports)} → {EndpointText.Format(f.Server, f.ServerPort, ports)}";
     }
 
     private static (long First, long Last)? FlowSpan(FlowRecords flows)

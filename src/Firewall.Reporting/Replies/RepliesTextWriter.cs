@@ -1,9 +1,10 @@
-using Firewall.Analysis.Replies;
+using Firewall.Analysis.Descriptions;
 using Firewall.Analysis.Reachability;
+using Firewall.Analysis.Replies;
 using Firewall.Analysis.Runs;
 using Firewall.Analysis.Summaries;
-using Firewall.Engine.Compilation;
 using Firewall.Engine.Addressing;
+using Firewall.Engine.Compilation;
 using Firewall.Engine.Model;
 using Firewall.Reporting.Answers;
 using Firewall.Reporting.Formatting;
@@ -68,8 +69,8 @@ public static class RepliesTextWriter
             o.Write("  examples\n");
             foreach (var e in g.Examples)
             {
-                o.Write($"    frame {e.FirstFrame}  {IpProtocol.Name(e.Protocol)} {TextReportWriter.Endpoint(e.Client, e.ClientPort, e.HasPorts)} -> "
-                    + $"{TextReportWriter.Endpoint(e.Server, e.ServerPort, e.HasPorts)}  (flow {e.Flow}, {Count(e.RepliesDropped, "reply", "replies")} dropped)\n");
+                o.Write($"    frame {e.FirstFrame}  {IpProtocol.Name(e.Protocol)} {EndpointText.Format(e.Client, e.ClientPort, e.HasPorts)} -> "
+                    + $"{EndpointText.Format(e.Server, e.ServerPort, e.HasPorts)}  (flow {e.Flow}, {Count(e.RepliesDropped, "reply", "replies")} dropped)\n");
             }
             foreach (var fix in g.Fixes)
             {

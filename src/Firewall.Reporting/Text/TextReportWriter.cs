@@ -1,4 +1,5 @@
 using System.Text;
+using Firewall.Analysis.Descriptions;
 using Firewall.Analysis.Runs;
 using Firewall.Analysis.Summaries;
 using Firewall.Engine.Addressing;
@@ -53,9 +54,9 @@ public sealed class TextReportWriter : IRunSink
         else
         {
             line.Append(IpProtocol.Name(p.Protocol)).Append(' ');
-            AppendEndpoint(line, p.Src, p.SrcPort, p.Has(PacketFlags.Ports), buffer);
+            EndpointText.Append(line, p.Src, p.SrcPort, p.Has(PacketFlags.Ports), buffer);
             line.Append(" > ");
-            AppendEndpoint(line, p.Dst, p.DstPort, p.Has(PacketFlags.Ports), buffer);
+            EndpointText.Append(line, p.Dst, p.DstPort, p.Has(PacketFlags.Ports), buffer);
             if (p.Has(PacketFlags.Tcp))
             {
                 line.Append(" [").Append(FieldText.TcpFlagText[p.TcpFlags]).Append(']');
@@ -100,19 +101,6 @@ public sealed class TextReportWriter : IRunSink
         }
     }
 
-    private static void AppendEndpoint(StringBuilder line, IpAddr address, ushort port, bool hasPort, Span<char> buffer)
-    {
-        var text = address.TryFormat(buffer, out var n) ? buffer[..n] : address.ToString().AsSpan();
-        if (!hasPort)
-        {
-            line.Append(text);
-            return;
-        }
-        if (address.IsV6) line.Append('[').Append(text).Append(']');
-        else line.Append(text);
-        line.Append(':').Append(port);
-    }
-
     public void Complete(RunReport report)
     {
         if (_packetHeaderWritten)
@@ -140,8 +128,8 @@ public sealed class TextReportWriter : IRunSink
             table.Add(
                 i.ToString(),
                 IpProtocol.Name(f.Key.Protocol),
-                Endpoint(f.Client, f.ClientPort, ports),
-                Endpoint(f.Server, f.ServerPort, ports),
+                EndpointText.Format(f.Client, f.ClientPort, ports),
+                EndpointText.Format(f.Server, f.ServerPort, ports),
                 f.RequestAllowed.ToString(),
                 f.RequestDenied.ToString(),
                 f.ReplyAllowed.ToString(),
@@ -155,9 +143,6 @@ public sealed class TextReportWriter : IRunSink
         table.WriteTo(_out, "  ");
         _out.Write('\n');
     }
-
-    public static string Endpoint(IpAddr address, ushort port, bool hasPort) =>
-        !hasPort ? address.ToString() : address.IsV6 ? $"[{address}]:{port}" : $"{address}:{port}";
 
     /// <summary>The summary alone, as <c>firewall check</c> prints it by default.</summary>
     public static void WriteSummary(TextWriter o, RunReport report)
