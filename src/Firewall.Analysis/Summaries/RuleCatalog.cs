@@ -95,6 +95,12 @@ public sealed class RuleCatalog
                 }
             }
         }
+        return new RuleCatalog(ordered, EngineEntries(table, seen), table.Count);
+    }
+
+    /// <summary>The references no ruleset rule stands for (not in <paramref name="seen"/>), in interning order.</summary>
+    private static List<RuleEntry> EngineEntries(RuleTable table, HashSet<int> seen)
+    {
         var engine = new List<RuleEntry>();
         for (var id = 0; id < table.Count; id++)
         {
@@ -107,6 +113,6 @@ public sealed class RuleCatalog
                 });
             }
         }
-        return new RuleCatalog(ordered, engine, table.Count);
+        return engine;
     }
 }

@@ -265,7 +265,7 @@ public static class HtmlPage
                 FixLines(h, fix.Yaml, fix.RuleNumbers, g);
                 if (fix.PortsSeen is not null)
                 {
-                    h.Append("<p class=\"client\">Likely client: ").Append(E(ReplyDropAnalysis.Describe(fix.Client))).Append(".</p>\n");
+                    h.Append("<p class=\"client\">Likely client: ").Append(E(LikelyClients.Describe(fix.Client))).Append(".</p>\n");
                 }
             }
             h.Append("</article>\n");

@@ -123,7 +123,7 @@ public static class RepliesJsonWriter
             w.WriteNumber(counted, fix.Flows);
             if (fix.PortsSeen is { } seen) w.WriteString("ports_seen", seen.ToString()); else w.WriteNull("ports_seen");
             w.WriteNumber("distinct_ports", fix.DistinctPorts);
-            w.WriteString("likely_client", fix.PortsSeen is null ? null : ReplyDropAnalysis.Name(fix.Client));
+            w.WriteString("likely_client", fix.PortsSeen is null ? null : LikelyClients.Name(fix.Client));
             if (fix.DocumentedPorts is { } doc) w.WriteString("documented_ports", doc.ToString()); else w.WriteNull("documented_ports");
             if (fix.Icmp is { } icmp) w.WriteNumber("icmp_type", icmp.Type); else w.WriteNull("icmp_type");
             WriteStrings(w, "peers", fix.Peers.Select(p => p.ToString()));

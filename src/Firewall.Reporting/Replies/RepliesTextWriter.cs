@@ -170,7 +170,7 @@ public static class RepliesTextWriter
     {
         var where = $"network_acls.{fix.Acl}.{DirectionText.Name(fix.Direction)}";
         var before = position.Number is { } num ? $"before rule {num}" : "after the existing rules";
-        var likely = fix.PortsSeen is not null ? $"; likely client: {ReplyDropAnalysis.Describe(fix.Client)}" : "";
+        var likely = fix.PortsSeen is not null ? $"; likely client: {LikelyClients.Describe(fix.Client)}" : "";
         if (fix.Path is { } path)
         {
             o.Write($"  fix: add to {where} ({before}):\n");
