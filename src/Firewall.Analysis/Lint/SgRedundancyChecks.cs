@@ -1,4 +1,3 @@
-using Firewall.Engine.Addressing;
 using Firewall.Engine.Model;
 
 namespace Firewall.Analysis.Lint;

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using Firewall.Reporting.Formatting;
 
 namespace Firewall.Reporting.Html;
 
@@ -20,6 +21,5 @@ internal static class HtmlMarkup
 
     public static string Share(long part, long whole) => whole == 0 ? "" : $"{(100.0 * part / whole).ToString("0.0", C)}%";
 
-    public static string Count(long n, string singular, string? plural = null) =>
-        n == 1 ? $"1 {singular}" : $"{N(n)} {plural ?? singular + "s"}";
+    public static string Count(long n, string singular, string? plural = null) => CountText.Grouped(n, singular, plural);
 }

@@ -1,14 +1,6 @@
-using System.Globalization;
 using System.Text;
-using Firewall.Analysis.Descriptions;
-using Firewall.Analysis.Replies;
 using Firewall.Analysis.Runs;
 using Firewall.Analysis.Summaries;
-using Firewall.Engine.Addressing;
-using Firewall.Engine.Evaluation;
-using Firewall.Engine.Model;
-using Firewall.Reporting.Formatting;
-using Firewall.Reporting.Replies;
 
 namespace Firewall.Reporting.Html;
 
