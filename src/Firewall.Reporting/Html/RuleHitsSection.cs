@@ -47,8 +47,7 @@ internal static class RuleHitsSection
                 .Append("<th class=\"num\">flows</th><th>what it is</th></tr></thead><tbody>\n");
             foreach (var c in s.EngineHits)
             {
-                h.Append("<tr><td><code>").Append(E(c.Rule.Reference)).Append("</code></td><td class=\"num\">").Append(N(c.Packets)).Append("</td><td class=\"num\">")
-                    .Append(N(c.Flows)).Append("</td><td>").Append(E(c.Rule.Description)).Append("</td></tr>\n");
+                RuleCountRow(h, c);
             }
             h.Append("</tbody></table>\n");
         }

@@ -61,8 +61,7 @@ internal static class TotalsSection
             h.Append("<table class=\"data\" id=\"denying-rules\"><thead><tr><th>rule</th><th class=\"num\">packets</th><th class=\"num\">flows</th><th>what it is</th></tr></thead><tbody>\n");
             foreach (var c in s.DenyingRules)
             {
-                h.Append("<tr><td><code>").Append(E(c.Rule.Reference)).Append("</code></td><td class=\"num\">").Append(N(c.Packets))
-                    .Append("</td><td class=\"num\">").Append(N(c.Flows)).Append("</td><td>").Append(E(c.Rule.Description)).Append("</td></tr>\n");
+                RuleCountRow(h, c);
             }
             h.Append("</tbody></table>\n");
         }

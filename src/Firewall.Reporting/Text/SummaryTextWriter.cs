@@ -103,13 +103,7 @@ internal static class SummaryTextWriter
         }
         else
         {
-            var deny = new TextTable(false, true, true, false);
-            deny.Add("rule", "packets", "flows", "");
-            foreach (var c in s.DenyingRules)
-            {
-                deny.Add(c.Rule.Reference, N(c.Packets), N(c.Flows), c.Rule.Description);
-            }
-            deny.WriteTo(o, "  ");
+            WriteCounts(o, "rule", s.DenyingRules);
         }
         o.Write('\n');
     }
@@ -151,15 +145,21 @@ internal static class SummaryTextWriter
         {
             o.Write('\n');
             o.Write("Decided by the engine\n");
-            var engine = new TextTable(false, true, true, false);
-            engine.Add("reference", "packets", "flows", "");
-            foreach (var c in s.EngineHits)
-            {
-                engine.Add(c.Rule.Reference, N(c.Packets), N(c.Flows), c.Rule.Description);
-            }
-            engine.WriteTo(o, "  ");
+            WriteCounts(o, "reference", s.EngineHits);
         }
         o.Write('\n');
+    }
+
+    /// <summary>A table of references with their packets, flows and what each is; <paramref name="heading"/> names the first column.</summary>
+    private static void WriteCounts(TextWriter o, string heading, IReadOnlyList<RuleCount> counts)
+    {
+        var table = new TextTable(false, true, true, false);
+        table.Add(heading, "packets", "flows", "");
+        foreach (var c in counts)
+        {
+            table.Add(c.Rule.Reference, N(c.Packets), N(c.Flows), c.Rule.Description);
+        }
+        table.WriteTo(o, "  ");
     }
 
     /// <summary>The values the run depends on, and the capture's warnings.</summary>
