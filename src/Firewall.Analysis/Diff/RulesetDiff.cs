@@ -1,4 +1,4 @@
-using System.Globalization;
+using Firewall.Analysis.Descriptions;
 using Firewall.Analysis.Runs;
 using Firewall.Engine.Addressing;
 using Firewall.Engine.Evaluation;
@@ -134,7 +134,7 @@ public static class RulesetDiff
             var client = o.Client.ToString();
             var server = o.Server.ToString();
             var text = ports
-                ? $"{proto} {Endpoint(o.Client, o.ClientPort)} -> {Endpoint(o.Server, o.ServerPort)}"
+                ? $"{proto} {EndpointText.Format(o.Client, o.ClientPort)} -> {EndpointText.Format(o.Server, o.ServerPort)}"
                 : $"{proto} {client} -> {server}";
             changes.Add(new FlowChange(
                 kind, text, proto, client, ports ? o.ClientPort : null, server, ports ? o.ServerPort : null, o.FirstFrame,
@@ -143,9 +143,6 @@ public static class RulesetDiff
         return new DiffResult(old.Input.CaptureName, old.Input.RulesetPath, @new.Input.RulesetPath, matched, changes,
             oldRecords.Length - matched, newFlows.Count);
     }
-
-    private static string Endpoint(IpAddr address, ushort port) =>
-        address.IsV6 ? $"[{address}]:{port.ToString(CultureInfo.InvariantCulture)}" : $"{address}:{port.ToString(CultureInfo.InvariantCulture)}";
 
     /// <summary>A denied flow names the rule that denied its first dropped packet; an allowed one the hops of its first request and reply.</summary>
     private static FlowSide Side(RunReport run, FlowDecisionRecorder decisions, int flowId, in FlowRecord flow)

@@ -1,3 +1,4 @@
+using Firewall.Analysis.Descriptions;
 using Firewall.Engine.Addressing;
 using Firewall.Engine.Compilation;
 using Firewall.Engine.Evaluation;
@@ -103,7 +104,7 @@ public sealed class FlowExplainer
         var stateless = StatelessHops(in p, in r);
         return new PacketExplanation(
             direction,
-            Describe(in p),
+            PacketText.Describe(in p),
             ResultText.Name(r.Verdict),
             _rules.Rules.Reference(r.RuleId),
             hops,
@@ -177,56 +178,21 @@ public sealed class FlowExplainer
         {
             closest = isSg ? SgNearMisses(in p, target, direction) : NaclNearMisses(in p, target, direction);
         }
-        return new HopExplanation(ResultText.Name(hop.Kind), target, hop.Allowed ? "allow" : "deny", reference, RuleText(reference), basis, closest);
+        return new HopExplanation(ResultText.Name(hop.Kind), target, hop.Allowed ? "allow" : "deny", reference, TextOf(reference), basis, closest);
     }
 
-    private string RuleText(string reference)
+    private string TextOf(string reference)
     {
         if (_sgRules.TryGetValue(reference, out var sg))
         {
-            return Describe(sg);
+            return RuleText.Trace(sg);
         }
         if (_naclRules.TryGetValue(reference, out var nacl))
         {
-            return Describe(nacl);
+            return RuleText.Trace(nacl);
         }
-        return _rules.Rules.TryFind(reference, out var id) ? _rules.Rules.Kind(id) switch
-        {
-            RuleKind.NaclDefault => "the implicit * rule: deny everything no numbered rule matched",
-            RuleKind.SgNoMatch => "no rule of the interface's security groups matched",
-            RuleKind.Tracked => "the interface's connection tracking",
-            RuleKind.Bypass => "not filtered by AWS",
-            _ => "",
-        } : "";
+        return _rules.Rules.TryFind(reference, out var id) ? RuleText.Trace(_rules.Rules.Kind(id)) : "";
     }
-
-    public static string Describe(SgRule r)
-    {
-        var peer = r.Direction == Direction.Inbound ? $"from {r.Peer}" : $"to {r.Peer}";
-        return Join(r.Protocol.ToString(), Fields(r.Protocol, r.MatchedPorts, r.MatchedIcmp), peer, r.Description);
-    }
-
-    public static string Describe(NaclRule r)
-    {
-        var peer = r.Direction == Direction.Inbound ? $"from {r.Cidr}" : $"to {r.Cidr}";
-        return Join($"rule {r.Number} {(r.Action == NaclAction.Allow ? "allow" : "deny")} {r.Protocol}", Fields(r.Protocol, r.MatchedPorts, r.MatchedIcmp), peer, r.Description);
-    }
-
-    private static string Fields(RuleProtocol protocol, PortRange ports, IcmpMatch icmp)
-    {
-        if (!protocol.IsAll && IpProtocol.HasPorts((byte)protocol.Value))
-        {
-            return ports.IsAll ? "all ports" : $"port {ports}";
-        }
-        if (!protocol.IsAll && IpProtocol.IsIcmp((byte)protocol.Value) && !icmp.IsAny)
-        {
-            return icmp.Code < 0 ? $"type {icmp.Type}" : $"type {icmp.Type} code {icmp.Code}";
-        }
-        return "";
-    }
-
-    private static string Join(string protocol, string fields, string peer, string? description) =>
-        string.Join(' ', new[] { protocol, fields, peer }.Where(s => s.Length > 0)) + (description is null ? "" : $" ({description})");
 
     private SgRule? FirstSgMatch(in PacketInfo p, string interfaceName, Direction direction)
     {
@@ -253,7 +219,7 @@ public sealed class FlowExplainer
         foreach (var rule in SgRulesOf(interfaceName, direction))
         {
             var reasons = SgMisses(in p, rule, direction);
-            candidates.Add((reasons.Count, order++, new NearMiss(rule.Reference, Describe(rule), reasons)));
+            candidates.Add((reasons.Count, order++, new NearMiss(rule.Reference, RuleText.Trace(rule), reasons)));
         }
         return candidates.OrderBy(c => c.Score).ThenBy(c => c.Order).Take(MaxNearMisses).Select(c => c.Miss).ToList();
     }
@@ -280,7 +246,7 @@ public sealed class FlowExplainer
             {
                 reasons.Add("matches, but a lower-numbered deny rule decided first");
             }
-            candidates.Add((reasons.Count, rule.Number, new NearMiss(rule.Reference, Describe(rule), reasons)));
+            candidates.Add((reasons.Count, rule.Number, new NearMiss(rule.Reference, RuleText.Trace(rule), reasons)));
         }
         return candidates.OrderBy(c => c.Score).ThenBy(c => c.Order).Take(MaxNearMisses).Select(c => c.Miss).ToList();
     }
@@ -365,19 +331,5 @@ public sealed class FlowExplainer
             }
         }
         return notes.Count == 0 ? "no security-group hop: nothing is tracked (NACLs are stateless)" : string.Join("; ", notes);
-    }
-
-    /// <summary>A packet as tcpdump prints it: protocol, endpoints, TCP flags or ICMP type.</summary>
-    public static string Describe(in PacketInfo p)
-    {
-        var withPorts = p.Has(PacketFlags.Ports);
-        string End(IpAddr a, ushort port) => withPorts ? (a.IsV6 ? $"[{a}]:{port}" : $"{a}:{port}") : a.ToString();
-        var what = p.Protocol switch
-        {
-            IpProtocol.Tcp => $" [{TcpFlag.Format(p.TcpFlags)}]",
-            IpProtocol.Icmp or IpProtocol.IcmpV6 => $" type {p.IcmpType} code {p.IcmpCode}",
-            _ => "",
-        };
-        return $"{IpProtocol.Name(p.Protocol)} {End(p.Src, p.SrcPort)} -> {End(p.Dst, p.DstPort)}{what}";
     }
 }

@@ -307,7 +307,7 @@ public static class Answers
                 }
             }
         }
-        return new AnswerClass(region.V6, region.Sets, Partition.Request(values, region.V6));
+        return new AnswerClass(region.V6, region.Sets, ExampleRequest.Of(values, region.V6));
     }
 
     /// <summary>An example value of a class's set: a documentation address when the set holds one (RFC 5737, RFC 3849), else a readable pick.</summary>
@@ -328,7 +328,7 @@ public static class Answers
         }
         if (dim == Dim.SourcePort)
         {
-            foreach (var port in Partition.ClientPorts)
+            foreach (var port in ExampleRequest.ClientPorts)
             {
                 if (set.Contains(port))
                 {
@@ -336,6 +336,6 @@ public static class Answers
                 }
             }
         }
-        return Partition.Pick(dim, set.Intervals[0]);
+        return ExampleRequest.Pick(dim, set.Intervals[0]);
     }
 }

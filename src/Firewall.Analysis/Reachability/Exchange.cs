@@ -1,3 +1,4 @@
+using Firewall.Analysis.Descriptions;
 using Firewall.Engine.Addressing;
 using Firewall.Engine.Evaluation;
 using Firewall.Engine.Packets;
@@ -13,13 +14,11 @@ public readonly record struct RequestHeader(byte Protocol, IpAddr Source, IpAddr
         var proto = IpProtocol.Name(Protocol);
         if (IpProtocol.HasPorts(Protocol))
         {
-            return $"{proto} {Endpoint(Source, SourcePort)} -> {Endpoint(Destination, DestinationPort)}";
+            return $"{proto} {EndpointText.Format(Source, SourcePort)} -> {EndpointText.Format(Destination, DestinationPort)}";
         }
         var text = $"{proto} {Source} -> {Destination}";
         // An echo request of code 0 is what an ICMP flow line means; anything else names its type and code.
         return IpProtocol.IsIcmp(Protocol) && (!IcmpKind.IsEchoRequest(Protocol, IcmpType) || IcmpCode != 0) ? $"{text} type {IcmpType} code {IcmpCode}" : text;
-
-        static string Endpoint(IpAddr a, ushort port) => a.IsV6 ? $"[{a}]:{port}" : $"{a}:{port}";
     }
 }
 

@@ -96,14 +96,22 @@ internal sealed class HeaderBox
 /// </summary>
 internal static class HeaderBoxes
 {
-
     /// <summary>The boxes of one family; rule groups are numbered from <paramref name="firstGroup"/> (a diff numbers the second ruleset's after the first's).</summary>
     public static List<HeaderBox> Of(CompiledRuleset rules, bool v6, int firstGroup = 0)
     {
         var boxes = new List<HeaderBox>();
         var groups = firstGroup;
-        var model = rules.Model;
+        var (interfaceAddresses, subnetRanges) = AddressCuts(boxes, rules, v6);
+        EvaluatorCuts(boxes, v6);
+        NaclBoxes(boxes, rules, v6, subnetRanges, ref groups);
+        SgBoxes(boxes, rules, v6, interfaceAddresses, ref groups);
+        return boxes;
+    }
 
+    /// <summary>The cuts where addresses sit; returns each interface's addresses and each subnet's range in this family.</summary>
+    private static (IntervalSet[] Interfaces, IntervalSet[] Subnets) AddressCuts(List<HeaderBox> boxes, CompiledRuleset rules, bool v6)
+    {
+        var model = rules.Model;
         // Where addresses sit: interfaces (exact) and subnets (containment) decide the hops and whether a
         // NACL is crossed at all (not within one subnet).
         var interfaceAddresses = new IntervalSet[model.Interfaces.Count];
@@ -132,6 +140,12 @@ internal static class HeaderBoxes
         {
             AddressCut(boxes, IntervalSet.Of(PacketSetParser.Range(Cidr.Host(address))));
         }
+        return (interfaceAddresses, subnetRanges);
+    }
+
+    /// <summary>The cuts of what the evaluator treats apart by ports, protocol or ICMP type.</summary>
+    private static void EvaluatorCuts(List<HeaderBox> boxes, bool v6)
+    {
         foreach (var (client, server) in Bypass.DhcpPorts)
         {
             var udp = Point(IpProtocol.Udp);
@@ -155,7 +169,11 @@ internal static class HeaderBoxes
                 boxes.Add(new HeaderBox().With(Dim.Protocol, Point(icmp)).With(Dim.IcmpType, Point(b)));
             }
         }
+    }
 
+    private static void NaclBoxes(List<HeaderBox> boxes, CompiledRuleset rules, bool v6, IntervalSet[] subnetRanges, ref int groups)
+    {
+        var icmp = v6 ? IpProtocol.IcmpV6 : IpProtocol.Icmp;
         // Network ACLs: a rule judges requests crossing its subnets' boundary in its direction, and the
         // replies crossing it the other way (far end mirrored, the reply's destination port the request's source port).
         for (var a = 0; a < rules.Acls.Length; a++)
@@ -183,7 +201,11 @@ internal static class HeaderBoxes
                 }
             }
         }
+    }
 
+    private static void SgBoxes(List<HeaderBox> boxes, CompiledRuleset rules, bool v6, IntervalSet[] interfaceAddresses, ref int groups)
+    {
+        var icmp = v6 ? IpProtocol.IcmpV6 : IpProtocol.Icmp;
         // Security groups: each interface's union of rules per direction, as the evaluator holds it.
         for (var i = 0; i < rules.Interfaces.Length; i++)
         {
@@ -203,7 +225,6 @@ internal static class HeaderBoxes
                 }
             }
         }
-        return boxes;
     }
 
     private static void AddressCut(List<HeaderBox> boxes, IntervalSet range)

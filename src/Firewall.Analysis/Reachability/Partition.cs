@@ -2,10 +2,6 @@ using Firewall.Engine.Addressing;
 
 namespace Firewall.Analysis.Reachability;
 
-/// <summary>One region of an answer: a product of value sets, one per dimension of its protocol kind, and what every request in it gets.</summary>
-/// <param name="Result">The index of the result shared by the whole region (what the leaf evaluator returned).</param>
-internal sealed record Region(bool V6, IReadOnlyDictionary<Dim, IntervalSet> Sets, int Result);
-
 /// <summary>
 /// The partition of a packet set into regions with one result each, built top-down as a layered tree
 /// (np-guard's hypercube sets, built by splitting): dimension by dimension, a region is cut only at the
@@ -26,9 +22,9 @@ internal sealed class Partition
     private readonly Func<RequestHeader, int> _evaluate;
     private readonly bool _v6;
     private readonly SetPart _part;
-    private readonly Dictionary<NodeKey, int> _interned = new();
-    private readonly List<NodeKey> _nodes = [];
-    private readonly Dictionary<int[], int> _memo = new(LiveComparer.Instance);
+    private readonly Dictionary<PartitionNode, int> _interned = new();
+    private readonly List<PartitionNode> _nodes = [];
+    private readonly Dictionary<int[], int> _memo = new(LiveBoxesComparer.Instance);
     private readonly Dictionary<int[], int>.AlternateLookup<ReadOnlySpan<int>> _memoBySpan;
     private readonly UInt128[] _picks = new UInt128[HeaderBox.Dims];
     private readonly Interval[] _pieces = new Interval[HeaderBox.Dims];
@@ -110,7 +106,7 @@ internal sealed class Partition
         var root = p.Split(Dim.Protocol, [], 0, live);
         var regions = new List<Region>();
         p.Collect(root, new Dictionary<Dim, IntervalSet>(), regions);
-        return (Join(regions), p);
+        return (RegionJoin.Join(regions), p);
     }
 
     private IntervalSet Domain(Dim dim) => dim switch
@@ -136,6 +132,53 @@ internal sealed class Partition
     private int Split(Dim dim, Dim[] order, int level, int[] live)
     {
         var d = (int)dim;
+        var everywhere = Edges(d, live);
+        var events = _events[d];
+        var active = _active[d];
+        var e = 0;
+        var children = new List<(Interval Piece, int Child)>(events.Count + Domain(dim).Intervals.Count);
+        var kept = _kept[d];
+        var free = dim == Dim.Protocol ? AllDims & ~(1 << (int)Dim.Protocol) : Undecided(order, level);
+        // Below the last dimension a child is a leaf: its boxes are looked up without an array of their own.
+        var leaves = dim != Dim.Protocol && level + 1 >= order.Length;
+        foreach (var range in Domain(dim).Intervals)
+        {
+            var lo = range.Lo;
+            while (true)
+            {
+                while (e < events.Count && events[e].At <= lo)
+                {
+                    active[events[e].Box] += events[e].Delta;
+                    e++;
+                }
+                var hi = e < events.Count && events[e].At - 1 < range.Hi ? events[e].At - 1 : range.Hi;
+                var piece = new Interval(lo, hi);
+                _picks[d] = ExampleRequest.Pick(dim, piece);
+                _pieces[d] = piece;
+                Prune(live, everywhere, active, free, kept);
+                children.Add((piece, _changed is not null && !AnyChanged(kept) ? -(Unchanged + 1) : leaves
+                    ? -(Leaf(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(kept)) + 1)
+                    : Descend(dim, order, level, [.. kept])));
+                if (hi == range.Hi)
+                {
+                    break;
+                }
+                lo = hi + 1;
+            }
+        }
+        foreach (var b in live)
+        {
+            active[b] = 0;
+        }
+        return Intern(dim, children);
+    }
+
+    /// <summary>
+    /// Fills the events of dimension <paramref name="d"/> with the edges of the live boxes, in order; returns,
+    /// per live box, whether it holds every value of the dimension.
+    /// </summary>
+    private bool[] Edges(int d, int[] live)
+    {
         // The edges of the live boxes on this dimension, as events in order: a box enters the pieces from
         // its interval's start and leaves them after its end. Sweeping them keeps, per box, whether it holds
         // the current piece (pieces never straddle an edge), instead of searching its set for every piece.
@@ -164,43 +207,7 @@ internal sealed class Partition
             }
         }
         events.Sort((x, y) => x.At.CompareTo(y.At));
-        var active = _active[d];
-        var e = 0;
-        var children = new List<(Interval Piece, int Child)>(events.Count + Domain(dim).Intervals.Count);
-        var kept = _kept[d];
-        var free = dim == Dim.Protocol ? AllDims & ~(1 << (int)Dim.Protocol) : Undecided(order, level);
-        // Below the last dimension a child is a leaf: its boxes are looked up without an array of their own.
-        var leaves = dim != Dim.Protocol && level + 1 >= order.Length;
-        foreach (var range in Domain(dim).Intervals)
-        {
-            var lo = range.Lo;
-            while (true)
-            {
-                while (e < events.Count && events[e].At <= lo)
-                {
-                    active[events[e].Box] += events[e].Delta;
-                    e++;
-                }
-                var hi = e < events.Count && events[e].At - 1 < range.Hi ? events[e].At - 1 : range.Hi;
-                var piece = new Interval(lo, hi);
-                _picks[d] = Pick(dim, piece);
-                _pieces[d] = piece;
-                Prune(live, everywhere, active, free, kept);
-                children.Add((piece, _changed is not null && !AnyChanged(kept) ? -(Unchanged + 1) : leaves
-                    ? -(Leaf(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(kept)) + 1)
-                    : Descend(dim, order, level, [.. kept])));
-                if (hi == range.Hi)
-                {
-                    break;
-                }
-                lo = hi + 1;
-            }
-        }
-        foreach (var b in live)
-        {
-            active[b] = 0;
-        }
-        return Intern(dim, children);
+        return everywhere;
     }
 
     private bool AnyChanged(List<int> live)
@@ -289,7 +296,7 @@ internal sealed class Partition
 
     private int Leaf(ReadOnlySpan<int> live)
     {
-        var request = Request(_picks, _v6);
+        var request = ExampleRequest.Of(_picks, _v6);
         if (request.Source == request.Destination && !IpProtocol.IsIcmp(request.Protocol))
         {
             var source = _pieces[(int)Dim.Source];
@@ -299,7 +306,7 @@ internal sealed class Partition
                 // for it by two different ones.
                 var s = _picks[(int)Dim.Source];
                 _picks[(int)Dim.Source] = s == source.Lo ? source.Lo + 1 : source.Lo;
-                request = Request(_picks, _v6);
+                request = ExampleRequest.Of(_picks, _v6);
             }
             else
             {
@@ -315,7 +322,7 @@ internal sealed class Partition
                     var side = ports.Lo != ports.Hi ? Dim.SourcePort : Dim.DestinationPort;
                     var piece = _pieces[(int)side];
                     _picks[(int)side] = _picks[(int)side] == piece.Lo ? piece.Lo + 1 : piece.Lo;
-                    request = Request(_picks, _v6);
+                    request = ExampleRequest.Of(_picks, _v6);
                 }
             }
         }
@@ -328,46 +335,6 @@ internal sealed class Partition
         var result = _evaluate(request);
         _memo[live.ToArray()] = result;
         return result;
-    }
-
-    /// <summary>The request whose header holds the given value on every dimension.</summary>
-    public static RequestHeader Request(UInt128[] values, bool v6)
-    {
-        return new RequestHeader(
-            (byte)values[(int)Dim.Protocol],
-            IpAddr.FromValue(values[(int)Dim.Source], v6),
-            IpAddr.FromValue(values[(int)Dim.Destination], v6),
-            (ushort)values[(int)Dim.SourcePort],
-            (ushort)values[(int)Dim.DestinationPort],
-            (byte)values[(int)Dim.IcmpType],
-            (byte)values[(int)Dim.IcmpCode]);
-    }
-
-    /// <summary>Client ports an example prefers, in order: one a person recognises as a client's, then each client kind's first.</summary>
-    public static readonly UInt128[] ClientPorts = [51514, 49152, 32768, 1024];
-
-    /// <summary>
-    /// A request value to stand for an interval, readable in an example: an address after a network's first
-    /// (so not 10.0.1.0 of 10.0.1.0/24); a client port in the ephemeral range when the interval has one.
-    /// </summary>
-    public static UInt128 Pick(Dim dim, Interval piece)
-    {
-        switch (dim)
-        {
-            case Dim.Source or Dim.Destination:
-                return piece.Hi > piece.Lo ? piece.Lo + 1 : piece.Lo;
-            case Dim.SourcePort:
-                foreach (var preferred in ClientPorts)
-                {
-                    if (piece.Contains(preferred))
-                    {
-                        return preferred;
-                    }
-                }
-                return piece.Lo >= 49152 || piece.Hi < 1024 ? piece.Lo : UInt128.Max(piece.Lo, 1024);
-            default:
-                return piece.Lo;
-        }
     }
 
     private int Intern(Dim dim, List<(Interval Piece, int Child)> children)
@@ -400,7 +367,7 @@ internal sealed class Partition
         {
             merged[i] = (IntervalSet.OfCanonical([.. pieces[firsts[i]]]), firsts[i].Child);
         }
-        var key = new NodeKey(dim, merged);
+        var key = new PartitionNode(dim, merged);
         if (!_interned.TryGetValue(key, out var id))
         {
             id = _nodes.Count;
@@ -429,173 +396,5 @@ internal sealed class Partition
             Collect(child, path, regions);
         }
         path.Remove(node.Dim);
-    }
-
-    /// <summary>
-    /// Joins regions that differ in one dimension only and share their result, dimension by dimension, until
-    /// none do: the tree merges only siblings under one parent, so two regions with the same sources that
-    /// differ in a port it cut earlier (or the reverse) are joined here. Every join is a product again, so
-    /// the answer stays a partition with one result per class.
-    /// </summary>
-    public static List<Region> Join(List<Region> regions)
-    {
-        Dim[] order = [Dim.Source, Dim.SourcePort, Dim.DestinationPort, Dim.IcmpType, Dim.IcmpCode, Dim.Destination, Dim.Source];
-        var changed = true;
-        while (changed)
-        {
-            changed = false;
-            foreach (var dim in order)
-            {
-                var groups = new Dictionary<JoinKey, List<Region>>();
-                foreach (var r in regions)
-                {
-                    if (!r.Sets.ContainsKey(dim))
-                    {
-                        continue;
-                    }
-                    var key = new JoinKey(r, dim);
-                    if (!groups.TryGetValue(key, out var list))
-                    {
-                        groups[key] = list = [];
-                    }
-                    list.Add(r);
-                }
-                var next = new List<Region>(regions.Count);
-                var joined = new HashSet<Region>(ReferenceEqualityComparer.Instance);
-                foreach (var r in regions)
-                {
-                    if (joined.Contains(r))
-                    {
-                        continue;
-                    }
-                    if (!r.Sets.ContainsKey(dim) || groups[new JoinKey(r, dim)] is not { Count: > 1 } list)
-                    {
-                        next.Add(r);
-                        continue;
-                    }
-                    var sets = new Dictionary<Dim, IntervalSet>(r.Sets) { [dim] = list.Select(x => x.Sets[dim]).Aggregate((a, b) => a.Union(b)) };
-                    next.Add(new Region(r.V6, sets, r.Result));
-                    foreach (var x in list)
-                    {
-                        joined.Add(x);
-                    }
-                    changed = true;
-                }
-                regions = next;
-            }
-        }
-        return regions;
-    }
-
-    /// <summary>A region without one dimension: regions with equal keys differ in that dimension only.</summary>
-    private sealed class JoinKey : IEquatable<JoinKey>
-    {
-        private readonly Region _region;
-        private readonly Dim _without;
-        private readonly int _hash;
-
-        public JoinKey(Region region, Dim without)
-        {
-            _region = region;
-            _without = without;
-            var h = new HashCode();
-            h.Add(region.V6);
-            h.Add(region.Result);
-            foreach (var (dim, set) in region.Sets.OrderBy(kv => kv.Key))
-            {
-                if (dim != without)
-                {
-                    h.Add(dim);
-                    h.Add(set);
-                }
-            }
-            _hash = h.ToHashCode();
-        }
-
-        public bool Equals(JoinKey? other)
-        {
-            if (other is null || other._hash != _hash || other._without != _without || other._region.V6 != _region.V6
-                || other._region.Result != _region.Result || other._region.Sets.Count != _region.Sets.Count)
-            {
-                return false;
-            }
-            foreach (var (dim, set) in _region.Sets)
-            {
-                if (dim != _without && (!other._region.Sets.TryGetValue(dim, out var o) || !o.Equals(set)))
-                {
-                    return false;
-                }
-            }
-            return true;
-        }
-
-        public override bool Equals(object? obj) => Equals(obj as JoinKey);
-
-        public override int GetHashCode() => _hash;
-    }
-
-    private sealed class NodeKey(Dim dim, (IntervalSet Key, int Child)[] children) : IEquatable<NodeKey>
-    {
-        private readonly int _hash = Hash(dim, children);
-
-        public Dim Dim { get; } = dim;
-
-        public (IntervalSet Key, int Child)[] Children { get; } = children;
-
-        private static int Hash(Dim dim, (IntervalSet Key, int Child)[] children)
-        {
-            var h = new HashCode();
-            h.Add(dim);
-            foreach (var (key, child) in children)
-            {
-                h.Add(key);
-                h.Add(child);
-            }
-            return h.ToHashCode();
-        }
-
-        public bool Equals(NodeKey? other)
-        {
-            if (other is null || other._hash != _hash || other.Dim != Dim || other.Children.Length != Children.Length)
-            {
-                return false;
-            }
-            for (var i = 0; i < Children.Length; i++)
-            {
-                if (Children[i].Child != other.Children[i].Child || !Children[i].Key.Equals(other.Children[i].Key))
-                {
-                    return false;
-                }
-            }
-            return true;
-        }
-
-        public override bool Equals(object? obj) => Equals(obj as NodeKey);
-
-        public override int GetHashCode() => _hash;
-    }
-
-    /// <summary>
-    /// The boxes that hold on a leaf, compared by content (two leaves with the same ones get the same answer),
-    /// looked up from a span so that a leaf met before allocates nothing.
-    /// </summary>
-    private sealed class LiveComparer : IEqualityComparer<int[]>, IAlternateEqualityComparer<ReadOnlySpan<int>, int[]>
-    {
-        public static readonly LiveComparer Instance = new();
-
-        public bool Equals(int[]? x, int[]? y) => x.AsSpan().SequenceEqual(y);
-
-        public int GetHashCode(int[] live) => GetHashCode((ReadOnlySpan<int>)live);
-
-        public bool Equals(ReadOnlySpan<int> alternate, int[] other) => alternate.SequenceEqual(other);
-
-        public int GetHashCode(ReadOnlySpan<int> live)
-        {
-            var h = new HashCode();
-            h.AddBytes(System.Runtime.InteropServices.MemoryMarshal.AsBytes(live));
-            return h.ToHashCode();
-        }
-
-        public int[] Create(ReadOnlySpan<int> alternate) => alternate.ToArray();
     }
 }

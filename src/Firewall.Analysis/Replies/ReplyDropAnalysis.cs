@@ -7,166 +7,6 @@ using Firewall.Engine.Packets;
 
 namespace Firewall.Analysis.Replies;
 
-/// <summary>The client an ephemeral port range points to, from the ranges of <see cref="EphemeralPorts"/> (AWS "Ephemeral ports").</summary>
-public enum LikelyClient
-{
-    /// <summary>Some port below 1024: not an ephemeral range anyone documents.</summary>
-    Unknown,
-
-    /// <summary><see cref="EphemeralPorts.Linux"/>.</summary>
-    Linux,
-
-    /// <summary><see cref="EphemeralPorts.Windows"/>.</summary>
-    Windows,
-
-    /// <summary>Every port in the overlap of the Linux and Windows ranges, which both use.</summary>
-    LinuxOrWindows,
-
-    /// <summary><see cref="EphemeralPorts.NatGatewayElbLambda"/>.</summary>
-    NatGatewayElbLambda,
-}
-
-/// <summary>A flow shown as an example of a group.</summary>
-public sealed record ReplyDropExample(int Flow, long FirstFrame, byte Protocol, IpAddr Client, ushort ClientPort, IpAddr Server, ushort ServerPort, bool HasPorts, int RepliesDropped);
-
-/// <summary>
-/// The narrowest NACL rules that let a group's replies through: the ports seen, to the peers seen (the
-/// subnets they are in, when they are in the ruleset's subnets), in the ACL and direction of the denying
-/// rule; and <see cref="Path"/>, the rules that open the whole reply path of the security-group rules that
-/// admitted those flows. <see cref="Yaml"/> are the lines to paste, one per peer CIDR.
-/// </summary>
-public sealed record NaclFix
-{
-    public required string Acl { get; init; }
-    public required Direction Direction { get; init; }
-
-    /// <summary>One number per peer CIDR, each placing its rule before the denying one; null where none is free (renumber).</summary>
-    public required IReadOnlyList<int?> RuleNumbers { get; init; }
-
-    public required byte Protocol { get; init; }
-
-    /// <summary>
-    /// The rules name every protocol (<c>protocol: all</c>): the classes of a static answer hold many
-    /// protocols without ports or ICMP types (every one but tcp, udp and ICMP, say), and a NACL rule names
-    /// one protocol or all of them. Never set for a capture's flows.
-    /// </summary>
-    public bool AnyProtocol { get; init; }
-
-    /// <summary>The protocol as the rules and reports name it: tcp, 47, or all.</summary>
-    public string ProtocolName => AnyProtocol ? "all" : IpProtocol.Name(Protocol);
-
-    public required bool IsV6 { get; init; }
-
-    /// <summary>The smallest range covering the reply destination ports seen (TCP/UDP only).</summary>
-    public PortRange? PortsSeen { get; init; }
-
-    public int DistinctPorts { get; init; }
-
-    public LikelyClient Client { get; init; }
-
-    /// <summary>The documented ephemeral range of <see cref="Client"/>; null when it does not cover the ports seen.</summary>
-    public PortRange? DocumentedPorts { get; init; }
-
-    /// <summary>For ICMP: the reply's type (echo reply).</summary>
-    public IcmpMatch? Icmp { get; init; }
-
-    /// <summary>
-    /// The far end of the replies at this hop: the CIDRs of the ruleset's subnets that hold the peers when
-    /// all of them are in some (see <see cref="PeerSubnets"/>), else the smallest CIDR covering the peers, or
-    /// all addresses when they are spread.
-    /// </summary>
-    public required IReadOnlyList<Cidr> Peers { get; init; }
-
-    /// <summary>The subnets whose CIDRs <see cref="Peers"/> are, by name; empty when the peers are not all in subnets.</summary>
-    public IReadOnlyList<string> PeerSubnets { get; init; } = [];
-
-    /// <summary>How many peer addresses: those seen in a capture, or all those of an answer's classes (up to 2^128).</summary>
-    public required UInt128 PeerCount { get; init; }
-
-    public required int Flows { get; init; }
-
-    /// <summary>Why the peers are subnets rather than the addresses seen, as a clause ("; the peers are in subnet…"), or "".</summary>
-    public string PeersNote => PeerSubnets.Count == 0 ? ""
-        : $"; the peers are in subnet{(PeerSubnets.Count == 1 ? "" : "s")} {string.Join(", ", PeerSubnets)}, so the rule{(Peers.Count == 1 ? " covers it" : "s cover them")} ({string.Join(", ", Peers)}): a NACL names CIDRs, not interfaces or groups";
-
-    /// <summary>The rules to paste, one per peer CIDR, with the ports seen.</summary>
-    public IReadOnlyList<string> Yaml => Peers.Select((peer, i) => NaclRuleText.Line(RuleNumbers[i], ProtocolName, PortsSeen, Icmp, Direction, peer)).ToList();
-
-    /// <summary>The rules that open the reply path of the admitting security-group rules; null when none is known (ICMP, no group on the path).</summary>
-    public ReplyPathFix? Path { get; init; }
-}
-
-/// <summary>
-/// The rules that open a reply path (<see cref="ReplyPath"/>) for every peer its security-group rules admit
-/// and every client port (<see cref="Ports"/>): pasted into the ruleset, <c>firewall lint</c> finds the path
-/// open. One rule per peer CIDR, each before any rule of the ACL that denies part of what it opens.
-/// </summary>
-public sealed record ReplyPathFix(
-    IReadOnlyList<string> SgRules,
-    IReadOnlyList<Cidr> Peers,
-    PortRange Ports,
-    IReadOnlyList<ClientPorts> Clients,
-    IReadOnlyList<int?> RuleNumbers,
-    byte Protocol,
-    Direction Direction)
-{
-    public IReadOnlyList<string> Yaml => Peers.Select((peer, i) => NaclRuleText.Line(RuleNumbers[i], Protocol, Ports, null, Direction, peer)).ToList();
-}
-
-/// <summary>A NACL rule as the YAML flow mapping the ruleset format reads, for pasting.</summary>
-public static class NaclRuleText
-{
-    public static string Line(int? number, byte protocol, PortRange? ports, IcmpMatch? icmp, Direction direction, Cidr peer) =>
-        Line(number, IpProtocol.Name(protocol), ports, icmp, direction, peer);
-
-    /// <summary>The rule for <paramref name="protocol"/> as the ruleset names it (tcp, 47, all).</summary>
-    public static string Line(int? number, string protocol, PortRange? ports, IcmpMatch? icmp, Direction direction, Cidr peer)
-    {
-        var parts = new List<string>
-        {
-            $"rule: {(number is { } n ? n.ToString(System.Globalization.CultureInfo.InvariantCulture) : "N")}",
-            $"protocol: {protocol}",
-        };
-        if (ports is { } p)
-        {
-            parts.Add($"ports: {p}");
-        }
-        if (icmp is { } i && !i.IsAny)
-        {
-            parts.Add($"icmp_type: {i.Type}");
-        }
-        var far = direction == Direction.Inbound ? "source" : "destination";
-        // IPv6 text starts with or holds "::", which a YAML plain scalar may not; quote it.
-        parts.Add(peer.IsV6 ? $"{far}: \"{peer}\"" : $"{far}: {peer}");
-        parts.Add("action: allow");
-        return "- { " + string.Join(", ", parts) + " }";
-    }
-}
-
-/// <summary>The flows whose replies one NACL rule (or <c>*</c>) dropped, with how to let them through.</summary>
-public sealed record ReplyDropGroup
-{
-    public required RuleEntry Rule { get; init; }
-    public required NaclPosition Position { get; init; }
-    public required int Flows { get; init; }
-    public required long RepliesDropped { get; init; }
-    public required long RequestsAllowed { get; init; }
-    public required IReadOnlyList<ReplyDropExample> Examples { get; init; }
-    public required IReadOnlyList<NaclFix> Fixes { get; init; }
-
-    /// <summary>Flows of this group that a stateless security group would also drop: the SG passes them only because it tracks them.</summary>
-    public required int StatefulOnlyFlows { get; init; }
-
-    /// <summary>The security-group references that would drop those flows if groups kept no state, most flows first.</summary>
-    public required IReadOnlyList<string> StatelessDeniedBy { get; init; }
-}
-
-public sealed record ReplyDropReport(IReadOnlyList<ReplyDropGroup> Groups, int Flows, int OtherReplyDeniedFlows)
-{
-    /// <summary>Flows whose requests passed and whose replies a NACL dropped.</summary>
-    public int NaclReplyDeniedFlows => Groups.Sum(g => g.Flows);
-}
-
 /// <summary>
 /// SPEC §6 <c>firewall replies</c>: the flows whose requests passed but whose replies a network ACL dropped,
 /// grouped by ACL, direction and deciding rule, each with the rule to add. A pure function of the
@@ -185,8 +25,21 @@ public static class ReplyDropAnalysis
 
     public static ReplyDropReport Analyze(CompiledRuleset rules, RuleCatalog catalog, FlowRecords flows)
     {
+        var byRule = ByDenyingRule(catalog, flows, out var other);
+        var taken = new TakenRuleNumbers();
+        var paths = ReplyPath.All(rules.Model).ToLookup(p => (p.Rule.Reference, p.Interface.Name));
+        var groups = byRule
+            .OrderByDescending(kv => kv.Value.Count).ThenBy(kv => kv.Key)
+            .Select(kv => Group(rules, catalog, paths, taken, catalog[kv.Key], kv.Value))
+            .ToList();
+        return new ReplyDropReport(groups, flows.Length, other);
+    }
+
+    /// <summary>The flows whose replies a NACL dropped, by the denying reference; <paramref name="other"/> counts those whose replies something else dropped.</summary>
+    private static Dictionary<int, List<(int Id, FlowRecord Flow)>> ByDenyingRule(RuleCatalog catalog, FlowRecords flows, out int other)
+    {
         var byRule = new Dictionary<int, List<(int Id, FlowRecord Flow)>>();
-        var other = 0;
+        other = 0;
         for (var i = 0; i < flows.Length; i++)
         {
             ref readonly var f = ref flows[i];
@@ -203,54 +56,39 @@ public static class ReplyDropAnalysis
                 other++;
             }
         }
+        return byRule;
+    }
 
-        // Rule numbers already taken, per ACL and direction, grown as fixes claim numbers: one set for the
-        // narrowest fixes and one for the path fixes, since a person pastes one kind or the other.
-        var taken = new Dictionary<(string, Direction, bool), HashSet<int>>();
-        HashSet<int> Taken(NaclPosition position, bool path)
+    private static ReplyDropGroup Group(CompiledRuleset rules, RuleCatalog catalog, ILookup<(string, string), ReplyPath> paths, TakenRuleNumbers taken,
+        RuleEntry entry, List<(int Id, FlowRecord Flow)> members)
+    {
+        var position = entry.Nacl!;
+        var fixes = new List<NaclFix>();
+        foreach (var part in members.GroupBy(m => (m.Flow.Key.Protocol, m.Flow.Key.IsV6)).OrderBy(g => g.Key.IsV6).ThenBy(g => g.Key.Protocol))
         {
-            var key = (position.Acl.Name, position.Direction, path);
-            if (!taken.TryGetValue(key, out var set))
-            {
-                taken[key] = set = position.Acl.Rules(position.Direction).Select(r => r.Number).ToHashSet();
-            }
-            return set;
+            var flowsOfPart = part.Select(m => m.Flow).ToList();
+            var fix = Fix(rules.Model, position, part.Key.Protocol, part.Key.IsV6, flowsOfPart, taken.For(position, path: false));
+            var pathsOfPart = part.Select(m => PathOf(rules, catalog, paths, position, in m.Flow)).OfType<ReplyPath>().Distinct().ToList();
+            fixes.Add(fix with { Path = PathFix(rules.Model, position, part.Key.Protocol, part.Key.IsV6, fix.PortsSeen, pathsOfPart, taken.For(position, path: true)) });
         }
-        var paths = ReplyPath.All(rules.Model).ToLookup(p => (p.Rule.Reference, p.Interface.Name));
-
-        var groups = new List<ReplyDropGroup>();
-        foreach (var (ruleId, members) in byRule.OrderByDescending(kv => kv.Value.Count).ThenBy(kv => kv.Key))
+        var statelessBy = members
+            .Select(m => StatelessReplyCheck.DeniedBy(rules, in m.Flow))
+            .OfType<string>()
+            .GroupBy(reference => reference)
+            .OrderByDescending(g => g.Count()).ThenBy(g => g.Key, StringComparer.Ordinal)
+            .ToList();
+        return new ReplyDropGroup
         {
-            var entry = catalog[ruleId];
-            var position = entry.Nacl!;
-            var fixes = new List<NaclFix>();
-            foreach (var part in members.GroupBy(m => (m.Flow.Key.Protocol, m.Flow.Key.IsV6)).OrderBy(g => g.Key.IsV6).ThenBy(g => g.Key.Protocol))
-            {
-                var flowsOfPart = part.Select(m => m.Flow).ToList();
-                var fix = Fix(rules.Model, position, part.Key.Protocol, part.Key.IsV6, flowsOfPart, Taken(position, path: false));
-                var pathsOfPart = part.Select(m => PathOf(rules, catalog, paths, position, in m.Flow)).OfType<ReplyPath>().Distinct().ToList();
-                fixes.Add(fix with { Path = PathFix(rules.Model, position, part.Key.Protocol, part.Key.IsV6, fix.PortsSeen, pathsOfPart, Taken(position, path: true)) });
-            }
-            var statelessBy = members
-                .Select(m => StatelessReplyCheck.DeniedBy(rules, in m.Flow))
-                .OfType<string>()
-                .GroupBy(reference => reference)
-                .OrderByDescending(g => g.Count()).ThenBy(g => g.Key, StringComparer.Ordinal)
-                .ToList();
-            groups.Add(new ReplyDropGroup
-            {
-                Rule = entry,
-                Position = position,
-                Flows = members.Count,
-                RepliesDropped = members.Sum(m => (long)m.Flow.ReplyDenied),
-                RequestsAllowed = members.Sum(m => (long)m.Flow.RequestAllowed),
-                Examples = members.Take(MaxExamples).Select(m => Example(m.Id, in m.Flow)).ToList(),
-                Fixes = fixes,
-                StatefulOnlyFlows = statelessBy.Sum(g => g.Count()),
-                StatelessDeniedBy = statelessBy.Select(g => g.Key).ToList(),
-            });
-        }
-        return new ReplyDropReport(groups, flows.Length, other);
+            Rule = entry,
+            Position = position,
+            Flows = members.Count,
+            RepliesDropped = members.Sum(m => (long)m.Flow.ReplyDenied),
+            RequestsAllowed = members.Sum(m => (long)m.Flow.RequestAllowed),
+            Examples = members.Take(MaxExamples).Select(m => Example(m.Id, in m.Flow)).ToList(),
+            Fixes = fixes,
+            StatefulOnlyFlows = statelessBy.Sum(g => g.Count()),
+            StatelessDeniedBy = statelessBy.Select(g => g.Key).ToList(),
+        };
     }
 
     private static ReplyDropExample Example(int id, in FlowRecord f) =>
@@ -318,13 +156,13 @@ public static class ReplyDropAnalysis
         if (IpProtocol.HasPorts(protocol))
         {
             var seen = new PortRange(clientPorts.Min(p => p.Lo), clientPorts.Max(p => p.Hi));
-            var client = Classify(seen);
+            var client = LikelyClients.Classify(seen);
             return fix with
             {
                 PortsSeen = seen,
                 DistinctPorts = clientPorts.Sum(p => p.Hi - p.Lo + 1),
                 Client = client,
-                DocumentedPorts = DocumentedRange(client),
+                DocumentedPorts = LikelyClients.DocumentedRange(client),
             };
         }
         if (IpProtocol.IsIcmp(protocol))
@@ -335,7 +173,6 @@ public static class ReplyDropAnalysis
         }
         return fix;
     }
-
 
     /// <summary>
     /// The reply path a flow's replies took at the denying NACL: the interface on this side of it (the
@@ -389,48 +226,6 @@ public static class ReplyDropAnalysis
         var numbers = ReplyPath.RuleNumbers(position.Acl, position.Direction, protocol, peers, ports, peers.Count, taken);
         return new ReplyPathFix(paths.Select(p => p.Rule.Reference).Distinct().ToList(), peers, ports, clients, numbers, protocol, position.Direction);
     }
-
-    /// <summary>The client the seen ports point to: the narrowest documented range that holds them all.</summary>
-    public static LikelyClient Classify(PortRange seen)
-    {
-        var (linux, windows, other) = (EphemeralPorts.Linux.Range, EphemeralPorts.Windows.Range, EphemeralPorts.NatGatewayElbLambda.Range);
-        return seen switch
-        {
-            _ when seen.From >= windows.From && seen.To <= linux.To => LikelyClient.LinuxOrWindows,
-            _ when seen.From >= linux.From && seen.To <= linux.To => LikelyClient.Linux,
-            _ when seen.From >= windows.From && seen.To <= windows.To => LikelyClient.Windows,
-            _ when seen.From >= other.From && seen.To <= other.To => LikelyClient.NatGatewayElbLambda,
-            _ => LikelyClient.Unknown,
-        };
-    }
-
-    /// <summary>The documented ephemeral range of <paramref name="client"/> (<see cref="EphemeralPorts"/>); both ranges for Linux or Windows.</summary>
-    public static PortRange? DocumentedRange(LikelyClient client) => client switch
-    {
-        LikelyClient.Linux => EphemeralPorts.Linux.Range,
-        LikelyClient.Windows => EphemeralPorts.Windows.Range,
-        LikelyClient.LinuxOrWindows => EphemeralPorts.Covering([EphemeralPorts.Linux, EphemeralPorts.Windows]),
-        LikelyClient.NatGatewayElbLambda => EphemeralPorts.NatGatewayElbLambda.Range,
-        _ => null,
-    };
-
-    public static string Describe(LikelyClient client) => client switch
-    {
-        LikelyClient.Linux => EphemeralPorts.Linux.ToString(),
-        LikelyClient.Windows => EphemeralPorts.Windows.ToString(),
-        LikelyClient.LinuxOrWindows => $"{EphemeralPorts.Linux} or {EphemeralPorts.Windows}",
-        LikelyClient.NatGatewayElbLambda => $"a {EphemeralPorts.NatGatewayElbLambda}",
-        _ => "unknown: ports below 1024 are no documented ephemeral range",
-    };
-
-    public static string Name(LikelyClient client) => client switch
-    {
-        LikelyClient.Linux => EphemeralPorts.Linux.Name,
-        LikelyClient.Windows => EphemeralPorts.Windows.Name,
-        LikelyClient.LinuxOrWindows => "linux-or-windows",
-        LikelyClient.NatGatewayElbLambda => EphemeralPorts.NatGatewayElbLambda.Name,
-        _ => "unknown",
-    };
 
     /// <summary>
     /// A free number for a rule that must be evaluated before <paramref name="denyingNumber"/>: the highest

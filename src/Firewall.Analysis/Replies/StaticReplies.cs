@@ -49,16 +49,7 @@ public static class StaticReplies
         var answer = Answers.Query(rules, set);
         var exchange = new Exchange(new Evaluator(rules));
         var paths = ReplyPath.All(rules.Model).ToLookup(p => (p.Rule.Reference, p.Interface.Name));
-        var taken = new Dictionary<(string, Direction, bool), HashSet<int>>();
-        HashSet<int> Taken(NaclPosition position, bool path)
-        {
-            var key = (position.Acl.Name, position.Direction, path);
-            if (!taken.TryGetValue(key, out var numbers))
-            {
-                taken[key] = numbers = position.Acl.Rules(position.Direction).Select(r => r.Number).ToHashSet();
-            }
-            return numbers;
-        }
+        var taken = new TakenRuleNumbers();
 
         var drops = answer.Classes
             // A class whose request never passed (an echo reply with no request, which check takes for a reply) has no request to answer.
@@ -71,45 +62,51 @@ public static class StaticReplies
             rules.Rules.TryFind(group.Key, out var ruleId);
             var entry = catalog[ruleId];
             var position = entry.Nacl!;
-            var fixes = new List<NaclFix>();
-            // One fix per protocol and family; a class of several protocols (numbers without names: the partition
-            // keeps tcp, udp, icmp and icmpv6 apart) needs a rule for all, which has no ports.
-            var parts = group
-                .GroupBy(c => c.Packets.Sets[Dim.Protocol].Count > 1
-                    ? (Protocol: (byte)0, Several: true, c.Packets.IsV6)
-                    : (Protocol: c.Packets.Example.Protocol, Several: false, c.Packets.IsV6))
-                .Select(g => (g.Key, Classes: g.ToList()));
-            foreach (var (key, part) in parts.OrderBy(p => p.Key.IsV6).ThenBy(p => p.Key.Several).ThenBy(p => p.Key.Protocol))
-            {
-                // Leaving the server's subnet, the replies go to the clients (the requests' sources); entering
-                // the client's subnet, they come from the servers (the requests' destinations).
-                var far = position.Direction == Direction.Outbound ? Dim.Source : Dim.Destination;
-                var peers = IntervalSet.Of(part.SelectMany(c => c.Packets.Sets[far].Intervals)).Intervals
-                    .Select(i => (IpAddr.FromValue(i.Lo, key.IsV6), IpAddr.FromValue(i.Hi, key.IsV6))).ToList();
-                var ports = IntervalSet.Of(part.SelectMany(c => c.Packets.Sets.TryGetValue(Dim.SourcePort, out var p) ? p.Intervals : []))
-                    .Intervals.Select(i => ((ushort)i.Lo, (ushort)i.Hi)).ToList();
-                var protocol = key.Several ? part[0].Packets.Example.Protocol : key.Protocol;
-                var fix = ReplyDropAnalysis.Fix(rules.Model, position, protocol, key.IsV6, peers, ports, part.Count, Taken(position, path: false)) with { AnyProtocol = key.Several };
-                if (key.Several)
-                {
-                    fixes.Add(fix);
-                    continue;
-                }
-                // The group rule that admitted each class's request at the near interface, as its exchange met it.
-                var found = new List<ReplyPath>();
-                foreach (var c in part)
-                {
-                    exchange.Run(c.Packets.Example);
-                    if (exchange.Flow is { } flow && ReplyDropAnalysis.PathOf(rules, catalog, paths, position, in flow) is { } path && !found.Contains(path))
-                    {
-                        found.Add(path);
-                    }
-                }
-                fixes.Add(fix with { Path = ReplyDropAnalysis.PathFix(rules.Model, position, protocol, key.IsV6, fix.PortsSeen, found, Taken(position, path: true)) });
-            }
-            groups.Add(new StaticReplyGroup(entry, position, [.. group], fixes));
+            groups.Add(new StaticReplyGroup(entry, position, [.. group], Fixes(rules, catalog, exchange, paths, taken, position, group)));
         }
         return new StaticReplyReport(answer, groups, clientPorts);
     }
 
+    /// <summary>A group's fixes: one per protocol and family, each with the rules that open the reply path of the group rules that admitted its classes.</summary>
+    private static List<NaclFix> Fixes(CompiledRuleset rules, RuleCatalog catalog, Exchange exchange, ILookup<(string, string), ReplyPath> paths,
+        TakenRuleNumbers taken, NaclPosition position, IEnumerable<QueryClass> group)
+    {
+        var fixes = new List<NaclFix>();
+        // One fix per protocol and family; a class of several protocols (numbers without names: the partition
+        // keeps tcp, udp, icmp and icmpv6 apart) needs a rule for all, which has no ports.
+        var parts = group
+            .GroupBy(c => c.Packets.Sets[Dim.Protocol].Count > 1
+                ? (Protocol: (byte)0, Several: true, c.Packets.IsV6)
+                : (Protocol: c.Packets.Example.Protocol, Several: false, c.Packets.IsV6))
+            .Select(g => (g.Key, Classes: g.ToList()));
+        foreach (var (key, part) in parts.OrderBy(p => p.Key.IsV6).ThenBy(p => p.Key.Several).ThenBy(p => p.Key.Protocol))
+        {
+            // Leaving the server's subnet, the replies go to the clients (the requests' sources); entering
+            // the client's subnet, they come from the servers (the requests' destinations).
+            var far = position.Direction == Direction.Outbound ? Dim.Source : Dim.Destination;
+            var peers = IntervalSet.Of(part.SelectMany(c => c.Packets.Sets[far].Intervals)).Intervals
+                .Select(i => (IpAddr.FromValue(i.Lo, key.IsV6), IpAddr.FromValue(i.Hi, key.IsV6))).ToList();
+            var ports = IntervalSet.Of(part.SelectMany(c => c.Packets.Sets.TryGetValue(Dim.SourcePort, out var p) ? p.Intervals : []))
+                .Intervals.Select(i => ((ushort)i.Lo, (ushort)i.Hi)).ToList();
+            var protocol = key.Several ? part[0].Packets.Example.Protocol : key.Protocol;
+            var fix = ReplyDropAnalysis.Fix(rules.Model, position, protocol, key.IsV6, peers, ports, part.Count, taken.For(position, path: false)) with { AnyProtocol = key.Several };
+            if (key.Several)
+            {
+                fixes.Add(fix);
+                continue;
+            }
+            // The group rule that admitted each class's request at the near interface, as its exchange met it.
+            var found = new List<ReplyPath>();
+            foreach (var c in part)
+            {
+                exchange.Run(c.Packets.Example);
+                if (exchange.Flow is { } flow && ReplyDropAnalysis.PathOf(rules, catalog, paths, position, in flow) is { } path && !found.Contains(path))
+                {
+                    found.Add(path);
+                }
+            }
+            fixes.Add(fix with { Path = ReplyDropAnalysis.PathFix(rules.Model, position, protocol, key.IsV6, fix.PortsSeen, found, taken.For(position, path: true)) });
+        }
+        return fixes;
+    }
 }

@@ -1,4 +1,4 @@
-using Firewall.Engine.Addressing;
+using Firewall.Analysis.Descriptions;
 using Firewall.Engine.Compilation;
 using Firewall.Engine.Model;
 
@@ -59,7 +59,7 @@ public sealed class RuleCatalog
             {
                 if (table.TryFind(rule.Reference, out var id) && seen.Add(id))
                 {
-                    ordered.Add(new RuleEntry(id, rule.Reference, RuleKind.SgRule, Describe(rule)));
+                    ordered.Add(new RuleEntry(id, rule.Reference, RuleKind.SgRule, RuleText.Summary(rule)));
                 }
             }
         }
@@ -76,7 +76,7 @@ public sealed class RuleCatalog
                 {
                     if (table.TryFind(rule.Reference, out var id) && seen.Add(id))
                     {
-                        ordered.Add(new RuleEntry(id, rule.Reference, RuleKind.NaclRule, Describe(rule))
+                        ordered.Add(new RuleEntry(id, rule.Reference, RuleKind.NaclRule, RuleText.Summary(rule))
                         {
                             Denies = rule.Action == NaclAction.Deny,
                             Nacl = new NaclPosition(acl, direction, rule.Number),
@@ -86,7 +86,7 @@ public sealed class RuleCatalog
                 var star = compiledAcl.StarIds[(int)direction];
                 if (seen.Add(star))
                 {
-                    ordered.Add(new RuleEntry(star, table.Reference(star), RuleKind.NaclDefault, "deny all: no numbered rule matched")
+                    ordered.Add(new RuleEntry(star, table.Reference(star), RuleKind.NaclDefault, RuleText.StarSummary)
                     {
                         Denies = true,
                         Nacl = new NaclPosition(acl, direction, null),
@@ -94,66 +94,24 @@ public sealed class RuleCatalog
                 }
             }
         }
+        return new RuleCatalog(ordered, EngineEntries(table, seen), table.Count);
+    }
+
+    /// <summary>The references no ruleset rule stands for (not in <paramref name="seen"/>), in interning order.</summary>
+    private static List<RuleEntry> EngineEntries(RuleTable table, HashSet<int> seen)
+    {
         var engine = new List<RuleEntry>();
         for (var id = 0; id < table.Count; id++)
         {
             if (seen.Add(id))
             {
                 var kind = table.Kind(id);
-                engine.Add(new RuleEntry(id, table.Reference(id), kind, DescribeEngine(kind))
+                engine.Add(new RuleEntry(id, table.Reference(id), kind, RuleText.Summary(kind))
                 {
                     Denies = kind is RuleKind.SgNoMatch or RuleKind.TableFull or RuleKind.Midstream or RuleKind.NaclDefault,
                 });
             }
         }
-        return new RuleCatalog(ordered, engine, table.Count);
+        return engine;
     }
-
-    private static string DescribeEngine(RuleKind kind) => kind switch
-    {
-        RuleKind.Skip => "out of scope: no hop on the packet's path",
-        RuleKind.SgNoMatch => "deny: no security-group rule matched",
-        RuleKind.Tracked => "allow: a connection-tracking entry admitted the packet",
-        RuleKind.TableFull => "deny: the connection-tracking table was full",
-        RuleKind.Midstream => "deny: TCP packet of no tracked connection (--midstream strict)",
-        RuleKind.Bypass => "allow: AWS filters this service with neither security groups nor NACLs",
-        _ => "",
-    };
-
-    /// <summary>An SG rule as a person reads it: <c>allow tcp 443 from 0.0.0.0/0 "https"</c>.</summary>
-    public static string Describe(SgRule rule)
-    {
-        var far = rule.Direction == Direction.Inbound ? "from" : "to";
-        return $"allow {Match(rule.Protocol, rule.MatchedPorts, rule.MatchedIcmp)} {far} {rule.Peer}{Quote(rule.Description)}";
-    }
-
-    /// <summary>A NACL rule as a person reads it: <c>deny udp 53 from 0.0.0.0/0</c>.</summary>
-    public static string Describe(NaclRule rule)
-    {
-        var far = rule.Direction == Direction.Inbound ? "from" : "to";
-        var action = rule.Action == NaclAction.Allow ? "allow" : "deny";
-        return $"{action} {Match(rule.Protocol, rule.MatchedPorts, rule.MatchedIcmp)} {far} {rule.Cidr}{Quote(rule.Description)}";
-    }
-
-    private static string Match(RuleProtocol protocol, PortRange ports, IcmpMatch icmp)
-    {
-        if (protocol.IsAll)
-        {
-            return "all";
-        }
-        var p = (byte)protocol.Value;
-        var name = protocol.ToString();
-        if (IpProtocol.HasPorts(p))
-        {
-            return ports.IsAll ? $"{name} all ports" : $"{name} {ports}";
-        }
-        if (IpProtocol.IsIcmp(p) && !icmp.IsAny)
-        {
-            return icmp.Code < 0 ? $"{name} type {icmp.Type}" : $"{name} type {icmp.Type} code {icmp.Code}";
-        }
-        return name;
-    }
-
-    private static string Quote(string? description) =>
-        string.IsNullOrWhiteSpace(description) ? "" : $" \"{description.Trim()}\"";
 }

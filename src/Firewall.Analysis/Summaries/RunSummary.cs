@@ -67,26 +67,7 @@ public sealed class RunSummary
         var catalog = report.Catalog;
         var flows = report.Flows.Records;
 
-        var replyDrops = new Dictionary<int, (long Packets, long Flows)>();
-        int statefulOnly = 0, inferred = 0, untracked = 0;
-        var byOutcome = new int[4];
-        foreach (ref readonly var f in flows)
-        {
-            var outcome = f.Outcome;
-            byOutcome[(int)outcome]++;
-            if (outcome == FlowOutcome.Allowed && f.StatelessOutcome != FlowOutcome.Allowed)
-            {
-                statefulOnly++;
-            }
-            if (f.Has(FlowFlags.Inferred)) inferred++;
-            if (f.Has(FlowFlags.Untracked)) untracked++;
-            if (IsNaclReplyDrop(in f, catalog))
-            {
-                replyDrops.TryGetValue(f.DeniedBy, out var sum);
-                replyDrops[f.DeniedBy] = (sum.Packets + f.ReplyDenied, sum.Flows + 1);
-            }
-        }
-
+        var tally = FlowTally.Of(flows, catalog);
         var summary = new RunSummary
         {
             Packets = c.Frames,
@@ -107,15 +88,15 @@ public sealed class RunSummary
             FragmentsFollowed = c.FragmentsFollowed,
             FragmentsWithoutFirst = c.FragmentsWithoutFirst,
             Flows = flows.Length,
-            StatefulOnlyFlows = statefulOnly,
-            InferredFlows = inferred,
-            UntrackedFlows = untracked,
+            StatefulOnlyFlows = tally.StatefulOnly,
+            InferredFlows = tally.Inferred,
+            UntrackedFlows = tally.Untracked,
             DenyingRules = catalog.RulesetRules.Concat(catalog.EngineReferences)
                 .Where(e => e.Denies && c.RulePackets[e.Id] > 0)
                 .Select(e => Count(e, c))
                 .OrderByDescending(r => r.Packets).ThenBy(r => r.Rule.Id)
                 .ToList(),
-            ReplyDrops = replyDrops
+            ReplyDrops = tally.ReplyDrops
                 .Select(kv => new RuleCount(catalog[kv.Key], kv.Value.Packets, kv.Value.Flows))
                 .OrderByDescending(r => r.Flows).ThenBy(r => r.Rule.Id)
                 .ToList(),
@@ -124,8 +105,38 @@ public sealed class RunSummary
                 .Where(e => c.RulePackets[e.Id] > 0)
                 .Select(e => Count(e, c)).ToList(),
         };
-        byOutcome.CopyTo(summary.FlowsByOutcome, 0);
+        tally.ByOutcome.CopyTo(summary.FlowsByOutcome, 0);
         return summary;
+    }
+
+    /// <summary>What one pass over the flows counts: outcomes, flags, and the NACL reply drops by denying reference.</summary>
+    private sealed class FlowTally
+    {
+        public readonly Dictionary<int, (long Packets, long Flows)> ReplyDrops = new();
+        public readonly int[] ByOutcome = new int[4];
+        public int StatefulOnly, Inferred, Untracked;
+
+        public static FlowTally Of(FlowRecords flows, RuleCatalog catalog)
+        {
+            var t = new FlowTally();
+            foreach (ref readonly var f in flows)
+            {
+                var outcome = f.Outcome;
+                t.ByOutcome[(int)outcome]++;
+                if (outcome == FlowOutcome.Allowed && f.StatelessOutcome != FlowOutcome.Allowed)
+                {
+                    t.StatefulOnly++;
+                }
+                if (f.Has(FlowFlags.Inferred)) t.Inferred++;
+                if (f.Has(FlowFlags.Untracked)) t.Untracked++;
+                if (IsNaclReplyDrop(in f, catalog))
+                {
+                    t.ReplyDrops.TryGetValue(f.DeniedBy, out var sum);
+                    t.ReplyDrops[f.DeniedBy] = (sum.Packets + f.ReplyDenied, sum.Flows + 1);
+                }
+            }
+            return t;
+        }
     }
 
     /// <summary>A flow whose requests all passed and whose first dropped packet, a reply, met a NACL rule or <c>*</c>.</summary>

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Firewall.Analysis.Descriptions;
 using Firewall.Analysis.Reachability;
 using Firewall.Capture;
 using Firewall.Capture.Decoding;
@@ -195,18 +196,7 @@ public static class TestRunner
     private static string Name(Expectation e) => e == Expectation.Allow ? "allow" : "deny";
 
     /// <summary>A packet as tcpdump would summarize it: protocol, endpoints, flags or ICMP type.</summary>
-    public static string Describe(in PacketInfo p)
-    {
-        var ports = p.Has(PacketFlags.Ports);
-        string End(IpAddr a, ushort port) => ports ? (a.IsV6 ? $"[{a}]:{port}" : $"{a}:{port}") : a.ToString();
-        var what = p.Protocol switch
-        {
-            IpProtocol.Tcp => $"[{TcpFlag.Format(p.TcpFlags)}]",
-            IpProtocol.Icmp or IpProtocol.IcmpV6 => $"type {p.IcmpType} code {p.IcmpCode}",
-            _ => $"length {p.PayloadLength}",
-        };
-        return $"{IpProtocol.Name(p.Protocol)} {End(p.Src, p.SrcPort)} -> {End(p.Dst, p.DstPort)} {what}";
-    }
+    public static string Describe(in PacketInfo p) => PacketText.DescribeWithLength(in p);
 
     /// <summary>Most counterexamples a failed reach test lists (one per class of packets, largest first).</summary>
     private const int MaxCounterexamples = 5;

@@ -64,8 +64,18 @@ internal sealed class AddressSetText
         }
         var direct = Items(set, v6);
         var best = (Text: List(direct), Length: direct.Count);
+        best = ByNames(set, v6, best);
+        best = ByExceptions(set, v6, best);
+        if (splitBySubnet && best.Length > 2)
+        {
+            best = BySubnets(set, v6, best);
+        }
+        return best;
+    }
 
-        // A few addresses, each an interface's (or an Amazon service's): their names.
+    /// <summary>A few addresses, each an interface's (or an Amazon service's): their names.</summary>
+    private (string Text, int Length) ByNames(IntervalSet set, bool v6, (string Text, int Length) best)
+    {
         if (set.Count <= MaxItems)
         {
             var points = set.Intervals.SelectMany(i => Enumerable.Range(0, (int)(i.Hi - i.Lo + 1)).Select(k => i.Lo + (UInt128)k)).ToList();
@@ -75,8 +85,12 @@ internal sealed class AddressSetText
                 best = (string.Join(", ", names), names.Count);
             }
         }
+        return best;
+    }
 
-        // An enclosing set with few exceptions: the whole family, or a named set (a subnet) that holds it.
+    /// <summary>An enclosing set with few exceptions: the whole family, or a named set (a subnet) that holds it.</summary>
+    private (string Text, int Length) ByExceptions(IntervalSet set, bool v6, (string Text, int Length) best)
+    {
         var all = IntervalSet.Of(0, v6 ? UInt128.MaxValue : uint.MaxValue);
         foreach (var (name, enclosing) in _named.Where(n => n.V6 == v6).Select(n => (n.Name, n.Set)).Prepend(("*", all)))
         {
@@ -99,32 +113,33 @@ internal sealed class AddressSetText
                 best = ($"{head} except {List(except)}", except.Count + 1);
             }
         }
+        return best;
+    }
 
-        // Spread over several subnets: each subnet's part on its own.
-        if (splitBySubnet && best.Length > 2)
+    /// <summary>Spread over several subnets: each subnet's part on its own.</summary>
+    private (string Text, int Length) BySubnets(IntervalSet set, bool v6, (string Text, int Length) best)
+    {
+        var parts = new List<(string Text, int Length)>();
+        var rest = set;
+        foreach (var (_, subnet) in _named.Where(n => n.V6 == v6 && n.Name.StartsWith("subnet ", StringComparison.Ordinal)).Select(n => (n.Name, n.Set)))
         {
-            var parts = new List<(string Text, int Length)>();
-            var rest = set;
-            foreach (var (_, subnet) in _named.Where(n => n.V6 == v6 && n.Name.StartsWith("subnet ", StringComparison.Ordinal)).Select(n => (n.Name, n.Set)))
+            var part = set.Intersect(subnet);
+            if (!part.IsEmpty)
             {
-                var part = set.Intersect(subnet);
-                if (!part.IsEmpty)
-                {
-                    parts.Add(Best(part, v6, splitBySubnet: false));
-                    rest = rest.Subtract(subnet);
-                }
+                parts.Add(Best(part, v6, splitBySubnet: false));
+                rest = rest.Subtract(subnet);
             }
-            if (parts.Count > 1)
+        }
+        if (parts.Count > 1)
+        {
+            if (!rest.IsEmpty)
             {
-                if (!rest.IsEmpty)
-                {
-                    parts.Add(Best(rest, v6, splitBySubnet: false));
-                }
-                var length = parts.Sum(p => p.Length);
-                if (length < best.Length)
-                {
-                    best = (string.Join("; ", parts.Select(p => p.Text)), length);
-                }
+                parts.Add(Best(rest, v6, splitBySubnet: false));
+            }
+            var length = parts.Sum(p => p.Length);
+            if (length < best.Length)
+            {
+                best = (string.Join("; ", parts.Select(p => p.Text)), length);
             }
         }
         return best;

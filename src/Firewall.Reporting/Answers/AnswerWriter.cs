@@ -71,11 +71,7 @@ public static class AnswerWriter
         w.WriteStartArray("classes");
         foreach (var c in answer.Classes)
         {
-            w.WriteStartObject();
-            WritePackets(w, c.Packets);
-            WriteOutcome(w, c.Outcome);
-            w.WriteString("example", c.Packets.Example.ToString());
-            w.WriteEndObject();
+            WriteClass(w, c);
         }
         w.WriteEndArray();
         w.WriteEndObject();
@@ -145,16 +141,26 @@ public static class AnswerWriter
         var blocked = diff.Classes.Count(c => c.Old.Outcome == "allowed" && c.New.Outcome != "allowed");
         var allowed = diff.Classes.Count(c => c.Old.Outcome != "allowed" && c.New.Outcome == "allowed");
         var other = diff.Classes.Count - blocked - allowed;
-        return $"{Plural(diff.Classes.Count, "class")} of packets differ: {blocked} newly blocked, {allowed} newly allowed, {other} otherwise changed";
+        return $"{CountText.Of(diff.Classes.Count, "class", "classes")} of packets differ: {blocked} newly blocked, {allowed} newly allowed, {other} otherwise changed";
+    }
+
+    /// <summary>A class of a query as one object: its packets, its outcome and an example.</summary>
+    internal static void WriteClass(Utf8JsonWriter w, QueryClass c)
+    {
+        w.WriteStartObject();
+        WritePackets(w, c.Packets);
+        WriteOutcome(w, c.Outcome);
+        w.WriteString("example", c.Packets.Example.ToString());
+        w.WriteEndObject();
     }
 
     internal static void WritePackets(Utf8JsonWriter w, AnswerClass p)
     {
         w.WriteString("protocol", p.Protocol);
-        WriteList(w, "sources", p.Sources);
-        WriteList(w, "source_ports", p.SourcePorts);
-        WriteList(w, "destinations", p.Destinations);
-        WriteList(w, "ports", p.Ports);
+        JsonArrays.WriteStringsOrNull(w, "sources", p.Sources);
+        JsonArrays.WriteStringsOrNull(w, "source_ports", p.SourcePorts);
+        JsonArrays.WriteStringsOrNull(w, "destinations", p.Destinations);
+        JsonArrays.WriteStringsOrNull(w, "ports", p.Ports);
         WriteNumberOrText(w, "icmp_type", p.IcmpType);
         WriteNumberOrText(w, "icmp_code", p.IcmpCode);
     }
@@ -165,21 +171,6 @@ public static class AnswerWriter
         w.WriteString("stateless_outcome", o.StatelessOutcome);
         w.WriteString("request_rule", o.RequestRule);
         w.WriteString("reply_rule", o.ReplyRule);
-    }
-
-    private static void WriteList(Utf8JsonWriter w, string name, IReadOnlyList<string>? values)
-    {
-        if (values is null)
-        {
-            w.WriteNull(name);
-            return;
-        }
-        w.WriteStartArray(name);
-        foreach (var v in values)
-        {
-            w.WriteStringValue(v);
-        }
-        w.WriteEndArray();
     }
 
     /// <summary>One ICMP type or code as a number; several as their ranges in a string; null for all of them.</summary>
@@ -276,8 +267,6 @@ public static class AnswerWriter
             return "The set holds no packet.";
         }
         var parts = outcomes.GroupBy(o => o).OrderBy(g => OutcomeOrder(g.Key)).Select(g => $"{g.Count()} {g.Key}");
-        return $"{Plural(outcomes.Count, "class")} of packets: {string.Join(", ", parts)}";
+        return $"{CountText.Of(outcomes.Count, "class", "classes")} of packets: {string.Join(", ", parts)}";
     }
-
-    private static string Plural(int n, string word) => n == 1 ? $"1 {word}" : $"{n} {word}es";
 }

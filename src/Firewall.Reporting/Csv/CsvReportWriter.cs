@@ -72,22 +72,7 @@ public sealed class CsvReportWriter : IRunSink
         if (FieldText.TryFormatTime(p.TimestampNs, text, out var n)) o.Write(text[..n]);
         else o.Write(p.TimestampNs);
         o.Write(',');
-        if (p.IsIp)
-        {
-            o.Write(IpProtocol.Name(p.Protocol));
-            o.Write(',');
-            Address(p.Src, text);
-            o.Write(',');
-            if (p.Has(PacketFlags.Ports)) o.Write(p.SrcPort);
-            o.Write(',');
-            Address(p.Dst, text);
-            o.Write(',');
-            if (p.Has(PacketFlags.Ports)) o.Write(p.DstPort);
-        }
-        else
-        {
-            o.Write(",,,,");
-        }
+        WriteEndpoints(in p, text);
         o.Write(',');
         var icmp = p.IsIp && p.Has(PacketFlags.Icmp);
         if (icmp) o.Write(p.IcmpType);
@@ -116,33 +101,67 @@ public sealed class CsvReportWriter : IRunSink
         if (r.Verdict == Verdict.Deny) o.Write(ReasonNames[(int)r.Reason]);
         else if (p.NotIp != NotIpKind.None) o.Write(text[..NotIpText.Format(in p, text)]);
         o.Write(',');
-        // "kind result basis reference" per hop, hops joined by ';' (no field of a hop contains either).
-        for (var h = 0; h < r.HopCount; h++)
-        {
-            var hop = r.Hops[h];
-            if (h > 0) o.Write(';');
-            o.Write(HopNames[(int)hop.Kind]);
-            o.Write(' ');
-            o.Write(hop.Allowed ? "allow" : "deny");
-            o.Write(' ');
-            o.Write(BasisNames[(int)hop.Basis]);
-            o.Write(' ');
-            o.Write(_references[hop.RuleId]);
-        }
+        WriteHops(in r);
         o.Write(',');
         o.Write(VerdictNames[(int)r.StatelessVerdict]);
         o.Write(',');
         if (r.StatelessVerdict != Verdict.Undecodable) o.Write(_references[r.StatelessRuleId]);
         o.Write(',');
-        var notes = FieldText.Notes(in p, in r, _notes);
-        for (var i = 0; i < notes; i++)
-        {
-            if (i > 0) o.Write(';');
-            o.Write(_notes[i]);
-        }
+        WriteNotes(in p, in r);
         o.Write(',');
         if (!p.Decoded) o.Write(ErrorNames[(int)p.Error]);
         o.Write('\n');
+    }
+
+    /// <summary>proto, src, sport, dst, dport: empty for a frame that is not IP.</summary>
+    private void WriteEndpoints(in PacketInfo p, Span<char> text)
+    {
+        var o = _out;
+    if (p.IsIp)
+    {
+        o.Write(IpProtocol.Name(p.Protocol));
+        o.Write(',');
+        Address(p.Src, text);
+        o.Write(',');
+        if (p.Has(PacketFlags.Ports)) o.Write(p.SrcPort);
+        o.Write(',');
+        Address(p.Dst, text);
+        o.Write(',');
+        if (p.Has(PacketFlags.Ports)) o.Write(p.DstPort);
+    }
+    else
+    {
+        o.Write(",,,,");
+    }
+    }
+
+    /// <summary>"kind result basis reference" per hop, hops joined by ';' (no field of a hop contains either).</summary>
+    private void WriteHops(in PacketResult r)
+    {
+        var o = _out;
+    for (var h = 0; h < r.HopCount; h++)
+    {
+        var hop = r.Hops[h];
+        if (h > 0) o.Write(';');
+        o.Write(HopNames[(int)hop.Kind]);
+        o.Write(' ');
+        o.Write(hop.Allowed ? "allow" : "deny");
+        o.Write(' ');
+        o.Write(BasisNames[(int)hop.Basis]);
+        o.Write(' ');
+        o.Write(_references[hop.RuleId]);
+    }
+    }
+
+    private void WriteNotes(in PacketInfo p, in PacketResult r)
+    {
+        var o = _out;
+    var notes = FieldText.Notes(in p, in r, _notes);
+    for (var i = 0; i < notes; i++)
+    {
+        if (i > 0) o.Write(';');
+        o.Write(_notes[i]);
+    }
     }
 
     public void Complete(RunReport report)

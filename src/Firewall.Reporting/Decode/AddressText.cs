@@ -25,29 +25,7 @@ internal static class AddressText
             words[i] = (ushort)(address.Hi >> (48 - 16 * i));
             words[i + 4] = (ushort)(address.Lo >> (48 - 16 * i));
         }
-        int bestStart = -1, bestLength = 0;
-        for (var i = 0; i < 8;)
-        {
-            if (words[i] != 0)
-            {
-                i++;
-                continue;
-            }
-            var start = i;
-            while (i < 8 && words[i] == 0)
-            {
-                i++;
-            }
-            if (i - start > bestLength)
-            {
-                bestStart = start;
-                bestLength = i - start;
-            }
-        }
-        if (bestLength < 2)
-        {
-            bestStart = -1;
-        }
+        var (bestStart, bestLength) = LongestZeroRun(words);
         var n = 0;
         for (var i = 0; i < 8; i++)
         {
@@ -78,5 +56,30 @@ internal static class AddressText
             destination[n++] = ':';
         }
         return n;
+    }
+
+    /// <summary>The longest run of two or more zero groups, the first on a tie; start -1 when there is none.</summary>
+    private static (int Start, int Length) LongestZeroRun(ReadOnlySpan<ushort> words)
+    {
+        int bestStart = -1, bestLength = 0;
+        for (var i = 0; i < 8;)
+        {
+            if (words[i] != 0)
+            {
+                i++;
+                continue;
+            }
+            var start = i;
+            while (i < 8 && words[i] == 0)
+            {
+                i++;
+            }
+            if (i - start > bestLength)
+            {
+                bestStart = start;
+                bestLength = i - start;
+            }
+        }
+        return bestLength < 2 ? (-1, bestLength) : (bestStart, bestLength);
     }
 }

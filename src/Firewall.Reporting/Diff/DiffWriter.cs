@@ -2,6 +2,7 @@ using System.Text;
 using System.Text.Json;
 using Firewall.Analysis.Diff;
 using Firewall.Engine.Evaluation;
+using Firewall.Reporting.Json;
 
 namespace Firewall.Reporting.Diff;
 
@@ -93,12 +94,7 @@ public static class DiffWriter
             {
                 w.WriteStartObject(name);
                 w.WriteString("outcome", FlowRecord.Name(side.Outcome));
-                w.WriteStartArray("decided_by");
-                foreach (var r in side.DecidedBy)
-                {
-                    w.WriteStringValue(r);
-                }
-                w.WriteEndArray();
+                JsonArrays.WriteStrings(w, "decided_by", side.DecidedBy);
                 w.WriteEndObject();
             }
             w.WriteEndObject();

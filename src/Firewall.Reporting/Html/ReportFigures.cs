@@ -42,6 +42,26 @@ public static class ReportFigures
     public static IReadOnlyList<DeniedTalker> DeniedTalkers(RunReport report, int top)
     {
         var flows = report.Flows.Records;
+        var totals = DeniedBySender(flows);
+        var chosen = Top(totals, top);
+        var topRule = TopRules(flows, chosen);
+        var references = report.Rules.Rules;
+        return chosen
+            .Select(a => (Address: a, Totals: totals[a]))
+            .OrderByDescending(c => c.Totals.Requests + c.Totals.Replies)
+            .ThenBy(c => c.Address)
+            .Select(c => new DeniedTalker(
+                c.Address.ToString(),
+                c.Totals.Requests,
+                c.Totals.Replies,
+                c.Totals.Flows,
+                topRule.TryGetValue(c.Address, out var r) ? references.Reference(r.Rule) : "-"))
+            .ToList();
+    }
+
+    /// <summary>Per sending address: its denied requests (as a client), denied replies (as a server), and flows.</summary>
+    private static Dictionary<IpAddr, (long Requests, long Replies, int Flows)> DeniedBySender(FlowRecords flows)
+    {
         var totals = new Dictionary<IpAddr, (long Requests, long Replies, int Flows)>();
         void Add(IpAddr sender, long requests, long replies)
         {
@@ -59,7 +79,11 @@ public static class ReportFigures
                 Add(f.Server, 0, f.ReplyDenied);
             }
         }
+        return totals;
+    }
 
+    private static HashSet<IpAddr> Top(Dictionary<IpAddr, (long Requests, long Replies, int Flows)> totals, int top)
+    {
         // The top N without sorting every address: a min-heap of the best seen so far.
         var heap = new PriorityQueue<IpAddr, (long Denied, IpAddr Address)>(top + 1, Comparer<(long Denied, IpAddr Address)>.Create(
             (a, b) => a.Denied != b.Denied ? a.Denied.CompareTo(b.Denied) : b.Address.CompareTo(a.Address)));
@@ -76,8 +100,12 @@ public static class ReportFigures
         {
             chosen.Add(address);
         }
+        return chosen;
+    }
 
-        // Second pass, for the chosen addresses only: which rule first denied most of their packets.
+    /// <summary>For the chosen addresses only: the rule that first denied most of their packets (the lowest id on a tie).</summary>
+    private static Dictionary<IpAddr, (int Rule, long Count)> TopRules(FlowRecords flows, HashSet<IpAddr> chosen)
+    {
         var byRule = new Dictionary<(IpAddr, int), long>();
         foreach (ref readonly var f in flows)
         {
@@ -102,18 +130,7 @@ public static class ReportFigures
                 topRule[address] = (rule, n);
             }
         }
-        var references = report.Rules.Rules;
-        return chosen
-            .Select(a => (Address: a, Totals: totals[a]))
-            .OrderByDescending(c => c.Totals.Requests + c.Totals.Replies)
-            .ThenBy(c => c.Address)
-            .Select(c => new DeniedTalker(
-                c.Address.ToString(),
-                c.Totals.Requests,
-                c.Totals.Replies,
-                c.Totals.Flows,
-                topRule.TryGetValue(c.Address, out var r) ? references.Reference(r.Rule) : "-"))
-            .ToList();
+        return topRule;
     }
 
     private static void CollectionsMarshalAdd<TKey>(Dictionary<TKey, long> counts, TKey key, long n)
@@ -130,19 +147,7 @@ public static class ReportFigures
     {
         var model = report.Rules.Model;
         var table = report.Rules.Rules;
-        // Rule id -> index of its group in model.SecurityGroups, or -1 for references that are no group's rule.
-        var groupOf = new int[table.Count];
-        Array.Fill(groupOf, -1);
-        for (var g = 0; g < model.SecurityGroups.Count; g++)
-        {
-            foreach (var rule in model.SecurityGroups[g].Inbound.Concat(model.SecurityGroups[g].Outbound))
-            {
-                if (table.TryFind(rule.Reference, out var id))
-                {
-                    groupOf[id] = g;
-                }
-            }
-        }
+        var groupOf = GroupOfRule(model, table);
         // Index model.SecurityGroups.Count stands for "not recorded": the flow met more distinct
         // references than its record keeps, and the admitting rule was not among them.
         var unknown = model.SecurityGroups.Count;
@@ -158,21 +163,7 @@ public static class ReportFigures
             {
                 continue;
             }
-            seen.Clear();
-            var any = false;
-            for (var r = 0; r < Math.Min((int)f.RuleCount, FlowRecord.InlineRules); r++)
-            {
-                var id = f.Rules[r];
-                if ((uint)id < (uint)groupOf.Length && groupOf[id] >= 0)
-                {
-                    seen[groupOf[id]] = true;
-                    any = true;
-                }
-            }
-            if (!any)
-            {
-                seen[unknown] = true;
-            }
+            MarkGroups(in f, groupOf, seen);
             for (var g = 0; g <= unknown; g++)
             {
                 if (!seen[g])
@@ -202,6 +193,44 @@ public static class ReportFigures
                     .ToList(),
                 examples[g]))
             .ToList();
+    }
+
+    /// <summary>Rule id -> index of its group in the model's security groups, or -1 for references that are no group's rule.</summary>
+    private static int[] GroupOfRule(Ruleset model, RuleTable table)
+    {
+        var groupOf = new int[table.Count];
+        Array.Fill(groupOf, -1);
+        for (var g = 0; g < model.SecurityGroups.Count; g++)
+        {
+            foreach (var rule in model.SecurityGroups[g].Inbound.Concat(model.SecurityGroups[g].Outbound))
+            {
+                if (table.TryFind(rule.Reference, out var id))
+                {
+                    groupOf[id] = g;
+                }
+            }
+        }
+        return groupOf;
+    }
+
+    /// <summary>Marks in <paramref name="seen"/> the groups whose rules the flow met; the last slot ("not recorded") when it met none.</summary>
+    private static void MarkGroups(in FlowRecord f, int[] groupOf, Span<bool> seen)
+    {
+        seen.Clear();
+        var any = false;
+        for (var r = 0; r < Math.Min((int)f.RuleCount, FlowRecord.InlineRules); r++)
+        {
+            var id = f.Rules[r];
+            if ((uint)id < (uint)groupOf.Length && groupOf[id] >= 0)
+            {
+                seen[groupOf[id]] = true;
+                any = true;
+            }
+        }
+        if (!any)
+        {
+            seen[^1] = true;
+        }
     }
 
     /// <summary>

@@ -52,6 +52,8 @@ internal sealed partial class JsonRecords
         return 1024 + (hops + 2) * (_longestReference + 2) + hops * 128;
     }
 
+    // Kept whole: the per-packet hot path of --format jsonl, one pass over the record's fields in output order
+    // through a ref struct appender over the caller's span; parts would pass the appender and its offset by ref.
     /// <summary>One packet's JSON Lines record and its newline; returns the bytes written.</summary>
     public int WritePacketLine(Span<byte> destination, in PacketInfo p, in PacketResult r)
     {

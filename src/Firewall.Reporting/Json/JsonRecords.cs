@@ -125,18 +125,7 @@ internal sealed partial class JsonRecords
         if (r.Verdict == Verdict.Deny) w.WriteString(PReason, ReasonTexts[(int)r.Reason]);
         else if (p.NotIp != NotIpKind.None) w.WriteString(PReason, text[..NotIpText.Format(in p, text)]);
         else w.WriteNull(PReason);
-        w.WriteStartArray(PHops);
-        for (var h = 0; h < r.HopCount; h++)
-        {
-            var hop = r.Hops[h];
-            w.WriteStartObject();
-            w.WriteString(PKind, HopTexts[(int)hop.Kind]);
-            w.WriteString(PRule, _references[hop.RuleId]);
-            w.WriteString(PResult, hop.Allowed ? AllowName : DenyName);
-            w.WriteString(PBasis, BasisTexts[(int)hop.Basis]);
-            w.WriteEndObject();
-        }
-        w.WriteEndArray();
+        WriteHops(w, in r);
         w.WriteString(PStatelessVerdict, VerdictTexts[(int)r.StatelessVerdict]);
         WriteRule(w, PStatelessRule, r.StatelessVerdict == Verdict.Undecodable ? -1 : r.StatelessRuleId);
         w.WriteStartArray(PNotes);
@@ -146,6 +135,22 @@ internal sealed partial class JsonRecords
         if (p.Decoded) w.WriteNull(PError);
         else w.WriteString(PError, ErrorNames[(int)p.Error]);
         w.WriteEndObject();
+    }
+
+    private void WriteHops(Utf8JsonWriter w, in PacketResult r)
+    {
+    w.WriteStartArray(PHops);
+    for (var h = 0; h < r.HopCount; h++)
+    {
+        var hop = r.Hops[h];
+        w.WriteStartObject();
+        w.WriteString(PKind, HopTexts[(int)hop.Kind]);
+        w.WriteString(PRule, _references[hop.RuleId]);
+        w.WriteString(PResult, hop.Allowed ? AllowName : DenyName);
+        w.WriteString(PBasis, BasisTexts[(int)hop.Basis]);
+        w.WriteEndObject();
+    }
+    w.WriteEndArray();
     }
 
     public void WriteFlow(Utf8JsonWriter w, int id, in FlowRecord f, bool typed = false)
@@ -257,9 +262,7 @@ internal sealed partial class JsonRecords
         w.WriteBoolean("related_icmp", options.RelatedIcmp);
         if (input.DecapsulateVxlan) w.WriteString("decap", "vxlan");
         else w.WriteNull("decap");
-        w.WriteStartArray("warnings");
-        foreach (var warning in input.CaptureWarnings) w.WriteStringValue(warning);
-        w.WriteEndArray();
+        JsonArrays.WriteStrings(w, "warnings", input.CaptureWarnings);
     }
 
     private void WriteRule(Utf8JsonWriter w, JsonEncodedText name, int id)

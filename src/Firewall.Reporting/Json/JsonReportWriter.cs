@@ -83,9 +83,7 @@ public sealed class JsonReportWriter : IRunSink
         w.WriteStartObject("totals");
         JsonRecords.WriteTotals(w, s);
         w.WriteEndObject();
-        w.WriteStartArray("not_filtered");
-        foreach (var c in s.NotFilteredBy) JsonRecords.WriteRuleCount(w, c, withHit: false);
-        w.WriteEndArray();
+        WriteRuleCounts(w, "not_filtered", s.NotFilteredBy, withHit: false);
         w.WriteStartArray("undecodable");
         foreach (var c in s.UndecodableBy) JsonRecords.WriteNamedCount(w, "error", c);
         w.WriteEndArray();
@@ -95,22 +93,21 @@ public sealed class JsonReportWriter : IRunSink
         w.WriteStartObject("flow_totals");
         JsonRecords.WriteFlowTotals(w, s);
         w.WriteEndObject();
-        w.WriteStartArray("denying_rules");
-        foreach (var c in s.DenyingRules) JsonRecords.WriteRuleCount(w, c, withHit: false);
-        w.WriteEndArray();
-        w.WriteStartArray("reply_drops");
-        foreach (var c in s.ReplyDrops) JsonRecords.WriteRuleCount(w, c, withHit: false);
-        w.WriteEndArray();
-        w.WriteStartArray("rules");
-        foreach (var c in s.RuleHits) JsonRecords.WriteRuleCount(w, c, withHit: true);
-        w.WriteEndArray();
-        w.WriteStartArray("other_references");
-        foreach (var c in s.EngineHits) JsonRecords.WriteRuleCount(w, c, withHit: false);
-        w.WriteEndArray();
+        WriteRuleCounts(w, "denying_rules", s.DenyingRules, withHit: false);
+        WriteRuleCounts(w, "reply_drops", s.ReplyDrops, withHit: false);
+        WriteRuleCounts(w, "rules", s.RuleHits, withHit: true);
+        WriteRuleCounts(w, "other_references", s.EngineHits, withHit: false);
         w.WriteStartArray("assumptions");
         foreach (var a in Assumptions.For(report.Rules, report.Options)) JsonRecords.WriteAssumption(w, a);
         w.WriteEndArray();
         w.WriteEndObject();
+    }
+
+    private static void WriteRuleCounts(Utf8JsonWriter w, string name, IEnumerable<RuleCount> counts, bool withHit)
+    {
+        w.WriteStartArray(name);
+        foreach (var c in counts) JsonRecords.WriteRuleCount(w, c, withHit);
+        w.WriteEndArray();
     }
 
     public void Dispose() => _out.Dispose();

@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using Firewall.Analysis.Lint;
+using Firewall.Reporting.Json;
 
 namespace Firewall.Reporting.Lint;
 
@@ -76,12 +77,7 @@ public static class LintWriter
             w.WriteString("kind", f.Kind);
             w.WriteString("severity", LintFinding.Name(f.Severity));
             w.WriteString("message", f.Message);
-            w.WriteStartArray("rules");
-            foreach (var r in f.Rules)
-            {
-                w.WriteStringValue(r);
-            }
-            w.WriteEndArray();
+            JsonArrays.WriteStrings(w, "rules", f.Rules);
             w.WriteString("file", f.Location.File.Length > 0 ? f.Location.File : rulesetPath);
             if (f.Location.Line > 0)
             {
@@ -113,6 +109,24 @@ public static class LintWriter
         w.WriteString("version", "2.1.0");
         w.WriteStartArray("runs");
         w.WriteStartObject();
+        WriteDriver(w);
+        w.WriteStartArray("results");
+        var index = LintKinds.All.Select((k, i) => (k.Id, i)).ToDictionary(x => x.Id, x => x.i);
+        foreach (var f in findings)
+        {
+            WriteResult(w, f, index[f.Kind]);
+        }
+        w.WriteEndArray();
+        w.WriteEndObject();
+        w.WriteEndArray();
+        w.WriteEndObject();
+        w.Flush();
+        output.WriteByte((byte)'\n');
+    }
+
+    /// <summary>The tool: its name, and the finding kinds as its rules, in the order <c>ruleIndex</c> counts.</summary>
+    private static void WriteDriver(Utf8JsonWriter w)
+    {
         w.WriteStartObject("tool");
         w.WriteStartObject("driver");
         w.WriteString("name", "firewall");
@@ -130,51 +144,40 @@ public static class LintWriter
         w.WriteEndArray();
         w.WriteEndObject();
         w.WriteEndObject();
-        w.WriteStartArray("results");
-        var index = LintKinds.All.Select((k, i) => (k.Id, i)).ToDictionary(x => x.Id, x => x.i);
-        foreach (var f in findings)
+    }
+
+    /// <summary>One finding: its kind, level and message, its location where known, and the references it names.</summary>
+    private static void WriteResult(Utf8JsonWriter w, LintFinding f, int ruleIndex)
+    {
+        w.WriteStartObject();
+        w.WriteString("ruleId", f.Kind);
+        w.WriteNumber("ruleIndex", ruleIndex);
+        w.WriteString("level", LintFinding.Name(f.Severity));
+        w.WriteStartObject("message");
+        w.WriteString("text", f.Message);
+        w.WriteEndObject();
+        if (f.Location.File.Length > 0)
         {
+            w.WriteStartArray("locations");
             w.WriteStartObject();
-            w.WriteString("ruleId", f.Kind);
-            w.WriteNumber("ruleIndex", index[f.Kind]);
-            w.WriteString("level", LintFinding.Name(f.Severity));
-            w.WriteStartObject("message");
-            w.WriteString("text", f.Message);
+            w.WriteStartObject("physicalLocation");
+            w.WriteStartObject("artifactLocation");
+            w.WriteString("uri", f.Location.File.Replace('\\', '/'));
             w.WriteEndObject();
-            if (f.Location.File.Length > 0)
+            if (f.Location.Line > 0)
             {
-                w.WriteStartArray("locations");
-                w.WriteStartObject();
-                w.WriteStartObject("physicalLocation");
-                w.WriteStartObject("artifactLocation");
-                w.WriteString("uri", f.Location.File.Replace('\\', '/'));
+                w.WriteStartObject("region");
+                w.WriteNumber("startLine", f.Location.Line);
+                w.WriteNumber("startColumn", f.Location.Column);
                 w.WriteEndObject();
-                if (f.Location.Line > 0)
-                {
-                    w.WriteStartObject("region");
-                    w.WriteNumber("startLine", f.Location.Line);
-                    w.WriteNumber("startColumn", f.Location.Column);
-                    w.WriteEndObject();
-                }
-                w.WriteEndObject();
-                w.WriteEndObject();
-                w.WriteEndArray();
             }
-            w.WriteStartObject("properties");
-            w.WriteStartArray("rules");
-            foreach (var r in f.Rules)
-            {
-                w.WriteStringValue(r);
-            }
+            w.WriteEndObject();
+            w.WriteEndObject();
             w.WriteEndArray();
-            w.WriteEndObject();
-            w.WriteEndObject();
         }
-        w.WriteEndArray();
+        w.WriteStartObject("properties");
+        JsonArrays.WriteStrings(w, "rules", f.Rules);
         w.WriteEndObject();
-        w.WriteEndArray();
         w.WriteEndObject();
-        w.Flush();
-        output.WriteByte((byte)'\n');
     }
 }

@@ -32,9 +32,7 @@ public static class RepliesJsonWriter
             w.WriteNumber("requests_allowed", g.RequestsAllowed);
             w.WriteNumber("replies_dropped", g.RepliesDropped);
             w.WriteNumber("stateful_only_flows", g.StatefulOnlyFlows);
-            w.WriteStartArray("stateless_denied_by");
-            foreach (var r in g.StatelessDeniedBy) w.WriteStringValue(r);
-            w.WriteEndArray();
+            JsonArrays.WriteStrings(w, "stateless_denied_by", g.StatelessDeniedBy);
             w.WriteStartArray("examples");
             foreach (var e in g.Examples)
             {
@@ -82,11 +80,7 @@ public static class RepliesJsonWriter
             w.WriteStartArray("classes");
             foreach (var c in g.Classes)
             {
-                w.WriteStartObject();
-                AnswerWriter.WritePackets(w, c.Packets);
-                AnswerWriter.WriteOutcome(w, c.Outcome);
-                w.WriteString("example", c.Packets.Example.ToString());
-                w.WriteEndObject();
+                AnswerWriter.WriteClass(w, c);
             }
             w.WriteEndArray();
             WriteFixes(w, g.Fixes, "classes");
@@ -98,7 +92,7 @@ public static class RepliesJsonWriter
     }
 
     /// <summary>The NACL rule a group is about: its reference, ACL, direction and number (null for the implicit deny).</summary>
-    private static void WriteRule(System.Text.Json.Utf8JsonWriter w, RuleEntry rule, NaclPosition position)
+    private static void WriteRule(Utf8JsonWriter w, RuleEntry rule, NaclPosition position)
     {
         w.WriteString("rule", rule.Reference);
         w.WriteString("acl", position.Acl.Name);
@@ -108,7 +102,7 @@ public static class RepliesJsonWriter
     }
 
     /// <summary>The fix objects; <paramref name="counted"/> names what <see cref="NaclFix.Flows"/> counts (flows seen, or classes).</summary>
-    private static void WriteFixes(System.Text.Json.Utf8JsonWriter w, IReadOnlyList<NaclFix> fixes, string counted)
+    private static void WriteFixes(Utf8JsonWriter w, IReadOnlyList<NaclFix> fixes, string counted)
     {
         w.WriteStartArray("fixes");
         foreach (var fix in fixes)
@@ -123,23 +117,23 @@ public static class RepliesJsonWriter
             w.WriteNumber(counted, fix.Flows);
             if (fix.PortsSeen is { } seen) w.WriteString("ports_seen", seen.ToString()); else w.WriteNull("ports_seen");
             w.WriteNumber("distinct_ports", fix.DistinctPorts);
-            w.WriteString("likely_client", fix.PortsSeen is null ? null : ReplyDropAnalysis.Name(fix.Client));
+            w.WriteString("likely_client", fix.PortsSeen is null ? null : LikelyClients.Name(fix.Client));
             if (fix.DocumentedPorts is { } doc) w.WriteString("documented_ports", doc.ToString()); else w.WriteNull("documented_ports");
             if (fix.Icmp is { } icmp) w.WriteNumber("icmp_type", icmp.Type); else w.WriteNull("icmp_type");
-            WriteStrings(w, "peers", fix.Peers.Select(p => p.ToString()));
-            WriteStrings(w, "peer_subnets", fix.PeerSubnets);
+            JsonArrays.WriteStrings(w, "peers", fix.Peers.Select(p => p.ToString()));
+            JsonArrays.WriteStrings(w, "peer_subnets", fix.PeerSubnets);
             w.WritePropertyName("peer_count");
             w.WriteRawValue(fix.PeerCount.ToString(System.Globalization.CultureInfo.InvariantCulture));
-            WriteStrings(w, "yaml", fix.Yaml);
+            JsonArrays.WriteStrings(w, "yaml", fix.Yaml);
             if (fix.Path is { } path)
             {
                 w.WriteStartObject("path");
-                WriteStrings(w, "sg_rules", path.SgRules);
-                WriteStrings(w, "peers", path.Peers.Select(p => p.ToString()));
+                JsonArrays.WriteStrings(w, "sg_rules", path.SgRules);
+                JsonArrays.WriteStrings(w, "peers", path.Peers.Select(p => p.ToString()));
                 w.WriteString("ports", path.Ports.ToString());
-                WriteStrings(w, "clients", path.Clients.Select(c => c.Name));
+                JsonArrays.WriteStrings(w, "clients", path.Clients.Select(c => c.Name));
                 WriteNumbers(w, "rules", path.RuleNumbers);
-                WriteStrings(w, "yaml", path.Yaml);
+                JsonArrays.WriteStrings(w, "yaml", path.Yaml);
                 w.WriteEndObject();
             }
             else
@@ -151,17 +145,7 @@ public static class RepliesJsonWriter
         w.WriteEndArray();
     }
 
-    private static void WriteStrings(System.Text.Json.Utf8JsonWriter w, string name, IEnumerable<string> values)
-    {
-        w.WriteStartArray(name);
-        foreach (var v in values)
-        {
-            w.WriteStringValue(v);
-        }
-        w.WriteEndArray();
-    }
-
-    private static void WriteNumbers(System.Text.Json.Utf8JsonWriter w, string name, IEnumerable<int?> values)
+    private static void WriteNumbers(Utf8JsonWriter w, string name, IEnumerable<int?> values)
     {
         w.WriteStartArray(name);
         foreach (var v in values)

@@ -1,9 +1,10 @@
-using Firewall.Analysis.Replies;
+using Firewall.Analysis.Descriptions;
 using Firewall.Analysis.Reachability;
+using Firewall.Analysis.Replies;
 using Firewall.Analysis.Runs;
 using Firewall.Analysis.Summaries;
-using Firewall.Engine.Compilation;
 using Firewall.Engine.Addressing;
+using Firewall.Engine.Compilation;
 using Firewall.Engine.Model;
 using Firewall.Reporting.Answers;
 using Firewall.Reporting.Formatting;
@@ -24,57 +25,21 @@ public static class RepliesTextWriter
         var n = analysis.NaclReplyDeniedFlows;
         if (n == 0)
         {
-            o.Write($"No reply dropped by a network ACL: of {Count(analysis.Flows, "flow")}, none had its requests allowed and its replies denied by a NACL.\n");
+            o.Write($"No reply dropped by a network ACL: of {CountText.Of(analysis.Flows, "flow")}, none had its requests allowed and its replies denied by a NACL.\n");
         }
         else
         {
-            o.Write($"{Count(n, "flow")} of {analysis.Flows} had their requests allowed and their replies dropped by a network ACL");
+            o.Write($"{CountText.Of(n, "flow")} of {analysis.Flows} had their requests allowed and their replies dropped by a network ACL");
             o.Write(analysis.Groups.Count == 1 ? ", all by one rule.\n" : $", by {analysis.Groups.Count} rules.\n");
         }
         if (analysis.OtherReplyDeniedFlows > 0)
         {
-            o.Write($"{Count(analysis.OtherReplyDeniedFlows, "other flow")} had replies dropped by a security group or the tracking table; `firewall check --flows` lists them.\n");
+            o.Write($"{CountText.Of(analysis.OtherReplyDeniedFlows, "other flow")} had replies dropped by a security group or the tracking table; `firewall check --flows` lists them.\n");
         }
 
         foreach (var g in analysis.Groups)
         {
-            WriteHeading(o, g.Rule, g.Position);
-            var facts = new TextTable(false, false);
-            facts.Add("flows", $"{g.Flows}: requests allowed ({Count(g.RequestsAllowed, "packet")}), {Count(g.RepliesDropped, "reply", "replies")} dropped");
-            foreach (var fix in g.Fixes)
-            {
-                var family = fix.IsV6 ? "IPv6" : "IPv4";
-                var peers = $"{Count((long)fix.PeerCount, "peer")} ({(fix.Direction == Direction.Outbound ? "clients" : "servers")}) in {string.Join(", ", fix.Peers)}";
-                if (fix.PortsSeen is { } seen)
-                {
-                    facts.Add($"{fix.ProtocolName} {family}",
-                        $"{Count(fix.Flows, "flow")}; client ports {seen} ({fix.DistinctPorts} distinct); {peers}");
-                }
-                else
-                {
-                    facts.Add($"{fix.ProtocolName} {family}", $"{Count(fix.Flows, "flow")}; {peers}");
-                }
-            }
-            if (g.StatefulOnlyFlows > 0)
-            {
-                facts.Add("stateful", $"{g.StatefulOnlyFlows} of {g.Flows} pass{(g.StatefulOnlyFlows == 1 ? "es" : "")} the security group only because it is stateful: "
-                    + $"without tracking, {string.Join(", ", g.StatelessDeniedBy)} would drop their replies as well");
-            }
-            else
-            {
-                facts.Add("stateful", "the security groups on the path would pass these replies even without tracking: the NACL alone drops them");
-            }
-            facts.WriteTo(o, "  ");
-            o.Write("  examples\n");
-            foreach (var e in g.Examples)
-            {
-                o.Write($"    frame {e.FirstFrame}  {IpProtocol.Name(e.Protocol)} {TextReportWriter.Endpoint(e.Client, e.ClientPort, e.HasPorts)} -> "
-                    + $"{TextReportWriter.Endpoint(e.Server, e.ServerPort, e.HasPorts)}  (flow {e.Flow}, {Count(e.RepliesDropped, "reply", "replies")} dropped)\n");
-            }
-            foreach (var fix in g.Fixes)
-            {
-                WriteFix(o, g.Position, fix, "seen");
-            }
+            WriteGroup(o, g);
         }
     }
 
@@ -97,55 +62,103 @@ public static class RepliesTextWriter
         var n = analysis.NaclReplyDenied;
         if (n == 0)
         {
-            o.Write($"No reply dropped by a network ACL: of {Count(classes, "class", "classes")} of packets, none has its requests allowed and its replies denied by a NACL.\n");
+            o.Write($"No reply dropped by a network ACL: of {CountText.Of(classes, "class", "classes")} of packets, none has its requests allowed and its replies denied by a NACL.\n");
         }
         else
         {
-            o.Write($"{Count(n, "class", "classes")} of {classes} ha{(n == 1 ? "s" : "ve")} {(n == 1 ? "its" : "their")} requests allowed and {(n == 1 ? "its" : "their")} replies dropped by a network ACL");
+            o.Write($"{CountText.Of(n, "class", "classes")} of {classes} ha{(n == 1 ? "s" : "ve")} {(n == 1 ? "its" : "their")} requests allowed and {(n == 1 ? "its" : "their")} replies dropped by a network ACL");
             o.Write(analysis.Groups.Count == 1 ? ", all by one rule.\n" : $", by {analysis.Groups.Count} rules.\n");
         }
         var other = analysis.OtherReplyDenied;
         if (other > 0)
         {
-            o.Write($"{Count(other, "other class", "other classes")} ha{(other == 1 ? "s its" : "ve their")} replies dropped by a security group; `firewall query` lists {(other == 1 ? "it" : "them")}.\n");
+            o.Write($"{CountText.Of(other, "other class", "other classes")} ha{(other == 1 ? "s its" : "ve their")} replies dropped by a security group; `firewall query` lists {(other == 1 ? "it" : "them")}.\n");
         }
 
         var text = new AddressSetText(rules);
         foreach (var g in analysis.Groups)
         {
-            WriteHeading(o, g.Rule, g.Position);
-            var facts = new TextTable(false, false);
-            facts.Add("classes", $"{g.Classes.Count}: requests allowed, replies dropped");
-            foreach (var fix in g.Fixes)
+            WriteGroup(o, g, text);
+        }
+    }
+
+    /// <summary>One denying rule's block: the flows and fixes in numbers, examples, then the fixes.</summary>
+    private static void WriteGroup(TextWriter o, ReplyDropGroup g)
+    {
+        WriteHeading(o, g.Rule, g.Position);
+        var facts = new TextTable(false, false);
+        facts.Add("flows", $"{g.Flows}: requests allowed ({CountText.Of(g.RequestsAllowed, "packet")}), {CountText.Of(g.RepliesDropped, "reply", "replies")} dropped");
+        foreach (var fix in g.Fixes)
+        {
+            var family = fix.IsV6 ? "IPv6" : "IPv4";
+            var peers = $"{CountText.Of((long)fix.PeerCount, "peer")} ({(fix.Direction == Direction.Outbound ? "clients" : "servers")}) in {string.Join(", ", fix.Peers)}";
+            if (fix.PortsSeen is { } seen)
             {
-                var family = fix.IsV6 ? "IPv6" : "IPv4";
-                var peers = $"{(fix.Direction == Direction.Outbound ? "clients" : "servers")} in {string.Join(", ", fix.Peers)}";
-                // The client ports exactly (the fix's range covers them, with what lies between).
-                var clientPorts = IntervalSet.Of(g.Classes
-                    .Where(c => c.Packets.Example.Protocol == fix.Protocol && c.Packets.IsV6 == fix.IsV6 && c.Packets.Sets.ContainsKey(Dim.SourcePort))
-                    .SelectMany(c => c.Packets.Sets[Dim.SourcePort].Intervals));
-                facts.Add($"{fix.ProtocolName} {family}", fix.PortsSeen is not null
-                    ? $"{Count(fix.Flows, "class", "classes")}; client ports {clientPorts} ({fix.DistinctPorts} ports); {peers}"
-                    : $"{Count(fix.Flows, "class", "classes")}; {peers}");
+                facts.Add($"{fix.ProtocolName} {family}",
+                    $"{CountText.Of(fix.Flows, "flow")}; client ports {seen} ({fix.DistinctPorts} distinct); {peers}");
             }
-            facts.WriteTo(o, "  ");
-            var table = new TextTable(false, false, false, false, false);
-            table.Add("service", "from", "source ports", "to", "e.g.");
-            foreach (var c in g.Classes.Take(MaxClasses))
+            else
             {
-                table.Add(AnswerWriter.Service(c.Packets), text.Describe(c.Packets.Sets[Dim.Source], c.Packets.IsV6), AnswerWriter.SourcePorts(c.Packets),
-                    text.Describe(c.Packets.Sets[Dim.Destination], c.Packets.IsV6), c.Packets.Example.ToString());
+                facts.Add($"{fix.ProtocolName} {family}", $"{CountText.Of(fix.Flows, "flow")}; {peers}");
             }
-            o.Write("  classes\n");
-            table.WriteTo(o, "    ");
-            if (g.Classes.Count > MaxClasses)
-            {
-                o.Write($"    and {g.Classes.Count - MaxClasses} more (`--format json` lists them all)\n");
-            }
-            foreach (var fix in g.Fixes)
-            {
-                WriteFix(o, g.Position, fix, "of these classes");
-            }
+        }
+        if (g.StatefulOnlyFlows > 0)
+        {
+            facts.Add("stateful", $"{g.StatefulOnlyFlows} of {g.Flows} pass{(g.StatefulOnlyFlows == 1 ? "es" : "")} the security group only because it is stateful: "
+                + $"without tracking, {string.Join(", ", g.StatelessDeniedBy)} would drop their replies as well");
+        }
+        else
+        {
+            facts.Add("stateful", "the security groups on the path would pass these replies even without tracking: the NACL alone drops them");
+        }
+        facts.WriteTo(o, "  ");
+        o.Write("  examples\n");
+        foreach (var e in g.Examples)
+        {
+            o.Write($"    frame {e.FirstFrame}  {IpProtocol.Name(e.Protocol)} {EndpointText.Format(e.Client, e.ClientPort, e.HasPorts)} -> "
+                + $"{EndpointText.Format(e.Server, e.ServerPort, e.HasPorts)}  (flow {e.Flow}, {CountText.Of(e.RepliesDropped, "reply", "replies")} dropped)\n");
+        }
+        foreach (var fix in g.Fixes)
+        {
+            WriteFix(o, g.Position, fix, "seen");
+        }
+    }
+
+    /// <summary>One denying rule's block: the classes in numbers and as a table, then the fixes.</summary>
+    private static void WriteGroup(TextWriter o, StaticReplyGroup g, AddressSetText text)
+    {
+        WriteHeading(o, g.Rule, g.Position);
+        var facts = new TextTable(false, false);
+        facts.Add("classes", $"{g.Classes.Count}: requests allowed, replies dropped");
+        foreach (var fix in g.Fixes)
+        {
+            var family = fix.IsV6 ? "IPv6" : "IPv4";
+            var peers = $"{(fix.Direction == Direction.Outbound ? "clients" : "servers")} in {string.Join(", ", fix.Peers)}";
+            // The client ports exactly (the fix's range covers them, with what lies between).
+            var clientPorts = IntervalSet.Of(g.Classes
+                .Where(c => c.Packets.Example.Protocol == fix.Protocol && c.Packets.IsV6 == fix.IsV6 && c.Packets.Sets.ContainsKey(Dim.SourcePort))
+                .SelectMany(c => c.Packets.Sets[Dim.SourcePort].Intervals));
+            facts.Add($"{fix.ProtocolName} {family}", fix.PortsSeen is not null
+                ? $"{CountText.Of(fix.Flows, "class", "classes")}; client ports {clientPorts} ({fix.DistinctPorts} ports); {peers}"
+                : $"{CountText.Of(fix.Flows, "class", "classes")}; {peers}");
+        }
+        facts.WriteTo(o, "  ");
+        var table = new TextTable(false, false, false, false, false);
+        table.Add("service", "from", "source ports", "to", "e.g.");
+        foreach (var c in g.Classes.Take(MaxClasses))
+        {
+            table.Add(AnswerWriter.Service(c.Packets), text.Describe(c.Packets.Sets[Dim.Source], c.Packets.IsV6), AnswerWriter.SourcePorts(c.Packets),
+                text.Describe(c.Packets.Sets[Dim.Destination], c.Packets.IsV6), c.Packets.Example.ToString());
+        }
+        o.Write("  classes\n");
+        table.WriteTo(o, "    ");
+        if (g.Classes.Count > MaxClasses)
+        {
+            o.Write($"    and {g.Classes.Count - MaxClasses} more (`--format json` lists them all)\n");
+        }
+        foreach (var fix in g.Fixes)
+        {
+            WriteFix(o, g.Position, fix, "of these classes");
         }
     }
 
@@ -169,7 +182,7 @@ public static class RepliesTextWriter
     {
         var where = $"network_acls.{fix.Acl}.{DirectionText.Name(fix.Direction)}";
         var before = position.Number is { } num ? $"before rule {num}" : "after the existing rules";
-        var likely = fix.PortsSeen is not null ? $"; likely client: {ReplyDropAnalysis.Describe(fix.Client)}" : "";
+        var likely = fix.PortsSeen is not null ? $"; likely client: {LikelyClients.Describe(fix.Client)}" : "";
         if (fix.Path is { } path)
         {
             o.Write($"  fix: add to {where} ({before}):\n");
@@ -195,7 +208,4 @@ public static class RepliesTextWriter
             o.Write($"    {line}\n");
         }
     }
-
-    private static string Count(long n, string singular, string? plural = null) =>
-        n == 1 ? $"1 {singular}" : $"{n} {plural ?? singular + "s"}";
 }

@@ -220,9 +220,9 @@ public sealed class ReplyDropAnalysisTests
     public void Likely_client_from_the_ports_seen(int from, int to, LikelyClient client, string? documented)
     {
         var seen = new PortRange((ushort)from, (ushort)to);
-        Assert.Equal(client, ReplyDropAnalysis.Classify(seen));
-        Assert.Equal(documented, ReplyDropAnalysis.DocumentedRange(client)?.ToString());
-        if (ReplyDropAnalysis.DocumentedRange(client) is { } range)
+        Assert.Equal(client, LikelyClients.Classify(seen));
+        Assert.Equal(documented, LikelyClients.DocumentedRange(client)?.ToString());
+        if (LikelyClients.DocumentedRange(client) is { } range)
         {
             Assert.True(range.Contains(seen.From) && range.Contains(seen.To), "the documented range must cover the ports seen");
         }

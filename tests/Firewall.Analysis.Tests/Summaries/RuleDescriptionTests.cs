@@ -1,5 +1,4 @@
-using Firewall.Analysis.Explain;
-using Firewall.Analysis.Summaries;
+using Firewall.Analysis.Descriptions;
 using Firewall.Engine.Model;
 using Firewall.Rulesets;
 
@@ -29,10 +28,10 @@ public class RuleDescriptionTests
                   - { rule: 100, protocol: icmpv6, icmp_type: 128, source: 0.0.0.0/0, action: allow }
                   - { rule: 110, protocol: icmpv6, icmp_type: 128, source: "::/0", action: allow }
             """).NetworkAcls.Single().Inbound;
-        Assert.Equal("allow icmpv6 from 0.0.0.0/0", RuleCatalog.Describe(rules[0]));
-        Assert.Equal("rule 100 allow icmpv6 from 0.0.0.0/0", FlowExplainer.Describe(rules[0]));
+        Assert.Equal("allow icmpv6 from 0.0.0.0/0", RuleText.Summary(rules[0]));
+        Assert.Equal("rule 100 allow icmpv6 from 0.0.0.0/0", RuleText.Trace(rules[0]));
         // With an IPv6 CIDR the type is matched, and said.
-        Assert.Equal("allow icmpv6 type 128 from ::/0", RuleCatalog.Describe(rules[1]));
-        Assert.Equal("rule 110 allow icmpv6 type 128 from ::/0", FlowExplainer.Describe(rules[1]));
+        Assert.Equal("allow icmpv6 type 128 from ::/0", RuleText.Summary(rules[1]));
+        Assert.Equal("rule 110 allow icmpv6 type 128 from ::/0", RuleText.Trace(rules[1]));
     }
 }

@@ -1,0 +1,192 @@
+using Firewall.Analysis.Runs;
+using Firewall.Analysis.Summaries;
+using Firewall.Engine.Evaluation;
+using Firewall.Reporting.Formatting;
+
+namespace Firewall.Reporting.Text;
+
+/// <summary>
+/// The summary of a run for people: totals, flows by outcome, denying rules, replies dropped by NACLs,
+/// rule hits in ruleset order with the rules never hit marked, the assumptions in force, capture warnings.
+/// </summary>
+internal static class SummaryTextWriter
+{
+    public static void Write(TextWriter o, RunReport report)
+    {
+        var s = RunSummary.Of(report);
+        Header(o, report);
+        Packets(o, s);
+        Flows(o, s, report);
+        DenyingRules(o, s);
+        ReplyDrops(o, s);
+        RuleHits(o, s);
+        AssumptionsAndWarnings(o, report);
+    }
+
+    /// <summary>The capture and the ruleset.</summary>
+    private static void Header(TextWriter o, RunReport report)
+    {
+        var input = report.Input;
+        var format = input.CaptureFormat is { } f ? $" ({f}{(input.CaptureCompressed ? ", gzip" : "")})" : "";
+        o.Write($"Capture  {input.CaptureName}{format}{(input.DecapsulateVxlan ? ", VXLAN unwrapped" : "")}\n");
+        o.Write($"Ruleset  {report.Rules.Model.Name} ({input.RulesetPath})\n\n");
+    }
+
+    /// <summary>Every frame counted once: allowed, denied (by reason), not filtered, skipped, undecodable.</summary>
+    private static void Packets(TextWriter o, RunSummary s)
+    {
+        var totals = new TextTable(false, true, false);
+        totals.Add("packets read", N(s.Packets), "");
+        totals.Add("  allowed", N(s.Allowed), Share(s.Allowed, s.Packets));
+        totals.Add("  denied", N(s.Denied), Share(s.Denied, s.Packets));
+        foreach (var reason in s.DeniedBy)
+        {
+            totals.Add($"    {reason.Name}", N(reason.Count), "");
+        }
+        totals.Add("  not filtered", N(s.NotFiltered), s.NotFilteredBy.Count == 0
+            ? "AWS filters neither DNS resolver, metadata, time sync nor DHCP traffic"
+            : string.Join(", ", s.NotFilteredBy.Select(b => $"{b.Rule.Reference} {N(b.Packets)}")));
+        totals.Add("  skipped", N(s.Skipped), "no hop on their path (not to or from the ruleset's interfaces or subnets), or not IP");
+        totals.Add("  undecodable", N(s.Undecodable), "");
+        foreach (var error in s.UndecodableBy)
+        {
+            totals.Add($"    {error.Name}", N(error.Count), "");
+        }
+        if (s.FragmentsFollowed + s.FragmentsWithoutFirst > 0)
+        {
+            totals.Add("  later fragments", N(s.FragmentsFollowed + s.FragmentsWithoutFirst),
+                $"{N(s.FragmentsFollowed)} took their first fragment's verdict, {N(s.FragmentsWithoutFirst)} matched only port-less rules");
+        }
+        o.Write("Packets\n");
+        totals.WriteTo(o, "  ");
+        o.Write('\n');
+    }
+
+    /// <summary>Flows by how they ended, and what the run's bounds left unrecorded.</summary>
+    private static void Flows(TextWriter o, RunSummary s, RunReport report)
+    {
+        var flows = new TextTable(false, true, false);
+        flows.Add("flows", N(s.Flows), "");
+        foreach (var outcome in Enum.GetValues<FlowOutcome>())
+        {
+            var note = outcome switch
+            {
+                FlowOutcome.Allowed when s.StatefulOnlyFlows > 0 =>
+                    $"{N(s.StatefulOnlyFlows)} of them only because security groups are stateful",
+                FlowOutcome.ReplyDenied => "requests passed, replies dropped",
+                _ => "",
+            };
+            flows.Add($"  {FlowRecord.Name(outcome)}", N(s.FlowsByOutcome[(int)outcome]), note);
+        }
+        flows.Add("  picked up mid-stream", N(s.InferredFlows), "client and server inferred from the ports");
+        flows.Add("  untracked", N(s.UntrackedFlows), "0.0.0.0/0 both ways: AWS does not track them");
+        if (report.Counters.PacketsOfUnrecordedFlows > 0)
+        {
+            flows.Add("  not recorded", "", $"{N(report.Counters.PacketsOfUnrecordedFlows)} packets of flows past the bound of {N(report.Options.MaxFlows)} flows kept per run: evaluated and counted above, not listed per flow");
+        }
+        if (report.Counters.UntrackedNotKept > 0)
+        {
+            flows.Add("  untracked, not kept", "", $"{N(report.Counters.UntrackedNotKept)} packets of untracked flows past the bound of {N(report.Options.MaxUntracked)} untracked entries per interface: judged by their rules, orientation not remembered");
+        }
+        o.Write("Flows\n");
+        flows.WriteTo(o, "  ");
+        o.Write('\n');
+    }
+
+    /// <summary>The references that denied packets, most packets first.</summary>
+    private static void DenyingRules(TextWriter o, RunSummary s)
+    {
+        o.Write("Denying rules\n");
+        if (s.DenyingRules.Count == 0)
+        {
+            o.Write("  none: no packet was denied\n");
+        }
+        else
+        {
+            WriteCounts(o, "rule", s.DenyingRules);
+        }
+        o.Write('\n');
+    }
+
+    /// <summary>The NACL references that dropped the replies of flows whose requests passed.</summary>
+    private static void ReplyDrops(TextWriter o, RunSummary s)
+    {
+        o.Write("Replies dropped by network ACLs\n");
+        if (s.ReplyDrops.Count == 0)
+        {
+            o.Write("  none: every flow whose requests passed had its replies pass too\n");
+        }
+        else
+        {
+            var replies = new TextTable(false, true, true);
+            replies.Add("rule", "replies", "flows");
+            foreach (var c in s.ReplyDrops)
+            {
+                replies.Add(c.Rule.Reference, N(c.Packets), N(c.Flows));
+            }
+            replies.WriteTo(o, "  ");
+            o.Write("  `firewall replies` names the NACL rule to add for each.\n");
+        }
+        o.Write('\n');
+    }
+
+    /// <summary>Every rule in ruleset order with its hits, then the engine's own references.</summary>
+    private static void RuleHits(TextWriter o, RunSummary s)
+    {
+        o.Write("Rule hits, in ruleset order\n");
+        var hits = new TextTable(false, true, true, false, false);
+        hits.Add("rule", "packets", "flows", "", "");
+        foreach (var c in s.RuleHits)
+        {
+            hits.Add(c.Rule.Reference, N(c.Packets), N(c.Flows), c.Packets == 0 ? "never hit" : "", c.Rule.Description);
+        }
+        hits.WriteTo(o, "  ");
+        if (s.EngineHits.Count > 0)
+        {
+            o.Write('\n');
+            o.Write("Decided by the engine\n");
+            WriteCounts(o, "reference", s.EngineHits);
+        }
+        o.Write('\n');
+    }
+
+    /// <summary>A table of references with their packets, flows and what each is; <paramref name="heading"/> names the first column.</summary>
+    private static void WriteCounts(TextWriter o, string heading, IReadOnlyList<RuleCount> counts)
+    {
+        var table = new TextTable(false, true, true, false);
+        table.Add(heading, "packets", "flows", "");
+        foreach (var c in counts)
+        {
+            table.Add(c.Rule.Reference, N(c.Packets), N(c.Flows), c.Rule.Description);
+        }
+        table.WriteTo(o, "  ");
+    }
+
+    /// <summary>The values the run depends on, and the capture's warnings.</summary>
+    private static void AssumptionsAndWarnings(TextWriter o, RunReport report)
+    {
+        o.Write("Assumptions\n");
+        var assumptions = new TextTable(false, false, false, false);
+        foreach (var a in Assumptions.For(report.Rules, report.Options))
+        {
+            assumptions.Add(a.Name, a.Value, a.Source, a.Note);
+        }
+        assumptions.WriteTo(o, "  ");
+
+        var input = report.Input;
+        if (input.CaptureWarnings.Count > 0)
+        {
+            o.Write('\n');
+            o.Write("Capture warnings\n");
+            foreach (var warning in input.CaptureWarnings)
+            {
+                o.Write($"  {warning}\n");
+            }
+        }
+    }
+
+    private static string N(long value) => value.ToString("N0", System.Globalization.CultureInfo.InvariantCulture);
+
+    private static string Share(long part, long whole) =>
+        whole == 0 ? "" : $"{(100.0 * part / whole).ToString("0.0", System.Globalization.CultureInfo.InvariantCulture)}%";
+}
