@@ -266,7 +266,7 @@ public sealed class FlowExplainer
             case PeerKind.Group when !_rules.Model.Interfaces.Any(i => i.SecurityGroups.Contains(rule.Peer.Name!) && i.Addresses.Contains(far)):
                 reasons.Add($"{far} is not an address of an interface in group {rule.Peer.Name}");
                 break;
-            case PeerKind.PrefixList when !(_rules.Model.PrefixLists.FirstOrDefault(l => l.Name == rule.Peer.Name)?.Cidrs.Any(c => c.Contains(far)) ?? false):
+            case PeerKind.PrefixList when !(_rules.Model.FindPrefixList(rule.Peer.Name!)?.Cidrs.Any(c => c.Contains(far)) ?? false):
                 reasons.Add($"{far} is in no CIDR of prefix list {rule.Peer.Name}");
                 break;
         }

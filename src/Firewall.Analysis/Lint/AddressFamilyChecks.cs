@@ -66,7 +66,7 @@ internal static class AddressFamilyChecks
         foreach (var rule in ruleset.SecurityGroups.SelectMany(g => g.Inbound.Concat(g.Outbound)))
         {
             var v6 = rule.Peer.Kind == PeerKind.Cidr ? rule.Peer.Cidr.IsV6
-                : rule.Peer.Kind == PeerKind.PrefixList && (ruleset.PrefixLists.FirstOrDefault(p => p.Name == rule.Peer.Name)?.Cidrs.Any(c => c.IsV6) ?? false);
+                : rule.Peer.Kind == PeerKind.PrefixList && (ruleset.FindPrefixList(rule.Peer.Name!)?.Cidrs.Any(c => c.IsV6) ?? false);
             if (rule.Protocol.Value == IpProtocol.Icmp && v6)
             {
                 findings.Add(Icmp(rule.Reference, rule.Location, rule.Peer.ToString()));

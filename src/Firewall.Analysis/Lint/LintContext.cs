@@ -70,14 +70,14 @@ internal sealed class LintContext
                 cidrs = [r.Peer.Cidr];
                 break;
             case PeerKind.PrefixList:
-                cidrs = Ruleset.PrefixLists.FirstOrDefault(p => p.Name == r.Peer.Name)?.Cidrs ?? [];
+                cidrs = Ruleset.FindPrefixList(r.Peer.Name!)?.Cidrs ?? [];
                 break;
             default:
                 if (!membersAsAddresses)
                 {
                     return [Match(r.Protocol, r.MatchedPorts, r.MatchedIcmp, _groupSpaces.GetValueOrDefault(r.Peer.Name!, -1), UInt128.Zero, UInt128.Zero)];
                 }
-                cidrs = Ruleset.Interfaces.Where(i => i.SecurityGroups.Contains(r.Peer.Name!)).SelectMany(i => i.Addresses).Select(Cidr.Host);
+                cidrs = Ruleset.PeerCidrs(r.Peer);
                 break;
         }
         return cidrs

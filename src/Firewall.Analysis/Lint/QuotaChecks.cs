@@ -23,7 +23,7 @@ internal static class QuotaChecks
             var count = rules.Sum(r => r.Peer.Kind switch
             {
                 PeerKind.Cidr => r.Peer.Cidr.IsV6 == v6 ? 1 : 0,
-                PeerKind.PrefixList => ruleset.PrefixLists.FirstOrDefault(p => p.Name == r.Peer.Name)?.Cidrs.Count(c => c.IsV6 == v6) ?? 0,
+                PeerKind.PrefixList => ruleset.FindPrefixList(r.Peer.Name!)?.Cidrs.Count(c => c.IsV6 == v6) ?? 0,
                 _ => v6 ? 0 : 1,
             });
             if (count > SgRulesQuota)

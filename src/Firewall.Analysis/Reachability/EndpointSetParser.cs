@@ -166,7 +166,7 @@ internal static class EndpointSetParser
         if (item.StartsWith("pl:", StringComparison.Ordinal))
         {
             var name = item[3..];
-            if (ruleset.PrefixLists.FirstOrDefault(p => p.Name == name) is not { } list)
+            if (ruleset.FindPrefixList(name) is not { } list)
             {
                 problem = $"no prefix list '{PacketSetParser.Shorten(name)}' in this ruleset";
                 return true;

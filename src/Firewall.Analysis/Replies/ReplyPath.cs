@@ -65,7 +65,7 @@ public sealed record ReplyPath(NetworkInterface Interface, Subnet Subnet, Networ
         IEnumerable<Cidr> cidrs = Rule.Peer.Kind switch
         {
             PeerKind.Cidr => [Rule.Peer.Cidr],
-            PeerKind.PrefixList => ruleset.PrefixLists.FirstOrDefault(p => p.Name == Rule.Peer.Name)?.Cidrs ?? [],
+            PeerKind.PrefixList => ruleset.FindPrefixList(Rule.Peer.Name!)?.Cidrs ?? [],
             _ => ruleset.Interfaces
                 .Where(i => i.SecurityGroups.Contains(Rule.Peer.Name!))
                 .SelectMany(i => i.Addresses.Select(a => SubnetCidrOf(ruleset, i, a))),

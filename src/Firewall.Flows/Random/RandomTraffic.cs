@@ -288,7 +288,7 @@ public sealed class RandomTraffic
             }
             default:
             {
-                var cidrs = ruleset.PrefixLists.FirstOrDefault(l => l.Name == peer.Name)?.Cidrs.Where(c => c.IsV6 == v6).Select(RandomIn).ToArray();
+                var cidrs = ruleset.FindPrefixList(peer.Name!)?.Cidrs.Where(c => c.IsV6 == v6).Select(RandomIn).ToArray();
                 return cidrs is null || cidrs.Length == 0 ? null : r => cidrs[r.Next(cidrs.Length)](r);
             }
         }
