@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Firewall.Cli.Running;
+using Firewall.Runs;
 using Firewall.Engine.Evaluation;
 using Firewall.Flows.Synthesis;
 using Firewall.Reporting;
@@ -139,10 +140,8 @@ internal static class CheckCommand
         using var writer = flowLog is null ? ReportWriters.Create(format, output, content, rules) : new FlowLogWriter(output, rules, flowLog);
         var packetWriter = content.Packets || flowLog is not null ? writer : null;
         var report = reader is not null
-            ? CaptureRun.Evaluate(
-                reader, rules, common.Evaluation(parse), parse.GetValue(common.Threads), capturePath!, rulesetPath,
-                packetWriter, new Progress(console, parse.GetValue(common.Quiet)), error)
-            : CaptureRun.EvaluatePackets(FlowSynthesizer.Packets(flowsDefinition!), rules, common.Evaluation(parse), flowsFile!, rulesetPath, packetWriter);
+            ? ConsoleRun.Evaluate(console, reader, rules, common.Evaluation(parse), parse.GetValue(common.Threads), new RunNames(capturePath!, rulesetPath), packetWriter, parse.GetValue(common.Quiet))
+            : PacketRun.Evaluate(FlowSynthesizer.Packets(flowsDefinition!), rules, common.Evaluation(parse), new RunNames(flowsFile!, rulesetPath), packetWriter);
         if (report is null)
         {
             return ExitCodes.BadInput;

@@ -56,9 +56,9 @@ internal sealed class CommonOptions
         Decap.AcceptOnlyFromAmong("vxlan");
         Threads.Validators.Add(result =>
         {
-            if (result.GetValueOrDefault<int>() is < 1 or > Running.CaptureRun.MaxThreads)
+            if (result.GetValueOrDefault<int>() is < 1 or > Firewall.Runs.CaptureRun.MaxThreads)
             {
-                result.AddError($"--threads must be between 1 and {Running.CaptureRun.MaxThreads}");
+                result.AddError($"--threads must be between 1 and {Firewall.Runs.CaptureRun.MaxThreads}");
             }
         });
     }

@@ -3,6 +3,7 @@ using Firewall.Analysis.Diff;
 using Firewall.Analysis.Reachability;
 using Firewall.Analysis.Runs;
 using Firewall.Cli.Running;
+using Firewall.Runs;
 using Firewall.Engine.Compilation;
 using Firewall.Engine.Evaluation;
 using Firewall.Engine.Packets;
@@ -136,8 +137,8 @@ internal static class DiffCommand
             {
                 return ExitCodes.BadInput;
             }
-            oldRun = CaptureRun.EvaluatePackets(FlowSynthesizer.Packets(file), oldRules, options, flowsPath, oldPath, oldDecisions);
-            newRun = CaptureRun.EvaluatePackets(FlowSynthesizer.Packets(file), newRules, options, flowsPath, newPath, newDecisions);
+            oldRun = PacketRun.Evaluate(FlowSynthesizer.Packets(file), oldRules, options, new RunNames(flowsPath, oldPath), oldDecisions);
+            newRun = PacketRun.Evaluate(FlowSynthesizer.Packets(file), newRules, options, new RunNames(flowsPath, newPath), newDecisions);
         }
         else
         {
@@ -184,6 +185,6 @@ internal static class DiffCommand
         {
             return null;
         }
-        return CaptureRun.Evaluate(reader, rules, options, parse.GetValue(common.Threads), capturePath, rulesetPath, decisions, new Progress(console, parse.GetValue(common.Quiet)), console.Error);
+        return ConsoleRun.Evaluate(console, reader, rules, options, parse.GetValue(common.Threads), new RunNames(capturePath, rulesetPath), decisions, parse.GetValue(common.Quiet));
     }
 }

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Text;
 using Firewall.Analysis.Replies;
 using Firewall.Cli.Running;
+using Firewall.Runs;
 using Firewall.Reporting.Replies;
 
 namespace Firewall.Cli.Commands;
@@ -109,9 +110,7 @@ internal static class RepliesCommand
         {
             return ExitCodes.BadInput;
         }
-        var report = CaptureRun.Evaluate(
-            reader, rules, common.Evaluation(parse), parse.GetValue(common.Threads), capturePath, rulesetPath,
-            null, new Progress(console, parse.GetValue(common.Quiet)), error);
+        var report = ConsoleRun.Evaluate(console, reader, rules, common.Evaluation(parse), parse.GetValue(common.Threads), new RunNames(capturePath, rulesetPath), null, parse.GetValue(common.Quiet));
         if (report is null)
         {
             return ExitCodes.BadInput;

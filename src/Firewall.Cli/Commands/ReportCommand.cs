@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Firewall.Cli.Running;
+using Firewall.Runs;
 using Firewall.Flows.Synthesis;
 using Firewall.Reporting.Html;
 
@@ -79,10 +80,8 @@ internal static class ReportCommand
         }
         using var writer = new HtmlReportWriter(output, options);
         var report = reader is not null
-            ? CaptureRun.Evaluate(
-                reader, rules, common.Evaluation(parse), parse.GetValue(common.Threads), capturePath!, rulesetPath,
-                writer, new Progress(console, parse.GetValue(common.Quiet)), error)
-            : CaptureRun.EvaluatePackets(FlowSynthesizer.Packets(flowsDefinition!), rules, common.Evaluation(parse), flowsFile!, rulesetPath, writer);
+            ? ConsoleRun.Evaluate(console, reader, rules, common.Evaluation(parse), parse.GetValue(common.Threads), new RunNames(capturePath!, rulesetPath), writer, parse.GetValue(common.Quiet))
+            : PacketRun.Evaluate(FlowSynthesizer.Packets(flowsDefinition!), rules, common.Evaluation(parse), new RunNames(flowsFile!, rulesetPath), writer);
         if (report is null)
         {
             return ExitCodes.BadInput;

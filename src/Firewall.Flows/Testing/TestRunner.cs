@@ -11,6 +11,7 @@ using Firewall.Flows.Definitions;
 using Firewall.Flows.Synthesis;
 using Firewall.Reporting.Testing;
 using Firewall.Rulesets.Yaml;
+using Firewall.Runs;
 
 namespace Firewall.Flows.Testing;
 
@@ -88,20 +89,12 @@ public static class TestRunner
         return new TestSuiteResult(file.Path, Path.GetFileNameWithoutExtension(file.Path), results, clock.Elapsed);
     }
 
-    /// <summary>One evaluated packet of a flow case, kept for the report.</summary>
-    private readonly record struct Evaluated(PacketInfo Packet, PacketResult Result);
-
     private static (string? Failure, IReadOnlyList<string> Details) RunFlow(FlowTestCase c, CompiledRuleset compiled)
     {
-        var evaluator = new Evaluator(compiled);
         var file = new FlowsFile("", FlowTiming.DefaultStartNs, compiled.Model, [c.Flow]);
-        var packets = new List<Evaluated>();
-        var result = default(PacketResult);
-        foreach (var p in FlowSynthesizer.Packets(file))
-        {
-            evaluator.Evaluate(in p, ref result);
-            packets.Add(new Evaluated(p, result));
-        }
+        var recorder = new PacketRecorder();
+        var run = PacketRun.Evaluate(FlowSynthesizer.Packets(file), compiled, EvaluationOptions.Default, new RunNames("", ""), recorder);
+        var packets = recorder.Packets;
         var rules = compiled.Rules;
         // The flow under test is the first packet's; an ICMP error's quoted flow never enters the table.
         var first = packets[0];
@@ -117,7 +110,7 @@ public static class TestRunner
         var deciderWasReply = anyDenied && replies.Any(r => r.Packet.Frame == denied.Packet.Frame);
 
         FlowOutcome? stateless = first.Result.FlowId >= 0
-            ? evaluator.Flows[first.Result.FlowId].StatelessOutcome
+            ? run.Flows[first.Result.FlowId].StatelessOutcome
             : first.Result.Verdict == Verdict.Allow ? FlowOutcome.Allowed : null;
 
         var problems = new List<string>();
@@ -179,7 +172,7 @@ public static class TestRunner
         return (message, details);
     }
 
-    private static string Summarize(List<Evaluated> packets)
+    private static string Summarize(List<EvaluatedPacket> packets)
     {
         if (packets.Any(e => e.Result.Verdict == Verdict.Deny))
         {
@@ -277,7 +270,6 @@ public static class TestRunner
 
     private static (string? Failure, IReadOnlyList<string> Details) RunCapture(CaptureTestCase c, CompiledRuleset compiled, List<Diagnostic> errors)
     {
-        var evaluator = new Evaluator(compiled);
         PacketReader reader;
         try
         {
@@ -288,29 +280,23 @@ public static class TestRunner
             errors.Add(new Diagnostic(c.Location.File, c.Location.Line, c.Location.Column, $"capture {c.CapturePath}: {ex.Message}"));
             return ($"cannot read the capture: {ex.Message}", []);
         }
+        CaptureRunResult run;
         using (reader)
         {
-            var info = default(PacketInfo);
-            var result = default(PacketResult);
-            try
-            {
-                while (reader.TryReadNext(ref info))
-                {
-                    evaluator.Evaluate(in info, ref result);
-                }
-            }
-            catch (IOException ex)
-            {
-                errors.Add(new Diagnostic(c.Location.File, c.Location.Line, c.Location.Column, $"capture {c.CapturePath}: {ex.Message}"));
-                return ($"cannot read the capture: {ex.Message}", []);
-            }
+            run = CaptureRun.Evaluate(reader, compiled, EvaluationOptions.Default, 1, new RunNames(c.CapturePath, ""), null, RunProgress.Silent);
         }
+        if (run.Failure is { } failure)
+        {
+            errors.Add(new Diagnostic(c.Location.File, c.Location.Line, c.Location.Column, $"capture {c.CapturePath}: {failure.Message}"));
+            return ($"cannot read the capture: {failure.Message}", []);
+        }
+        var report = run.Report!;
         var flowCounts = new Dictionary<FlowOutcome, long>();
-        foreach (ref readonly var flow in evaluator.Flows.Records)
+        foreach (ref readonly var flow in report.Flows.Records)
         {
             flowCounts[flow.Outcome] = flowCounts.GetValueOrDefault(flow.Outcome) + 1;
         }
-        var counters = evaluator.Counters;
+        var counters = report.Counters;
         var packetCounts = new Dictionary<string, long>
         {
             ["allowed"] = counters.Allowed,
@@ -345,7 +331,7 @@ public static class TestRunner
             "packets: " + string.Join(", ", packetCounts.Select(kv => $"{kv.Key} {kv.Value}")),
         };
         // The rules that denied flows, most frequent first: where to look when a count moved.
-        foreach (var group in evaluator.Flows.Records.ToArray().Where(f => f.DeniedBy >= 0).GroupBy(f => f.DeniedBy).OrderByDescending(g => g.Count()))
+        foreach (var group in report.Flows.Records.ToArray().Where(f => f.DeniedBy >= 0).GroupBy(f => f.DeniedBy).OrderByDescending(g => g.Count()))
         {
             details.Add($"denied by {compiled.Rules.Reference(group.Key)}: {group.Count()} flow(s), first at frame {group.First().DeniedFrame}");
         }

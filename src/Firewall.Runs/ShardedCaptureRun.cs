@@ -6,7 +6,7 @@ using Firewall.Engine.Compilation;
 using Firewall.Engine.Evaluation;
 using Firewall.Engine.Packets;
 
-namespace Firewall.Cli.Running;
+namespace Firewall.Runs;
 
 /// <summary>
 /// <c>--threads N</c>: flows are split evenly into N shards by address pair (<see cref="Sharding"/>), each
@@ -171,21 +171,19 @@ internal static class ShardedCaptureRun
         public required Batch[] Ring { get; init; }
         public required Schedule Schedule { get; init; }
         public required IRunSink? PacketWriter { get; init; }
-        public required Progress Progress { get; init; }
+        public required RunProgress Progress { get; init; }
         public required string CaptureName { get; init; }
-        public string? ReadError;
+        public ReadFailure? ReadFailure;
     }
 
-    public static RunReport? Evaluate(
+    public static CaptureRunResult Evaluate(
         PacketReader reader,
         CompiledRuleset rules,
         EvaluationOptions options,
         int threads,
-        string captureName,
-        Func<RunInput> input,
+        RunNames names,
         IRunSink? packetWriter,
-        Progress progress,
-        TextWriter error)
+        RunProgress progress)
     {
         // One thread has nothing to share: the caller evaluates it alone (and the writing policy below would
         // leave every packet to a shard nobody evaluates).
@@ -213,7 +211,7 @@ internal static class ShardedCaptureRun
             Schedule = new Schedule(threads, ring.Length, firstReadsAndMerges: packetWriter is not null),
             PacketWriter = packetWriter,
             Progress = progress,
-            CaptureName = captureName,
+            CaptureName = names.Capture,
         };
         var workers = new List<Thread>(threads - 1);
         try
@@ -246,17 +244,13 @@ internal static class ShardedCaptureRun
         }
         progress.Done();
         run.Schedule.Failure?.Throw();
-        if (run.ReadError is not null)
+        if (run.ReadFailure is not null)
         {
-            error.WriteLine(run.ReadError);
-            return null;
+            return CaptureRunResult.Stopped(run.ReadFailure);
         }
-        foreach (var caveat in run.Merger.Caveats())
-        {
-            error.WriteLine($"firewall: warning: {caveat}");
-        }
+        var caveats = run.Merger.Caveats().ToList();
         var (counters, flows) = run.Merger.Finish();
-        return new RunReport(rules, options, counters, flows, input());
+        return new CaptureRunResult(new RunReport(rules, options, counters, flows, CaptureRun.Input(reader, names)), null, caveats);
     }
 
     /// <summary>One thread's loop: take the next task it may start, run it outside the lock, record it, repeat.</summary>
@@ -361,7 +355,7 @@ internal static class ShardedCaptureRun
         }
         catch (IOException ex)
         {
-            run.ReadError = $"firewall: {run.CaptureName}: reading stopped after frame {run.Reader.Capture.FramesRead}: {ex.Message}";
+            run.ReadFailure = new ReadFailure(run.CaptureName, run.Reader.Capture.FramesRead, ex.Message);
             return false;
         }
     }
