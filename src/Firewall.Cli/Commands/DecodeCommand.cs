@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Text;
 using Firewall.Cli.Running;
 using Firewall.Engine.Packets;
 using Firewall.Reporting.Decode;
@@ -46,7 +45,7 @@ internal static class DecodeCommand
         {
             return ExitCodes.BadInput;
         }
-        using var text = new StreamWriter(output, new UTF8Encoding(false), 64 * 1024, leaveOpen: true) { NewLine = "\n" };
+        using var text = Inputs.Text(output, 64 * 1024);
         try
         {
             DecodeWriter.Write((ref PacketInfo info) => reader.TryReadNext(ref info), text, format);

@@ -91,34 +91,40 @@ internal static class DiffCommand
             return ExitCodes.BadInput;
         }
         var diff = Answers.Diff(oldRules, newRules, set);
-        using (var stream = Inputs.OpenOutput(outputPath, console))
+        var written = Inputs.WriteOutput(outputPath, console, stream =>
         {
-            if (stream is null)
-            {
-                return ExitCodes.BadInput;
-            }
             if (json)
             {
                 AnswerWriter.WriteJson(stream, diff);
+                return;
             }
-            else
-            {
-                using var text = new StreamWriter(stream, new System.Text.UTF8Encoding(false), 16 * 1024, leaveOpen: true) { NewLine = "\n" };
-                AnswerWriter.WriteText(text, diff, oldRules, oldPath, newPath);
-            }
-        }
-        var condition = failOn switch
+            using var text = Inputs.Text(stream);
+            AnswerWriter.WriteText(text, diff, oldRules, oldPath, newPath);
+        });
+        if (!written)
         {
-            DiffGate.NewlyBlocked => diff.Classes.Any(c => c.Old.Outcome == "allowed" && c.New.Outcome != "allowed"),
-            DiffGate.Any => diff.Classes.Count > 0,
+            return ExitCodes.BadInput;
+        }
+        var newlyBlocked = diff.Classes.Any(c => c.Old.Outcome == "allowed" && c.New.Outcome != "allowed");
+        return Gate(failOn, newlyBlocked, diff.Classes.Count > 0, () => AnswerWriter.DiffSummary(diff), error);
+    }
+
+    /// <summary><c>--fail-on</c>: exit 1, saying why, when its condition holds.</summary>
+    /// <param name="summary">What changed, in one line (computed only when the condition holds).</param>
+    private static int Gate(DiffGate? failOn, bool newlyBlocked, bool anyChange, Func<string> summary, TextWriter error)
+    {
+        var holds = failOn switch
+        {
+            DiffGate.NewlyBlocked => newlyBlocked,
+            DiffGate.Any => anyChange,
             _ => false,
         };
-        if (condition)
+        if (!holds)
         {
-            error.WriteLine($"firewall: --fail-on {OptionWords.DiffFailOn.Name(failOn!.Value)}: {AnswerWriter.DiffSummary(diff)}");
-            return ExitCodes.ConditionMet;
+            return ExitCodes.Ok;
         }
-        return ExitCodes.Ok;
+        error.WriteLine($"firewall: --fail-on {OptionWords.DiffFailOn.Name(failOn!.Value)}: {summary()}");
+        return ExitCodes.ConditionMet;
     }
 
     private static int Run(CliConsole console, TrafficSettings settings, string newPath, DiffFormat format, DiffGate? failOn)
@@ -146,26 +152,11 @@ internal static class DiffCommand
             return ExitCodes.BadInput;
         }
         var diff = RulesetDiff.Compare(oldRun, oldDecisions, newRun, newDecisions);
-        using (var output = Inputs.OpenOutput(settings.OutputPath, console))
+        if (!Inputs.WriteOutput(settings.OutputPath, console, output => DiffWriter.Write(output, format, diff)))
         {
-            if (output is null)
-            {
-                return ExitCodes.BadInput;
-            }
-            DiffWriter.Write(output, format, diff);
+            return ExitCodes.BadInput;
         }
-        var condition = failOn switch
-        {
-            DiffGate.NewlyBlocked => diff.Count(FlowChangeKind.NewlyBlocked) > 0,
-            DiffGate.Any => diff.Changes.Count > 0,
-            _ => false,
-        };
-        if (condition)
-        {
-            error.WriteLine($"firewall: --fail-on {OptionWords.DiffFailOn.Name(failOn!.Value)}: {DiffWriter.Summary(diff)}");
-            return ExitCodes.ConditionMet;
-        }
-        return ExitCodes.Ok;
+        return Gate(failOn, diff.Count(FlowChangeKind.NewlyBlocked) > 0, diff.Changes.Count > 0, () => DiffWriter.Summary(diff), error);
     }
 
     /// <summary>

@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Text;
 using Firewall.Analysis.Explain;
 using Firewall.Cli.Running;
 using Firewall.Engine.Packets;
@@ -57,7 +56,7 @@ internal static class ExplainCommand
             replyInfo = info;
         }
         var explanation = new FlowExplainer(rules).Explain(def.Flow.Text, in requestInfo, in replyInfo);
-        using var text = new StreamWriter(console.Out, new UTF8Encoding(false), 16 * 1024, leaveOpen: true) { NewLine = "\n" };
+        using var text = Inputs.Text(console.Out);
         if (json)
         {
             ExplainWriter.WriteJson(explanation, text);

@@ -28,13 +28,9 @@ internal static class LintCommand
                 return ExitCodes.BadInput;
             }
             var findings = RulesetLinter.Lint(rules.Model);
-            using (var stream = Inputs.OpenOutput(parse.GetValue(output), console))
+            if (!Inputs.WriteOutput(parse.GetValue(output), console, stream => LintWriter.Write(stream, parse.GetValue(format), path, findings)))
             {
-                if (stream is null)
-                {
-                    return ExitCodes.BadInput;
-                }
-                LintWriter.Write(stream, parse.GetValue(format), path, findings);
+                return ExitCodes.BadInput;
             }
             var threshold = LintFinding.Parse(parse.GetValue(failOn)!);
             return threshold is { } t && findings.Any(f => f.Severity >= t) ? ExitCodes.ConditionMet : ExitCodes.Ok;

@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Text;
 using Firewall.Analysis.Reachability;
 using Firewall.Cli.Running;
 using Firewall.Engine.Compilation;
@@ -35,21 +34,17 @@ internal static class QueryCommand
                 return ExitCodes.BadInput;
             }
             var answer = Answers.Query(rules, packets);
-            using var stream = Inputs.OpenOutput(parse.GetValue(output), console);
-            if (stream is null)
+            var written = Inputs.WriteOutput(parse.GetValue(output), console, stream =>
             {
-                return ExitCodes.BadInput;
-            }
-            if (parse.GetValue(format) == TextOrJson.Json)
-            {
-                AnswerWriter.WriteJson(stream, answer);
-            }
-            else
-            {
-                using var text = new StreamWriter(stream, new UTF8Encoding(false), 16 * 1024, leaveOpen: true) { NewLine = "\n" };
+                if (parse.GetValue(format) == TextOrJson.Json)
+                {
+                    AnswerWriter.WriteJson(stream, answer);
+                    return;
+                }
+                using var text = Inputs.Text(stream);
                 AnswerWriter.WriteText(text, answer, rules, rulesetPath);
-            }
-            return ExitCodes.Ok;
+            });
+            return written ? ExitCodes.Ok : ExitCodes.BadInput;
         });
         return command;
     }

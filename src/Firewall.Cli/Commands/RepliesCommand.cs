@@ -1,6 +1,5 @@
 using System.CommandLine;
 using System.CommandLine.Parsing;
-using System.Text;
 using Firewall.Analysis.Replies;
 using Firewall.Analysis.Runs;
 using Firewall.Cli.Running;
@@ -71,21 +70,19 @@ internal static class RepliesCommand
             return ExitCodes.BadInput;
         }
         var analysis = StaticReplies.Analyze(rules, packets);
-        using (var output = Inputs.OpenOutput(outputPath, console))
+        var written = Inputs.WriteOutput(outputPath, console, output =>
         {
-            if (output is null)
-            {
-                return ExitCodes.BadInput;
-            }
             if (json)
             {
                 RepliesJsonWriter.Write(output, analysis);
+                return;
             }
-            else
-            {
-                using var text = new StreamWriter(output, new UTF8Encoding(false), 16 * 1024, leaveOpen: true) { NewLine = "\n" };
-                RepliesTextWriter.Write(text, analysis, rules, rulesetPath);
-            }
+            using var text = Inputs.Text(output);
+            RepliesTextWriter.Write(text, analysis, rules, rulesetPath);
+        });
+        if (!written)
+        {
+            return ExitCodes.BadInput;
         }
         if (failOn.Length > 0 && analysis.Groups.Count > 0)
         {
@@ -111,20 +108,20 @@ internal static class RepliesCommand
         {
             return ExitCodes.BadInput;
         }
-        using var output = Inputs.OpenOutput(settings.OutputPath, console);
-        if (output is null)
+        var written = Inputs.WriteOutput(settings.OutputPath, console, output =>
+        {
+            var analysis = ReplyDropAnalysis.Analyze(report.Rules, report.Catalog, report.Flows.Records);
+            if (json)
+            {
+                RepliesJsonWriter.Write(output, report, analysis);
+                return;
+            }
+            using var text = Inputs.Text(output);
+            RepliesTextWriter.Write(text, report, analysis);
+        });
+        if (!written)
         {
             return ExitCodes.BadInput;
-        }
-        var analysis = ReplyDropAnalysis.Analyze(report.Rules, report.Catalog, report.Flows.Records);
-        if (json)
-        {
-            RepliesJsonWriter.Write(output, report, analysis);
-        }
-        else
-        {
-            using var text = new StreamWriter(output, new UTF8Encoding(false), 16 * 1024, leaveOpen: true) { NewLine = "\n" };
-            RepliesTextWriter.Write(text, report, analysis);
         }
         Traffic.PrintWarnings(report, error, bounds: false);
         return RunGates.Exit(report, failOn, error);
