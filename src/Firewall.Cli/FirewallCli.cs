@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.CommandLine.Parsing;
 using System.Text;
 using Firewall.Cli.Commands;
 
@@ -29,8 +30,12 @@ public static class FirewallCli
             {
                 console.Error.WriteLine($"firewall: {error.Message}");
             }
-            var command = parse.CommandResult.Command;
-            var name = command == root ? "firewall" : $"firewall {command.Name}";
+            // The command as typed, subcommands included ("firewall import aws").
+            var name = "firewall";
+            for (var result = parse.CommandResult; result.Command != root; result = (CommandResult)result.Parent!)
+            {
+                name = name.Insert("firewall".Length, $" {result.Command.Name}");
+            }
             console.Error.WriteLine($"Run '{name} --help' for usage.");
             console.Error.Flush();
             return ExitCodes.BadInput;

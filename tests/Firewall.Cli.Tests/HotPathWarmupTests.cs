@@ -1,5 +1,5 @@
 using System.Runtime.CompilerServices;
-using Firewall.Cli.Running;
+using Firewall.Runs;
 
 namespace Firewall.Cli.Tests;
 

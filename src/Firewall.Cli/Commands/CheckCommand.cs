@@ -1,165 +1,148 @@
 using System.CommandLine;
+using System.CommandLine.Parsing;
 using Firewall.Cli.Running;
-using Firewall.Engine.Evaluation;
-using Firewall.Flows.Synthesis;
 using Firewall.Reporting;
 using Firewall.Reporting.FlowLogs;
 
 namespace Firewall.Cli.Commands;
 
+/// <summary>Everything <c>check</c> was asked, parsed and checked.</summary>
+/// <param name="FlowLog">The flow log's settings with <c>--format flowlog</c>, else null.</param>
+internal sealed record CheckOptions(
+    TrafficSettings Traffic,
+    ReportFormat Format,
+    ReportContent Content,
+    FailCondition[] FailOn,
+    FlowLogOptions? FlowLog);
+
 /// <summary><c>firewall check CAPTURE --ruleset R</c>: evaluate a capture and report (SPEC §5, §6).</summary>
 internal static class CheckCommand
 {
-    public static Command Create(CliConsole console)
+    /// <summary>The options of check beyond the common ones.</summary>
+    private sealed class Options
     {
-        var common = new CommonOptions();
-        var format = new Option<string>("--format", "-f")
-        {
-            Description = "text (default, for people), json (one document), jsonl (one record per line), csv (with --packets or --flows), or flowlog (VPC Flow Log records, default format version 2)",
-            DefaultValueFactory = _ => "text",
-        };
-        format.AcceptOnlyFromAmong("text", "json", "jsonl", "csv", "flowlog");
-        var flowlogInterval = new Option<int>("--flowlog-interval")
+        public readonly CommonOptions Common = new();
+        public readonly Option<CheckFormat> Format = OptionWords.CheckFormat.Option(
+            "--format",
+            "text (default, for people), json (one document), jsonl (one record per line), csv (with --packets or --flows), or flowlog (VPC Flow Log records, default format version 2)",
+            defaulted: true,
+            "-f");
+        public readonly Option<int> FlowlogInterval = new("--flowlog-interval")
         {
             Description = "flowlog: the aggregation interval in seconds, 60 (default) to 600 as AWS allows",
             DefaultValueFactory = _ => 60,
         };
-        var flowlogAccount = new Option<string>("--flowlog-account") { Description = "flowlog: the account-id field (default 'unknown')", DefaultValueFactory = _ => "unknown" };
-        var flowlogRule = new Option<bool>("--flowlog-rule") { Description = "flowlog: append a field naming the rule that decided at that interface" };
-        var packets = new Option<bool>("--packets") { Description = "one record per packet: verdict, deciding rule, every hop" };
-        // SPEC §5 names --flows for per-flow records and SPEC §6 names `check --flows F.yaml` for synthetic input:
-        // a value ending in .yaml/.yml is a flows file; bare, it asks for per-flow records (so does --flow-records).
-        var flows = new Option<string?>("--flows")
-        {
-            Description = "bare: one record per flow (packets per direction, outcome, stateful vs stateless); with FLOWS.yaml: evaluate those synthetic flows instead of a capture",
-            Arity = ArgumentArity.ZeroOrOne,
-        };
-        var flowRecords = new Option<bool>("--flow-records") { Description = "one record per flow, also when --flows names a flows file" };
-        common.Capture.Arity = ArgumentArity.ZeroOrOne;
-        var failOn = RunGates.FailOnOption(capture: true);
+        public readonly Option<string> FlowlogAccount = new("--flowlog-account") { Description = "flowlog: the account-id field (default 'unknown')", DefaultValueFactory = _ => "unknown" };
+        public readonly Option<bool> FlowlogRule = new("--flowlog-rule") { Description = "flowlog: append a field naming the rule that decided at that interface" };
+        public readonly Option<bool> Packets = new("--packets") { Description = "one record per packet: verdict, deciding rule, every hop" };
+        public readonly FlowsOption Flows = new();
+        public readonly Option<bool> FlowRecords = new("--flow-records") { Description = "one record per flow (as --flows)" };
+        public readonly Option<FailCondition[]> FailOn = RunGates.FailOnOption(capture: true);
 
+        public Options()
+        {
+            Common.Capture.Arity = ArgumentArity.ZeroOrOne;
+        }
+    }
+
+    public static Command Create(CliConsole console)
+    {
+        var o = new Options();
         var command = new Command("check", "Evaluate a capture against a ruleset: what passes, what is dropped, and which rule decided.");
-        common.AddTo(command);
-        command.Options.Add(format);
-        command.Options.Add(packets);
-        command.Options.Add(flows);
-        command.Options.Add(flowRecords);
-        command.Options.Add(failOn);
-        command.Options.Add(flowlogInterval);
-        command.Options.Add(flowlogAccount);
-        command.Options.Add(flowlogRule);
-        command.SetAction(parse => Run(
-            console,
-            common,
-            parse,
-            parse.GetValue(format) == "flowlog" ? ReportFormat.Text : Enum.Parse<ReportFormat>(parse.GetValue(format)!, ignoreCase: true),
-            new ReportContent(parse.GetValue(packets), parse.GetValue(flowRecords) || FlowsInput(parse, flows) is (true, null)),
-            FlowsInput(parse, flows).File,
-            parse.GetValue(failOn),
-            parse.GetValue(format) == "flowlog"
-                ? new FlowLogOptions { IntervalSeconds = parse.GetValue(flowlogInterval), AccountId = parse.GetValue(flowlogAccount)!, IncludeRule = parse.GetValue(flowlogRule) }
-                : null));
+        o.Common.AddTo(command);
+        command.Options.Add(o.Format);
+        command.Options.Add(o.Packets);
+        o.Flows.AddTo(command, o.Common.FlowsFile);
+        command.Options.Add(o.FlowRecords);
+        command.Options.Add(o.FailOn);
+        command.Options.Add(o.FlowlogInterval);
+        command.Options.Add(o.FlowlogAccount);
+        command.Options.Add(o.FlowlogRule);
+        Combinations.Refuse(command, result => Refusal(result, o));
+        command.SetAction(parse => Run(console, Parse(parse, o)));
         return command;
     }
 
-    /// <summary>Whether --flows was given, and the flows file it names (null when bare or naming a capture).</summary>
-    private static (bool Given, string? File) FlowsInput(ParseResult parse, Option<string?> flows)
+    private static CheckOptions Parse(ParseResult parse, Options o)
     {
-        if (parse.GetResult(flows) is null)
-        {
-            return (false, null);
-        }
-        var value = parse.GetValue(flows);
-        return (true, value is not null && IsFlowsFile(value) ? value : null);
+        var input = o.Flows.Input(parse.CommandResult, o.Common);
+        var format = parse.GetValue(o.Format);
+        return new CheckOptions(
+            o.Common.Settings(parse, input.Capture, input.FlowsFile),
+            OptionWords.Report(format),
+            new ReportContent(parse.GetValue(o.Packets), parse.GetValue(o.FlowRecords) || input.FlowRecords),
+            parse.GetValue(o.FailOn) ?? [],
+            format == CheckFormat.Flowlog
+                ? new FlowLogOptions { IntervalSeconds = parse.GetValue(o.FlowlogInterval), AccountId = parse.GetValue(o.FlowlogAccount)!, IncludeRule = parse.GetValue(o.FlowlogRule) }
+                : null);
     }
 
-    private static bool IsFlowsFile(string path) =>
-        path.EndsWith(".yaml", StringComparison.OrdinalIgnoreCase) || path.EndsWith(".yml", StringComparison.OrdinalIgnoreCase);
+    /// <summary>Why these options cannot go together, or null: the first problem only, as one message.</summary>
+    private static string? Refusal(CommandResult result, Options o)
+    {
+        var input = o.Flows.Input(result, o.Common);
+        var content = new ReportContent(result.GetValue(o.Packets), result.GetValue(o.FlowRecords) || input.FlowRecords);
+        var format = result.GetValue(o.Format);
+        if (format == CheckFormat.Flowlog && FlowLogRefusal(result, o, content) is { } flowLog)
+        {
+            return flowLog;
+        }
+        if (ReportWriters.Refuse(OptionWords.Report(format), content) is { } refusal)
+        {
+            return refusal;
+        }
+        return input.Refusal("check");
+    }
 
-    private static int Run(CliConsole console, CommonOptions common, ParseResult parse, ReportFormat format, ReportContent content, string? flowsFile, string[]? failOn, FlowLogOptions? flowLog)
+    private static string? FlowLogRefusal(CommandResult result, Options o, ReportContent content)
+    {
+        var interval = result.ValueOrDefault(o.FlowlogInterval);
+        var account = result.ValueOrDefault(o.FlowlogAccount) ?? "";
+        if (content.Packets || content.Flows)
+        {
+            return "--format flowlog writes flow log records only: drop --packets and --flows";
+        }
+        if (interval is < FlowLogOptions.MinInterval or > FlowLogOptions.MaxInterval)
+        {
+            return $"--flowlog-interval {interval}: AWS aggregates over {FlowLogOptions.MinInterval} to {FlowLogOptions.MaxInterval} seconds";
+        }
+        if (account.Length == 0 || account.Any(char.IsWhiteSpace))
+        {
+            return "--flowlog-account: expected one word (the record's fields are separated by spaces)";
+        }
+        return null;
+    }
+
+    private static int Run(CliConsole console, CheckOptions options)
     {
         var error = console.Error;
-        if (flowLog is not null && (content.Packets || content.Flows))
-        {
-            error.WriteLine("firewall: --format flowlog writes flow log records only: drop --packets and --flows");
-            return ExitCodes.BadInput;
-        }
-        if (flowLog is { IntervalSeconds: < FlowLogOptions.MinInterval or > FlowLogOptions.MaxInterval })
-        {
-            error.WriteLine($"firewall: --flowlog-interval {flowLog.IntervalSeconds}: AWS aggregates over {FlowLogOptions.MinInterval} to {FlowLogOptions.MaxInterval} seconds");
-            return ExitCodes.BadInput;
-        }
-        if (flowLog is not null && (flowLog.AccountId.Length == 0 || flowLog.AccountId.Any(char.IsWhiteSpace)))
-        {
-            error.WriteLine("firewall: --flowlog-account: expected one word (the record's fields are separated by spaces)");
-            return ExitCodes.BadInput;
-        }
-        if (ReportWriters.Refuse(format, content) is { } refusal)
-        {
-            error.WriteLine($"firewall: {refusal}");
-            return ExitCodes.BadInput;
-        }
-        var capturePath = parse.GetValue(common.Capture);
-        if (capturePath is null && flowsFile is null && parse.GetValue<string?>("--flows") is { } flowsValue)
-        {
-            capturePath = flowsValue; // `check --flows CAPTURE`: the parser gave the capture to --flows
-        }
-        if ((capturePath is null) == (flowsFile is null))
-        {
-            error.WriteLine(flowsFile is null
-                ? "firewall: check needs a CAPTURE, or --flows FLOWS.yaml for synthetic flows"
-                : $"firewall: give either a CAPTURE or --flows {flowsFile}, not both");
-            return ExitCodes.BadInput;
-        }
-        var rulesetPath = parse.GetValue(common.Ruleset)!;
-        if (capturePath is not null)
-        {
-            HotPathWarmup.Start();
-        }
-        var rules = Inputs.LoadRuleset(rulesetPath, error);
-        if (rules is null)
+        if (Traffic.Load(console, options.Traffic) is not (var rules, var traffic))
         {
             return ExitCodes.BadInput;
         }
-        var flowsDefinition = flowsFile is null ? null : Inputs.LoadFlows(flowsFile, rules, error);
-        if (flowsFile is not null && flowsDefinition is null)
+        using (traffic)
         {
-            return ExitCodes.BadInput;
-        }
-        using var reader = capturePath is null ? null : Inputs.OpenCapture(capturePath, parse.GetValue(common.Decap) == "vxlan", console, readAhead: parse.GetValue(common.Threads) > 1);
-        if (capturePath is not null && reader is null)
-        {
-            return ExitCodes.BadInput;
-        }
-        using var output = Inputs.OpenOutput(parse.GetValue(common.Output), console);
-        if (output is null)
-        {
-            return ExitCodes.BadInput;
-        }
-        using var writer = flowLog is null ? ReportWriters.Create(format, output, content, rules) : new FlowLogWriter(output, rules, flowLog);
-        var packetWriter = content.Packets || flowLog is not null ? writer : null;
-        var report = reader is not null
-            ? CaptureRun.Evaluate(
-                reader, rules, common.Evaluation(parse), parse.GetValue(common.Threads), capturePath!, rulesetPath,
-                packetWriter, new Progress(console, parse.GetValue(common.Quiet)), error)
-            : CaptureRun.EvaluatePackets(FlowSynthesizer.Packets(flowsDefinition!), rules, common.Evaluation(parse), flowsFile!, rulesetPath, packetWriter);
-        if (report is null)
-        {
-            return ExitCodes.BadInput;
-        }
-        writer.Complete(report);
-        if (format != ReportFormat.Text || flowLog is not null)
-        {
-            // The text report lists capture warnings itself; machine formats carry them in the input record.
-            foreach (var warning in report.Input.CaptureWarnings)
+            using var output = Inputs.OpenOutput(options.Traffic.OutputPath, console);
+            if (output is null)
             {
-                error.WriteLine($"firewall: warning: {report.Input.CaptureName}: {warning}");
+                return ExitCodes.BadInput;
             }
-            foreach (var warning in report.BoundWarnings())
+            using var writer = options.FlowLog is { } flowLog
+                ? new FlowLogWriter(output, rules, flowLog)
+                : ReportWriters.Create(options.Format, output, options.Content, rules);
+            var packetWriter = options.Content.Packets || options.FlowLog is not null ? writer : null;
+            var report = traffic.Evaluate(console, rules, options.Traffic.RulesetPath, packetWriter);
+            if (report is null)
             {
-                error.WriteLine($"firewall: warning: {warning}");
+                return ExitCodes.BadInput;
             }
+            writer.Complete(report);
+            if (options.Format != ReportFormat.Text || options.FlowLog is not null)
+            {
+                // The text report lists capture warnings itself; machine formats carry them in the input record.
+                Traffic.PrintWarnings(report, error, bounds: true);
+            }
+            return RunGates.Exit(report, options.FailOn, error);
         }
-        return RunGates.Exit(report, failOn, error);
     }
 }

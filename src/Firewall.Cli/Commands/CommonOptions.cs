@@ -1,5 +1,8 @@
 using System.CommandLine;
+using System.CommandLine.Parsing;
+using Firewall.Cli.Running;
 using Firewall.Engine.Evaluation;
+using Firewall.Runs;
 
 namespace Firewall.Cli.Commands;
 
@@ -17,21 +20,16 @@ internal sealed class CommonOptions
         Required = true,
     };
 
-    public Option<string> Midstream { get; } = new("--midstream")
-    {
-        Description = "a non-SYN TCP packet of no tracked connection: 'pickup' judges it by rules and infers the direction, 'strict' denies it",
-        DefaultValueFactory = _ => "pickup",
-    };
+    public Option<MidstreamPolicy> Midstream { get; } = OptionWords.Midstream.Option(
+        "--midstream", "a non-SYN TCP packet of no tracked connection: 'pickup' judges it by rules and infers the direction, 'strict' denies it", defaulted: true);
 
     public Option<bool> RelatedIcmp { get; } = new("--related-icmp")
     {
         Description = "admit ICMP errors that quote a tracked flow (netfilter RELATED); AWS requires explicit rules",
     };
 
-    public Option<string?> Decap { get; } = new("--decap")
-    {
-        Description = "unwrap encapsulated traffic first: 'vxlan' (UDP 4789, as AWS Traffic Mirroring delivers it)",
-    };
+    public Option<Encapsulation> Decap { get; } = OptionWords.Decap.Option(
+        "--decap", "unwrap encapsulated traffic first: 'vxlan' (UDP 4789, as AWS Traffic Mirroring delivers it)", defaulted: false);
 
     public Option<bool> Quiet { get; } = new("--quiet", "-q")
     {
@@ -50,21 +48,26 @@ internal sealed class CommonOptions
         DefaultValueFactory = _ => Environment.ProcessorCount,
     };
 
+    /// <summary>Synthetic flows instead of a capture (check, report, diff). <c>--flows FILE</c> was its name before.</summary>
+    public Option<string?> FlowsFile { get; } = new("--flows-file")
+    {
+        Description = "evaluate the synthetic flows of FLOWS.yaml (docs/flows-format.md) instead of a capture, exactly as synth then check would",
+        HelpName = "FLOWS.yaml",
+    };
+
     public CommonOptions()
     {
-        Midstream.AcceptOnlyFromAmong("pickup", "strict");
-        Decap.AcceptOnlyFromAmong("vxlan");
         Threads.Validators.Add(result =>
         {
-            if (result.GetValueOrDefault<int>() is < 1 or > Running.CaptureRun.MaxThreads)
+            if (result.GetValueOrDefault<int>() is < 1 or > CaptureRun.MaxThreads)
             {
-                result.AddError($"--threads must be between 1 and {Running.CaptureRun.MaxThreads}");
+                result.AddError($"--threads must be between 1 and {CaptureRun.MaxThreads}");
             }
         });
     }
 
     /// <summary>The first of <paramref name="options"/> given on the command line (not by default), or null: for refusing options that apply to traffic only.</summary>
-    public static string? TrafficOnly(ParseResult parse, params Option[] options) =>
+    public static string? TrafficOnly(SymbolResult parse, params Option[] options) =>
         options.FirstOrDefault(o => parse.GetResult(o) is { Implicit: false })?.Name;
 
     public void AddTo(Command command)
@@ -79,9 +82,20 @@ internal sealed class CommonOptions
         command.Options.Add(Output);
     }
 
+    /// <summary>What to read and how, once the command knows which input it has.</summary>
+    public TrafficSettings Settings(ParseResult parse, string? capturePath, string? flowsFile) => new(
+        parse.GetValue(Ruleset)!,
+        capturePath,
+        flowsFile,
+        Evaluation(parse),
+        parse.GetValue(Decap) == Encapsulation.Vxlan,
+        parse.GetValue(Threads),
+        parse.GetValue(Quiet),
+        parse.GetValue(Output));
+
     public EvaluationOptions Evaluation(ParseResult parse) => new()
     {
-        MidstreamStrict = parse.GetValue(Midstream) == "strict",
+        MidstreamStrict = parse.GetValue(Midstream) == MidstreamPolicy.Strict,
         RelatedIcmp = parse.GetValue(RelatedIcmp),
     };
 }

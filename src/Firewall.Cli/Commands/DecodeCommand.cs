@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Text;
 using Firewall.Cli.Running;
 using Firewall.Engine.Packets;
 using Firewall.Reporting.Decode;
@@ -15,17 +14,8 @@ internal static class DecodeCommand
         {
             Description = "pcap or pcapng file, optionally gzip-compressed; '-' reads standard input as a stream",
         };
-        var format = new Option<string>("--format", "-f")
-        {
-            Description = "csv (default) or jsonl",
-            DefaultValueFactory = _ => "csv",
-        };
-        format.AcceptOnlyFromAmong("csv", "jsonl");
-        var decap = new Option<string?>("--decap")
-        {
-            Description = "unwrap encapsulated traffic first: 'vxlan' (UDP 4789)",
-        };
-        decap.AcceptOnlyFromAmong("vxlan");
+        var format = OptionWords.DecodeFormat.Option("--format", "csv (default) or jsonl", defaulted: true, "-f");
+        var decap = OptionWords.Decap.Option("--decap", "unwrap encapsulated traffic first: 'vxlan' (UDP 4789)", defaulted: false);
         var output = new Option<string?>("--output", "-o") { Description = "write to FILE instead of standard output" };
         var command = new Command("decode", "Show every frame of a capture as the decoder reads it (addresses, ports, flags, decode errors).")
         {
@@ -37,8 +27,8 @@ internal static class DecodeCommand
         command.SetAction(parse => Run(
             console,
             parse.GetValue(capture)!,
-            parse.GetValue(format) == "jsonl" ? DecodeFormat.Jsonl : DecodeFormat.Csv,
-            parse.GetValue(decap) == "vxlan",
+            parse.GetValue(format),
+            parse.GetValue(decap) == Encapsulation.Vxlan,
             parse.GetValue(output)));
         return command;
     }
@@ -55,7 +45,7 @@ internal static class DecodeCommand
         {
             return ExitCodes.BadInput;
         }
-        using var text = new StreamWriter(output, new UTF8Encoding(false), 64 * 1024, leaveOpen: true) { NewLine = "\n" };
+        using var text = Inputs.Text(output, 64 * 1024);
         try
         {
             DecodeWriter.Write((ref PacketInfo info) => reader.TryReadNext(ref info), text, format);

@@ -1,20 +1,18 @@
 using System.CommandLine;
+using System.CommandLine.Parsing;
 using Firewall.Analysis.Diff;
 using Firewall.Analysis.Reachability;
 using Firewall.Analysis.Runs;
 using Firewall.Cli.Running;
+using Firewall.Runs;
 using Firewall.Engine.Compilation;
-using Firewall.Engine.Evaluation;
-using Firewall.Engine.Packets;
-using Firewall.Flows.Loading;
-using Firewall.Flows.Synthesis;
 using Firewall.Reporting.Answers;
 using Firewall.Reporting.Diff;
 
 namespace Firewall.Cli.Commands;
 
 /// <summary>
-/// <c>firewall diff CAPTURE --ruleset OLD --against NEW</c> (or <c>--flows F.yaml</c>): evaluate the same
+/// <c>firewall diff CAPTURE --ruleset OLD --against NEW</c> (or <c>--flows-file F.yaml</c>): evaluate the same
 /// traffic against two rulesets and list the flows whose outcome changes, with the deciding rules of both.
 /// Exit 1 with <c>--fail-on</c> when such a flow exists.
 /// </summary>
@@ -23,44 +21,65 @@ internal static class DiffCommand
     public static Command Create(CliConsole console)
     {
         var common = new CommonOptions();
-        var capture = new Argument<string?>("CAPTURE") { Description = "pcap or pcapng file (read twice, so not '-'); omit with --flows", Arity = ArgumentArity.ZeroOrOne };
+        common.Capture.Description = "pcap or pcapng file (read twice, so not '-'); omit with --flows-file";
+        common.Capture.Arity = ArgumentArity.ZeroOrOne;
+        common.FlowsFile.Description = "synthetic flows (YAML) instead of a capture; interface names resolve against --ruleset";
+        common.FlowsFile.Aliases.Add("--flows");
         var against = new Option<string>("--against") { Description = "the changed ruleset to compare with --ruleset", Required = true };
-        var flows = new Option<string?>("--flows") { Description = "synthetic flows (YAML) instead of a capture; interface names resolve against --ruleset" };
-        var format = new Option<string>("--format", "-f") { Description = "text (default) or json", DefaultValueFactory = _ => "text" };
-        format.AcceptOnlyFromAmong("text", "json");
-        var failOn = new Option<string?>("--fail-on") { Description = "exit 1 when any flow (or class of packets) is newly blocked ('newly-blocked') or changes at all ('any')" };
-        failOn.AcceptOnlyFromAmong("newly-blocked", "any");
+        var format = OptionWords.TextOrJson.Option("--format", "text (default) or json", defaulted: true, "-f");
+        var failOn = OptionWords.DiffFailOn.Option("--fail-on",
+            "exit 1 when any flow (or class of packets) is newly blocked ('newly-blocked') or changes at all ('any')", defaulted: false);
         var set = new Option<string?>("--set")
         {
             Description = "without a capture or flows: the packets to compare, e.g. \"tcp * -> db-1:5432\" (default: every packet, \"* * -> *\")",
         };
         var command = new Command("diff", "Compare two rulesets: on a capture or synthetic flows, the flows whose outcome changes; with neither, every class of packets whose outcome or deciding rule changes.")
         {
-            capture, common.Ruleset, against, flows, set, common.Midstream, common.RelatedIcmp, common.Decap, common.Quiet, common.Output, format, failOn,
+            common.Capture, common.Ruleset, against, common.FlowsFile, set, common.Midstream, common.RelatedIcmp, common.Decap, common.Quiet, common.Output, format, failOn,
         };
-        command.SetAction(parse => parse.GetValue(capture) is null && parse.GetValue(flows) is null
-            ? CommonOptions.TrafficOnly(parse, common.Midstream, common.RelatedIcmp, common.Decap) is { } given
-                ? Refuse(console, $"{given} applies to traffic; without a capture or --flows, every packet is answered with check's defaults (docs/answers.md)")
-                : RunStatic(console, parse.GetValue(common.Ruleset)!, parse.GetValue(against)!, parse.GetValue(set) ?? "* * -> *",
-                parse.GetValue(common.Output), parse.GetValue(format) == "json", parse.GetValue(failOn))
-            : parse.GetValue(set) is not null
-                ? Refuse(console, "--set chooses packets without traffic; with a capture or --flows, the traffic is the set")
-                : Run(console, parse, common, parse.GetValue(capture), parse.GetValue(common.Ruleset)!, parse.GetValue(against)!,
-                    parse.GetValue(flows), parse.GetValue(format) == "json" ? DiffFormat.Json : DiffFormat.Text, parse.GetValue(failOn)));
+        Combinations.Refuse(command, result => Refusal(result, common, set), "diff: ");
+        command.SetAction(parse =>
+        {
+            var input = TrafficInput.Of(parse.CommandResult, common);
+            var gate = parse.GetResult(failOn) is null ? (DiffGate?)null : parse.GetValue(failOn);
+            if (input.Capture is null && input.FlowsFile is null)
+            {
+                return RunStatic(console, parse.GetValue(common.Ruleset)!, parse.GetValue(against)!, parse.GetValue(set) ?? "* * -> *",
+                    parse.GetValue(common.Output), parse.GetValue(format) == TextOrJson.Json, gate);
+            }
+            input.NoteOldSpelling(console.Error);
+            return Run(console, common.Settings(parse, input.Capture, input.FlowsFile), parse.GetValue(against)!,
+                parse.GetValue(format) == TextOrJson.Json ? DiffFormat.Json : DiffFormat.Text, gate);
+        });
         return command;
     }
 
-    private static int Refuse(CliConsole console, string message)
+    /// <summary>Why these options cannot go together, or null.</summary>
+    private static string? Refusal(CommandResult result, CommonOptions common, Option<string?> set)
     {
-        console.Error.WriteLine($"firewall: diff: {message}");
-        return ExitCodes.BadInput;
+        var input = TrafficInput.Of(result, common);
+        if (input.Capture is null && input.FlowsFile is null)
+        {
+            return CommonOptions.TrafficOnly(result, common.Midstream, common.RelatedIcmp, common.Decap) is { } given
+                ? $"{given} applies to traffic; without a capture or --flows-file, every packet is answered with check's defaults (docs/answers.md)"
+                : null;
+        }
+        if (result.GetValue(set) is not null)
+        {
+            return "--set chooses packets without traffic; with a capture or --flows-file, the traffic is the set";
+        }
+        if (input.Capture is not null && input.FlowsFile is not null)
+        {
+            return $"give either a capture or {input.FlowsSpelling} FILE, not both";
+        }
+        return input.Capture == "-" ? "the capture is read once per ruleset, so it must be a file, not standard input" : null;
     }
 
     /// <summary>
     /// Without traffic: every class of the set's packets whose outcome, stateless outcome or deciding rules
     /// differ between the two rulesets (docs/answers.md).
     /// </summary>
-    private static int RunStatic(CliConsole console, string oldPath, string newPath, string setText, string? outputPath, bool json, string? failOn)
+    private static int RunStatic(CliConsole console, string oldPath, string newPath, string setText, string? outputPath, bool json, DiffGate? failOn)
     {
         var error = console.Error;
         var oldRules = Inputs.LoadRuleset(oldPath, error);
@@ -72,79 +91,58 @@ internal static class DiffCommand
             return ExitCodes.BadInput;
         }
         var diff = Answers.Diff(oldRules, newRules, set);
-        using (var stream = Inputs.OpenOutput(outputPath, console))
+        var written = Inputs.WriteOutput(outputPath, console, stream =>
         {
-            if (stream is null)
-            {
-                return ExitCodes.BadInput;
-            }
             if (json)
             {
                 AnswerWriter.WriteJson(stream, diff);
+                return;
             }
-            else
-            {
-                using var text = new StreamWriter(stream, new System.Text.UTF8Encoding(false), 16 * 1024, leaveOpen: true) { NewLine = "\n" };
-                AnswerWriter.WriteText(text, diff, oldRules, oldPath, newPath);
-            }
-        }
-        var condition = failOn switch
+            using var text = Inputs.Text(stream);
+            AnswerWriter.WriteText(text, diff, oldRules, oldPath, newPath);
+        });
+        if (!written)
         {
-            "newly-blocked" => diff.Classes.Any(c => c.Old.Outcome == "allowed" && c.New.Outcome != "allowed"),
-            "any" => diff.Classes.Count > 0,
-            _ => false,
-        };
-        if (condition)
-        {
-            error.WriteLine($"firewall: --fail-on {failOn}: {AnswerWriter.DiffSummary(diff)}");
-            return ExitCodes.ConditionMet;
+            return ExitCodes.BadInput;
         }
-        return ExitCodes.Ok;
+        var newlyBlocked = diff.Classes.Any(c => c.Old.Outcome == "allowed" && c.New.Outcome != "allowed");
+        return Gate(failOn, newlyBlocked, diff.Classes.Count > 0, () => AnswerWriter.DiffSummary(diff), error);
     }
 
-    private static int Run(CliConsole console, ParseResult parse, CommonOptions common, string? capturePath, string oldPath, string newPath,
-        string? flowsPath, DiffFormat format, string? failOn)
+    /// <summary><c>--fail-on</c>: exit 1, saying why, when its condition holds.</summary>
+    /// <param name="summary">What changed, in one line (computed only when the condition holds).</param>
+    private static int Gate(DiffGate? failOn, bool newlyBlocked, bool anyChange, Func<string> summary, TextWriter error)
+    {
+        var holds = failOn switch
+        {
+            DiffGate.NewlyBlocked => newlyBlocked,
+            DiffGate.Any => anyChange,
+            _ => false,
+        };
+        if (!holds)
+        {
+            return ExitCodes.Ok;
+        }
+        error.WriteLine($"firewall: --fail-on {OptionWords.DiffFailOn.Name(failOn!.Value)}: {summary()}");
+        return ExitCodes.ConditionMet;
+    }
+
+    private static int Run(CliConsole console, TrafficSettings settings, string newPath, DiffFormat format, DiffGate? failOn)
     {
         var error = console.Error;
-        if (capturePath is not null && flowsPath is not null)
-        {
-            error.WriteLine("firewall: diff: give either a capture or --flows FILE, not both");
-            return ExitCodes.BadInput;
-        }
-        if (capturePath == "-")
-        {
-            error.WriteLine("firewall: diff: the capture is read once per ruleset, so it must be a file, not standard input");
-            return ExitCodes.BadInput;
-        }
-        if (capturePath is not null)
+        if (settings.CapturePath is not null)
         {
             HotPathWarmup.Start();
         }
-        var oldRules = Inputs.LoadRuleset(oldPath, error);
+        var oldRules = Inputs.LoadRuleset(settings.RulesetPath, error);
         var newRules = Inputs.LoadRuleset(newPath, error);
         if (oldRules is null || newRules is null)
         {
             return ExitCodes.BadInput;
         }
-        var options = common.Evaluation(parse);
         var oldDecisions = new FlowDecisionRecorder();
         var newDecisions = new FlowDecisionRecorder();
-        RunReport? oldRun, newRun;
-        if (flowsPath is not null)
-        {
-            if (Inputs.LoadFlows(flowsPath, oldRules, error) is not { } file)
-            {
-                return ExitCodes.BadInput;
-            }
-            oldRun = CaptureRun.EvaluatePackets(FlowSynthesizer.Packets(file), oldRules, options, flowsPath, oldPath, oldDecisions);
-            newRun = CaptureRun.EvaluatePackets(FlowSynthesizer.Packets(file), newRules, options, flowsPath, newPath, newDecisions);
-        }
-        else
-        {
-            oldRun = EvaluateCapture(console, parse, common, capturePath!, oldRules, options, oldPath, oldDecisions);
-            newRun = oldRun is null ? null : EvaluateCapture(console, parse, common, capturePath!, newRules, options, newPath, newDecisions);
-        }
-        if (oldRun is null || newRun is null)
+        if (EvaluateBoth(console, settings, (oldRules, settings.RulesetPath, oldDecisions), (newRules, newPath, newDecisions)) is not (var oldRun, var newRun))
         {
             return ExitCodes.BadInput;
         }
@@ -154,36 +152,30 @@ internal static class DiffCommand
             return ExitCodes.BadInput;
         }
         var diff = RulesetDiff.Compare(oldRun, oldDecisions, newRun, newDecisions);
-        using (var output = Inputs.OpenOutput(parse.GetValue(common.Output), console))
+        if (!Inputs.WriteOutput(settings.OutputPath, console, output => DiffWriter.Write(output, format, diff)))
         {
-            if (output is null)
-            {
-                return ExitCodes.BadInput;
-            }
-            DiffWriter.Write(output, format, diff);
+            return ExitCodes.BadInput;
         }
-        var condition = failOn switch
-        {
-            "newly-blocked" => diff.Count(FlowChangeKind.NewlyBlocked) > 0,
-            "any" => diff.Changes.Count > 0,
-            _ => false,
-        };
-        if (condition)
-        {
-            error.WriteLine($"firewall: --fail-on {failOn}: {DiffWriter.Summary(diff)}");
-            return ExitCodes.ConditionMet;
-        }
-        return ExitCodes.Ok;
+        return Gate(failOn, diff.Count(FlowChangeKind.NewlyBlocked) > 0, diff.Changes.Count > 0, () => DiffWriter.Summary(diff), error);
     }
 
-    private static RunReport? EvaluateCapture(CliConsole console, ParseResult parse, CommonOptions common, string capturePath,
-        CompiledRuleset rules, EvaluationOptions options, string rulesetPath, FlowDecisionRecorder decisions)
+    /// <summary>
+    /// The same traffic against both rulesets: synthetic flows are loaded once (names resolve against the
+    /// old ruleset) and evaluated twice; a capture is read once per ruleset. Null after printing why not.
+    /// </summary>
+    private static (RunReport Old, RunReport New)? EvaluateBoth(CliConsole console, TrafficSettings settings,
+        (CompiledRuleset Rules, string Path, FlowDecisionRecorder Decisions) old, (CompiledRuleset Rules, string Path, FlowDecisionRecorder Decisions) @new)
     {
-        using var reader = Inputs.OpenCapture(capturePath, parse.GetValue(common.Decap) == "vxlan", console, readAhead: parse.GetValue(common.Threads) > 1);
-        if (reader is null)
+        using var first = Traffic.Open(console, settings, old.Rules);
+        if (first?.Evaluate(console, old.Rules, old.Path, old.Decisions) is not { } oldRun)
         {
             return null;
         }
-        return CaptureRun.Evaluate(reader, rules, options, parse.GetValue(common.Threads), capturePath, rulesetPath, decisions, new Progress(console, parse.GetValue(common.Quiet)), console.Error);
+        using var again = settings.FlowsFile is null ? Traffic.Open(console, settings, @new.Rules) : first;
+        if (again?.Evaluate(console, @new.Rules, @new.Path, @new.Decisions) is not { } newRun)
+        {
+            return null;
+        }
+        return (oldRun, newRun);
     }
 }

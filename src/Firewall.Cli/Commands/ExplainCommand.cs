@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Text;
 using Firewall.Analysis.Explain;
 using Firewall.Cli.Running;
 using Firewall.Engine.Packets;
@@ -19,8 +18,7 @@ internal static class ExplainCommand
             Description = "the flow, e.g. \"tcp 198.51.100.7:51514 -> web-1:443\" (interface names allowed; '*' picks an ephemeral port)",
         };
         var ruleset = new Option<string>("--ruleset", "-r") { Description = "the ruleset file", Required = true };
-        var format = new Option<string>("--format", "-f") { Description = "text (default) or json", DefaultValueFactory = _ => "text" };
-        format.AcceptOnlyFromAmong("text", "json");
+        var format = OptionWords.TextOrJson.Option("--format", "text (default) or json", defaulted: true, "-f");
         var failOn = RunGates.FailOnOption(capture: false);
         var command = new Command("explain", "Trace one flow through every hop: the rule that matched or why none did, tracking, and the stateless comparison.")
         {
@@ -29,11 +27,11 @@ internal static class ExplainCommand
             format,
             failOn,
         };
-        command.SetAction(parse => Run(console, parse.GetValue(flow)!, parse.GetValue(ruleset)!, parse.GetValue(format) == "json", parse.GetValue(failOn)));
+        command.SetAction(parse => Run(console, parse.GetValue(flow)!, parse.GetValue(ruleset)!, parse.GetValue(format) == TextOrJson.Json, parse.GetValue(failOn) ?? []));
         return command;
     }
 
-    private static int Run(CliConsole console, string flowText, string rulesetPath, bool json, string[]? failOn)
+    private static int Run(CliConsole console, string flowText, string rulesetPath, bool json, FailCondition[] failOn)
     {
         var rules = Inputs.LoadRuleset(rulesetPath, console.Error);
         if (rules is null)
@@ -58,7 +56,7 @@ internal static class ExplainCommand
             replyInfo = info;
         }
         var explanation = new FlowExplainer(rules).Explain(def.Flow.Text, in requestInfo, in replyInfo);
-        using var text = new StreamWriter(console.Out, new UTF8Encoding(false), 16 * 1024, leaveOpen: true) { NewLine = "\n" };
+        using var text = Inputs.Text(console.Out);
         if (json)
         {
             ExplainWriter.WriteJson(explanation, text);
@@ -71,22 +69,22 @@ internal static class ExplainCommand
     }
 
     /// <summary>As <c>check --fail-on</c>, for the one flow: its request or reply denied, or its reply alone.</summary>
-    private static int FailOn(FlowExplanation explanation, string[]? failOn, TextWriter error)
+    private static int FailOn(FlowExplanation explanation, FailCondition[] failOn, TextWriter error)
     {
         var met = false;
-        foreach (var condition in (failOn ?? []).Distinct())
+        foreach (var condition in failOn.Distinct())
         {
             // A denied request gets no reply: the reply explain shows "as if" is not part of the outcome.
             var denied = explanation.Request.Verdict == "deny" ? explanation.Request : explanation.Reply?.Verdict == "deny" ? explanation.Reply : null;
             var what = condition switch
             {
-                RunGates.Deny when denied is not null => $"the {denied.Direction} is denied by {denied.Rule}",
-                RunGates.ReplyDenied when explanation.Outcome == "reply-denied" => $"the reply is denied by {explanation.Reply!.Rule}",
+                FailCondition.Deny when denied is not null => $"the {denied.Direction} is denied by {denied.Rule}",
+                FailCondition.ReplyDenied when explanation.Outcome == "reply-denied" => $"the reply is denied by {explanation.Reply!.Rule}",
                 _ => null,
             };
             if (what is not null)
             {
-                error.WriteLine($"firewall: --fail-on {condition}: {what}");
+                error.WriteLine($"firewall: --fail-on {OptionWords.FailOn.Name(condition)}: {what}");
                 met = true;
             }
         }

@@ -33,78 +33,84 @@ internal static class ImportCommand
         return (output, strict);
     }
 
-    private static Command CreateAws(CliConsole console)
+    /// <summary>The options of <c>import aws</c>: one file per kind of AWS object, the prefix lists, the VPC.</summary>
+    private sealed class AwsOptions
     {
-        var groups = FileOption("--security-groups", "describe-security-groups");
-        var acls = FileOption("--network-acls", "describe-network-acls");
-        var subnets = FileOption("--subnets", "describe-subnets");
-        var enis = FileOption("--network-interfaces", "describe-network-interfaces");
-        var vpcs = FileOption("--vpcs", "describe-vpcs");
-        var prefixLists = new Option<string[]>("--prefix-lists")
+        public readonly Option<string?> Groups = FileOption("--security-groups", "describe-security-groups");
+        public readonly Option<string?> Acls = FileOption("--network-acls", "describe-network-acls");
+        public readonly Option<string?> Subnets = FileOption("--subnets", "describe-subnets");
+        public readonly Option<string?> Enis = FileOption("--network-interfaces", "describe-network-interfaces");
+        public readonly Option<string?> Vpcs = FileOption("--vpcs", "describe-vpcs");
+        public readonly Option<string[]> PrefixLists = new("--prefix-lists")
         {
             Description = "ID=FILE: the output of 'aws ec2 get-managed-prefix-list-entries --prefix-list-id ID' (FILE alone when its name is ID.json); repeatable",
             AllowMultipleArgumentsPerToken = true,
         };
-        var vpc = new Option<string?>("--vpc") { Description = "import only this VPC's objects (needed when the files hold several VPCs)" };
-        var command = new Command("aws", "Build a ruleset from 'aws ec2 describe-*' JSON output.") { groups, acls, subnets, enis, vpcs, prefixLists, vpc };
+        public readonly Option<string?> Vpc = new("--vpc") { Description = "import only this VPC's objects (needed when the files hold several VPCs)" };
+    }
+
+    private static Command CreateAws(CliConsole console)
+    {
+        var o = new AwsOptions();
+        var command = new Command("aws", "Build a ruleset from 'aws ec2 describe-*' JSON output.") { o.Groups, o.Acls, o.Subnets, o.Enis, o.Vpcs, o.PrefixLists, o.Vpc };
         var (output, strict) = Common(command);
+        Combinations.Refuse(
+            command,
+            result => result.GetValue(o.Groups) is null && result.GetValue(o.Acls) is null ? "give at least one of --security-groups and --network-acls" : null,
+            "import aws: ");
         command.SetAction(parse =>
         {
             var error = console.Error;
-            if (parse.GetValue(groups) is null && parse.GetValue(acls) is null)
-            {
-                error.WriteLine("firewall: import aws: give at least one of --security-groups and --network-acls");
-                return ExitCodes.BadInput;
-            }
-            var read = new List<string>();
-            ImportFile? Read(Option<string?> option)
-            {
-                if (parse.GetValue(option) is not { } path)
-                {
-                    return null;
-                }
-                if (ReadFile(path, error) is { } file)
-                {
-                    return file;
-                }
-                read.Add(path);
-                return null;
-            }
+            var unread = new List<string>();
+            ImportFile? Read(Option<string?> option) => parse.GetValue(option) is { } path ? ReadOrNote(path, error, unread) : null;
             var input = new AwsImportInput
             {
-                SecurityGroups = Read(groups),
-                NetworkAcls = Read(acls),
-                Subnets = Read(subnets),
-                NetworkInterfaces = Read(enis),
-                Vpcs = Read(vpcs),
-                Vpc = parse.GetValue(vpc),
+                SecurityGroups = Read(o.Groups),
+                NetworkAcls = Read(o.Acls),
+                Subnets = Read(o.Subnets),
+                NetworkInterfaces = Read(o.Enis),
+                Vpcs = Read(o.Vpcs),
+                Vpc = parse.GetValue(o.Vpc),
             };
-            var lists = new List<(string, ImportFile)>();
-            foreach (var spec in parse.GetValue(prefixLists) ?? [])
-            {
-                var eq = spec.IndexOf('=');
-                var (id, path) = eq > 0 ? (spec[..eq], spec[(eq + 1)..]) : (Path.GetFileNameWithoutExtension(spec), spec);
-                if (!id.StartsWith("pl-", StringComparison.Ordinal))
-                {
-                    error.WriteLine($"firewall: --prefix-lists {spec}: expected ID=FILE with a prefix-list id (pl-...), or a file named after the id");
-                    return ExitCodes.BadInput;
-                }
-                if (ReadFile(path, error) is { } file)
-                {
-                    lists.Add((id, file));
-                }
-                else
-                {
-                    read.Add(path);
-                }
-            }
-            if (read.Count > 0)
+            if (ReadPrefixLists(parse.GetValue(o.PrefixLists) ?? [], error, unread) is not { } lists || unread.Count > 0)
             {
                 return ExitCodes.BadInput;
             }
             return Finish(console, AwsImporter.Import(input with { PrefixLists = lists }), parse.GetValue(output), parse.GetValue(strict));
         });
         return command;
+    }
+
+    /// <summary>The file, or null after adding its path to <paramref name="unread"/> (the message has been printed).</summary>
+    private static ImportFile? ReadOrNote(string path, TextWriter error, List<string> unread)
+    {
+        if (ReadFile(path, error) is { } file)
+        {
+            return file;
+        }
+        unread.Add(path);
+        return null;
+    }
+
+    /// <summary><c>--prefix-lists ID=FILE</c> (or <c>pl-ID.json</c>): the files read, or null when a spec names no prefix-list id.</summary>
+    private static List<(string, ImportFile)>? ReadPrefixLists(string[] specs, TextWriter error, List<string> unread)
+    {
+        var lists = new List<(string, ImportFile)>();
+        foreach (var spec in specs)
+        {
+            var eq = spec.IndexOf('=');
+            var (id, path) = eq > 0 ? (spec[..eq], spec[(eq + 1)..]) : (Path.GetFileNameWithoutExtension(spec), spec);
+            if (!id.StartsWith("pl-", StringComparison.Ordinal))
+            {
+                error.WriteLine($"firewall: --prefix-lists {spec}: expected ID=FILE with a prefix-list id (pl-...), or a file named after the id");
+                return null;
+            }
+            if (ReadOrNote(path, error, unread) is { } file)
+            {
+                lists.Add((id, file));
+            }
+        }
+        return lists;
     }
 
     private static Command CreateTerraform(CliConsole console)

@@ -11,8 +11,7 @@ internal static class LintCommand
     public static Command Create(CliConsole console)
     {
         var ruleset = new Argument<string>("RULESET") { Description = "the ruleset file (YAML)" };
-        var format = new Option<string>("--format", "-f") { Description = "text (default), json, or sarif (SARIF 2.1.0 for code-review tools)", DefaultValueFactory = _ => "text" };
-        format.AcceptOnlyFromAmong("text", "json", "sarif");
+        var format = OptionWords.LintFormat.Option("--format", "text (default), json, or sarif (SARIF 2.1.0 for code-review tools)", defaulted: true, "-f");
         var failOn = new Option<string>("--fail-on") { Description = "exit 1 when any finding has this severity or worse: error (default), warning, note, or never", DefaultValueFactory = _ => "error" };
         failOn.AcceptOnlyFromAmong("error", "warning", "note", "never");
         var output = new Option<string?>("--output", "-o") { Description = "write the report to FILE instead of standard output" };
@@ -29,13 +28,9 @@ internal static class LintCommand
                 return ExitCodes.BadInput;
             }
             var findings = RulesetLinter.Lint(rules.Model);
-            using (var stream = Inputs.OpenOutput(parse.GetValue(output), console))
+            if (!Inputs.WriteOutput(parse.GetValue(output), console, stream => LintWriter.Write(stream, parse.GetValue(format), path, findings)))
             {
-                if (stream is null)
-                {
-                    return ExitCodes.BadInput;
-                }
-                LintWriter.Write(stream, Enum.Parse<LintFormat>(parse.GetValue(format)!, ignoreCase: true), path, findings);
+                return ExitCodes.BadInput;
             }
             var threshold = LintFinding.Parse(parse.GetValue(failOn)!);
             return threshold is { } t && findings.Any(f => f.Severity >= t) ? ExitCodes.ConditionMet : ExitCodes.Ok;

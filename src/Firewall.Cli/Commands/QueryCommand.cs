@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Text;
 using Firewall.Analysis.Reachability;
 using Firewall.Cli.Running;
 using Firewall.Engine.Compilation;
@@ -20,8 +19,7 @@ internal static class QueryCommand
             Description = "the packets, e.g. \"tcp 0.0.0.0/0 -> db-1:5432\", \"* web-1 -> *\", \"icmp 198.51.100.0/24 -> web-1 type 8\"",
         };
         var ruleset = new Option<string>("--ruleset", "-r") { Description = "the ruleset file (YAML)", Required = true };
-        var format = new Option<string>("--format", "-f") { Description = "text (default) or json", DefaultValueFactory = _ => "text" };
-        format.AcceptOnlyFromAmong("text", "json");
+        var format = OptionWords.TextOrJson.Option("--format", "text (default) or json", defaulted: true, "-f");
         var output = new Option<string?>("--output", "-o") { Description = "write the answer to FILE instead of standard output" };
         var command = new Command("query", "Answer for every packet of a set, without traffic: who reaches what, with the outcome and rules check would give.")
         {
@@ -36,21 +34,17 @@ internal static class QueryCommand
                 return ExitCodes.BadInput;
             }
             var answer = Answers.Query(rules, packets);
-            using var stream = Inputs.OpenOutput(parse.GetValue(output), console);
-            if (stream is null)
+            var written = Inputs.WriteOutput(parse.GetValue(output), console, stream =>
             {
-                return ExitCodes.BadInput;
-            }
-            if (parse.GetValue(format) == "json")
-            {
-                AnswerWriter.WriteJson(stream, answer);
-            }
-            else
-            {
-                using var text = new StreamWriter(stream, new UTF8Encoding(false), 16 * 1024, leaveOpen: true) { NewLine = "\n" };
+                if (parse.GetValue(format) == TextOrJson.Json)
+                {
+                    AnswerWriter.WriteJson(stream, answer);
+                    return;
+                }
+                using var text = Inputs.Text(stream);
                 AnswerWriter.WriteText(text, answer, rules, rulesetPath);
-            }
-            return ExitCodes.Ok;
+            });
+            return written ? ExitCodes.Ok : ExitCodes.BadInput;
         });
         return command;
     }

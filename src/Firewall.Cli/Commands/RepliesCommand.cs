@@ -1,6 +1,7 @@
 using System.CommandLine;
-using System.Text;
+using System.CommandLine.Parsing;
 using Firewall.Analysis.Replies;
+using Firewall.Analysis.Runs;
 using Firewall.Cli.Running;
 using Firewall.Reporting.Replies;
 
@@ -16,12 +17,7 @@ internal static class RepliesCommand
     public static Command Create(CliConsole console)
     {
         var common = new CommonOptions();
-        var format = new Option<string>("--format", "-f")
-        {
-            Description = "text (default) or json",
-            DefaultValueFactory = _ => "text",
-        };
-        format.AcceptOnlyFromAmong("text", "json");
+        var format = OptionWords.TextOrJson.Option("--format", "text (default) or json", defaulted: true, "-f");
         var failOn = RunGates.FailOnOption(capture: true);
         var set = new Option<string?>("--set")
         {
@@ -34,21 +30,30 @@ internal static class RepliesCommand
         command.Options.Add(set);
         command.Options.Add(format);
         command.Options.Add(failOn);
+        Combinations.Refuse(command, result => Refusal(result, common, set, failOn), "replies: ");
         command.SetAction(parse => parse.GetValue(common.Capture) is null
-            ? CommonOptions.TrafficOnly(parse, common.Midstream, common.RelatedIcmp, common.Decap) is { } given
-                ? Refuse(console, $"{given} applies to a capture; without one, every packet is answered with check's defaults (docs/answers.md)")
-                : RunStatic(console, parse.GetValue(common.Ruleset)!, parse.GetValue(set) ?? "* * -> *", parse.GetValue(common.Output),
-                parse.GetValue(format) == "json", parse.GetValue(failOn))
-            : parse.GetValue(set) is not null
-                ? Refuse(console, "--set chooses packets without a capture; with a capture, its traffic is the set")
-                : Run(console, common, parse, parse.GetValue(format) == "json", parse.GetValue(failOn)));
+            ? RunStatic(console, parse.GetValue(common.Ruleset)!, parse.GetValue(set) ?? "* * -> *", parse.GetValue(common.Output),
+                parse.GetValue(format) == TextOrJson.Json, parse.GetValue(failOn) ?? [])
+            : Run(console, common.Settings(parse, parse.GetValue(common.Capture), null), parse.GetValue(format) == TextOrJson.Json, parse.GetValue(failOn) ?? []));
         return command;
     }
 
-    private static int Refuse(CliConsole console, string message)
+    /// <summary>Why these options cannot go together, or null.</summary>
+    private static string? Refusal(CommandResult result, CommonOptions common, Option<string?> set, Option<FailCondition[]> failOn)
     {
-        console.Error.WriteLine($"firewall: replies: {message}");
-        return ExitCodes.BadInput;
+        if (result.GetValue(common.Capture) is not null)
+        {
+            return result.GetValue(set) is not null ? "--set chooses packets without a capture; with a capture, its traffic is the set" : null;
+        }
+        if (CommonOptions.TrafficOnly(result, common.Midstream, common.RelatedIcmp, common.Decap) is { } given)
+        {
+            return $"{given} applies to a capture; without one, every packet is answered with check's defaults (docs/answers.md)";
+        }
+        if ((result.GetValue(failOn) ?? []).Where(f => f != FailCondition.ReplyDenied).ToList() is [var other, ..])
+        {
+            return $"--fail-on {OptionWords.FailOn.Name(other)} needs a capture; without one, only reply-denied applies";
+        }
+        return null;
     }
 
     /// <summary>
@@ -56,36 +61,30 @@ internal static class RepliesCommand
     /// with the fixes for all their client ports and peers (docs/answers.md). <c>--fail-on reply-denied</c>
     /// exits 1 when there is one.
     /// </summary>
-    private static int RunStatic(CliConsole console, string rulesetPath, string setText, string? outputPath, bool json, string[]? failOn)
+    private static int RunStatic(CliConsole console, string rulesetPath, string setText, string? outputPath, bool json, FailCondition[] failOn)
     {
         var error = console.Error;
-        if (failOn?.FirstOrDefault(f => f != RunGates.ReplyDenied) is { } other)
-        {
-            return Refuse(console, $"--fail-on {other} needs a capture; without one, only reply-denied applies");
-        }
         var rules = Inputs.LoadRuleset(rulesetPath, error);
         if (rules is null || QueryCommand.ParseSet(setText, rules, error) is not { } packets)
         {
             return ExitCodes.BadInput;
         }
         var analysis = StaticReplies.Analyze(rules, packets);
-        using (var output = Inputs.OpenOutput(outputPath, console))
+        var written = Inputs.WriteOutput(outputPath, console, output =>
         {
-            if (output is null)
-            {
-                return ExitCodes.BadInput;
-            }
             if (json)
             {
                 RepliesJsonWriter.Write(output, analysis);
+                return;
             }
-            else
-            {
-                using var text = new StreamWriter(output, new UTF8Encoding(false), 16 * 1024, leaveOpen: true) { NewLine = "\n" };
-                RepliesTextWriter.Write(text, analysis, rules, rulesetPath);
-            }
+            using var text = Inputs.Text(output);
+            RepliesTextWriter.Write(text, analysis, rules, rulesetPath);
+        });
+        if (!written)
+        {
+            return ExitCodes.BadInput;
         }
-        if (failOn is { Length: > 0 } && analysis.Groups.Count > 0)
+        if (failOn.Length > 0 && analysis.Groups.Count > 0)
         {
             error.WriteLine($"firewall: --fail-on reply-denied: {analysis.NaclReplyDenied} classes of packets have their replies dropped by a network ACL");
             return ExitCodes.ConditionMet;
@@ -93,48 +92,38 @@ internal static class RepliesCommand
         return ExitCodes.Ok;
     }
 
-    private static int Run(CliConsole console, CommonOptions common, ParseResult parse, bool json, string[]? failOn)
+    private static int Run(CliConsole console, TrafficSettings settings, bool json, FailCondition[] failOn)
     {
         var error = console.Error;
-        var capturePath = parse.GetValue(common.Capture)!;
-        var rulesetPath = parse.GetValue(common.Ruleset)!;
-        HotPathWarmup.Start();
-        var rules = Inputs.LoadRuleset(rulesetPath, error);
-        if (rules is null)
+        if (Traffic.Load(console, settings) is not (var rules, var traffic))
         {
             return ExitCodes.BadInput;
         }
-        using var reader = Inputs.OpenCapture(capturePath, parse.GetValue(common.Decap) == "vxlan", console, readAhead: parse.GetValue(common.Threads) > 1);
-        if (reader is null)
+        RunReport? report;
+        using (traffic)
         {
-            return ExitCodes.BadInput;
+            report = traffic.Evaluate(console, rules, settings.RulesetPath, null);
         }
-        var report = CaptureRun.Evaluate(
-            reader, rules, common.Evaluation(parse), parse.GetValue(common.Threads), capturePath, rulesetPath,
-            null, new Progress(console, parse.GetValue(common.Quiet)), error);
         if (report is null)
         {
             return ExitCodes.BadInput;
         }
-        using var output = Inputs.OpenOutput(parse.GetValue(common.Output), console);
-        if (output is null)
+        var written = Inputs.WriteOutput(settings.OutputPath, console, output =>
+        {
+            var analysis = ReplyDropAnalysis.Analyze(report.Rules, report.Catalog, report.Flows.Records);
+            if (json)
+            {
+                RepliesJsonWriter.Write(output, report, analysis);
+                return;
+            }
+            using var text = Inputs.Text(output);
+            RepliesTextWriter.Write(text, report, analysis);
+        });
+        if (!written)
         {
             return ExitCodes.BadInput;
         }
-        var analysis = ReplyDropAnalysis.Analyze(report.Rules, report.Catalog, report.Flows.Records);
-        if (json)
-        {
-            RepliesJsonWriter.Write(output, report, analysis);
-        }
-        else
-        {
-            using var text = new StreamWriter(output, new UTF8Encoding(false), 16 * 1024, leaveOpen: true) { NewLine = "\n" };
-            RepliesTextWriter.Write(text, report, analysis);
-        }
-        foreach (var warning in report.Input.CaptureWarnings)
-        {
-            error.WriteLine($"firewall: warning: {capturePath}: {warning}");
-        }
+        Traffic.PrintWarnings(report, error, bounds: false);
         return RunGates.Exit(report, failOn, error);
     }
 }

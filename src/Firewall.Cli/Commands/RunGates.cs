@@ -13,34 +13,18 @@ namespace Firewall.Cli.Commands;
 /// </summary>
 internal static class RunGates
 {
-    public const string Deny = "deny";
-    public const string ReplyDenied = "reply-denied";
-    public const string Undecodable = "undecodable";
-
     /// <summary><c>--fail-on</c>, repeatable (<c>--fail-on deny --fail-on undecodable</c>).</summary>
-    public static Option<string[]> FailOnOption(bool capture)
+    public static Option<FailCondition[]> FailOnOption(bool capture)
     {
-        var option = new Option<string[]>("--fail-on")
-        {
-            Description = capture
-                ? "exit 1 when any packet is denied ('deny'), any flow has its replies dropped ('reply-denied'), or any frame could not be decoded ('undecodable'); repeat for several"
-                : "exit 1 when the request or the reply is denied ('deny') or the reply alone is ('reply-denied'); repeat for both",
-            Arity = ArgumentArity.OneOrMore,
-            HelpName = capture ? "deny|reply-denied|undecodable" : "deny|reply-denied",
-        };
-        if (capture)
-        {
-            option.AcceptOnlyFromAmong(Deny, ReplyDenied, Undecodable);
-        }
-        else
-        {
-            option.AcceptOnlyFromAmong(Deny, ReplyDenied);
-        }
+        var option = (capture ? OptionWords.FailOn : OptionWords.FailOnFlow).Repeated("--fail-on", capture
+            ? "exit 1 when any packet is denied ('deny'), any flow has its replies dropped ('reply-denied'), or any frame could not be decoded ('undecodable'); repeat for several"
+            : "exit 1 when the request or the reply is denied ('deny') or the reply alone is ('reply-denied'); repeat for both");
+        option.HelpName = capture ? "deny|reply-denied|undecodable" : "deny|reply-denied";
         return option;
     }
 
     /// <summary>The exit code of a finished capture run: 2 when nothing was checked, 1 when a condition holds, else 0.</summary>
-    public static int Exit(RunReport report, IReadOnlyCollection<string>? failOn, TextWriter error)
+    public static int Exit(RunReport report, IReadOnlyCollection<FailCondition>? failOn, TextWriter error)
     {
         if (NothingChecked(report) is { } why)
         {
@@ -52,7 +36,7 @@ internal static class RunGates
         {
             if (Holds(condition, report) is { } what)
             {
-                error.WriteLine($"firewall: --fail-on {condition}: {what}");
+                error.WriteLine($"firewall: --fail-on {OptionWords.FailOn.Name(condition)}: {what}");
                 met = true;
             }
         }
@@ -86,21 +70,21 @@ internal static class RunGates
         return $"nothing was checked: none of the {c.Frames} frame{(c.Frames == 1 ? "" : "s")} of {report.Input.CaptureName} could be decoded: {string.Join("; ", reasons)}";
     }
 
-    private static string? Holds(string condition, RunReport report)
+    private static string? Holds(FailCondition condition, RunReport report)
     {
         var c = report.Counters;
         switch (condition)
         {
-            case Deny when c.Denied > 0:
+            case FailCondition.Deny when c.Denied > 0:
                 return $"{c.Denied} packets denied";
-            case ReplyDenied:
+            case FailCondition.ReplyDenied:
                 var n = 0;
                 foreach (ref readonly var f in report.Flows.Records)
                 {
                     if (f.Outcome == FlowOutcome.ReplyDenied) n++;
                 }
                 return n > 0 ? $"{n} flows had their replies dropped" : null;
-            case Undecodable when c.Undecodable > 0:
+            case FailCondition.Undecodable when c.Undecodable > 0:
                 return $"{c.Undecodable} of {c.Frames} frames could not be decoded";
             default:
                 return null;

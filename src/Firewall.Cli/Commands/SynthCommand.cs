@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.CommandLine.Parsing;
 using System.Diagnostics;
 using Firewall.Cli.Running;
 using Firewall.Flows.Loading;
@@ -41,23 +42,37 @@ internal static class SynthCommand
             flowRate,
             quiet,
         };
+        Combinations.Refuse(command, result => Refusal(result, flows, ruleset, random, flowRate), "synth: ");
         command.SetAction(parse => Run(console, parse.GetValue(flows), parse.GetValue(output)!, parse.GetValue(ruleset),
             parse.GetValue(random), parse.GetValue(seed), parse.GetValue(flowRate), parse.GetValue(quiet)));
         return command;
     }
 
+    /// <summary>Why these options cannot go together, or null.</summary>
+    private static string? Refusal(CommandResult result, Argument<string?> flows, Option<string?> ruleset, Option<long?> random, Option<double> flowRate)
+    {
+        var n = result.GetValue(random);
+        if ((result.GetValue(flows) is null) == (n is null))
+        {
+            return "give either a flows file or --random N (with --ruleset)";
+        }
+        if (n is null)
+        {
+            return null;
+        }
+        var rate = result.ValueOrDefault(flowRate);
+        return result.GetValue(ruleset) is null ? "--random needs --ruleset: the traffic is shaped by its interfaces and rules"
+            : n < 1 ? $"--random expects a positive number of packets, found {n}"
+            : !(rate > 0 && rate <= 1e9) ? $"--flow-rate expects conversations per second, more than 0 and at most 1e9, found {rate}"
+            : null;
+    }
+
     private static int Run(CliConsole console, string? flowsPath, string outputPath, string? rulesetPath, long? random, int seed, double flowRate, bool quiet)
     {
-        var error = console.Error;
-        if ((flowsPath is null) == (random is null))
-        {
-            error.WriteLine("firewall: synth: give either a flows file or --random N (with --ruleset)");
-            return ExitCodes.BadInput;
-        }
         Engine.Model.Ruleset? model = null;
         if (rulesetPath is not null)
         {
-            var rules = Inputs.LoadRuleset(rulesetPath, error);
+            var rules = Inputs.LoadRuleset(rulesetPath, console.Error);
             if (rules is null)
             {
                 return ExitCodes.BadInput;
@@ -65,36 +80,31 @@ internal static class SynthCommand
             model = rules.Model;
         }
         var clock = Stopwatch.StartNew();
-        if (random is { } n)
-        {
-            if (model is null)
-            {
-                error.WriteLine("firewall: synth: --random needs --ruleset: the traffic is shaped by its interfaces and rules");
-                return ExitCodes.BadInput;
-            }
-            if (n < 1)
-            {
-                error.WriteLine($"firewall: synth: --random expects a positive number of packets, found {n}");
-                return ExitCodes.BadInput;
-            }
-            if (!(flowRate > 0 && flowRate <= 1e9))
-            {
-                error.WriteLine($"firewall: synth: --flow-rate expects conversations per second, more than 0 and at most 1e9, found {flowRate}");
-                return ExitCodes.BadInput;
-            }
-            using var stream = Open(outputPath, console);
-            if (stream is null)
-            {
-                return ExitCodes.BadInput;
-            }
-            using var writer = new PcapWriter(stream);
-            var flowCount = new RandomTraffic(model, seed, flowRate).Write(n, writer);
-            writer.Flush();
-            Summary(console, quiet, outputPath, n, flowCount, writer.BytesWritten, clock.Elapsed);
-            return ExitCodes.Ok;
-        }
+        return random is { } n
+            ? WriteRandom(console, model!, n, seed, flowRate, outputPath, quiet, clock)
+            : WriteFlows(console, flowsPath!, model, outputPath, quiet, clock);
+    }
 
-        var loaded = FlowsLoader.LoadFile(flowsPath!, model);
+    /// <summary><c>--random N</c>: a reproducible traffic mix shaped by the ruleset, streamed to the capture.</summary>
+    private static int WriteRandom(CliConsole console, Engine.Model.Ruleset model, long n, int seed, double flowRate, string outputPath, bool quiet, Stopwatch clock)
+    {
+        using var stream = Open(outputPath, console);
+        if (stream is null)
+        {
+            return ExitCodes.BadInput;
+        }
+        using var writer = new PcapWriter(stream);
+        var flowCount = new RandomTraffic(model, seed, flowRate).Write(n, writer);
+        writer.Flush();
+        Summary(console, quiet, outputPath, n, flowCount, writer.BytesWritten, clock.Elapsed);
+        return ExitCodes.Ok;
+    }
+
+    /// <summary>The flows of a flows file, built with PacketDotNet; interface names resolve against <paramref name="model"/> when given.</summary>
+    private static int WriteFlows(CliConsole console, string flowsPath, Engine.Model.Ruleset? model, string outputPath, bool quiet, Stopwatch clock)
+    {
+        var error = console.Error;
+        var loaded = FlowsLoader.LoadFile(flowsPath, model);
         foreach (var d in loaded.Diagnostics)
         {
             error.WriteLine(d.Line > 0 ? d.ToString() : $"{d.File}: {d.Message}");
@@ -104,15 +114,13 @@ internal static class SynthCommand
             error.WriteLine($"firewall: {flowsPath}: the flows file has errors; nothing was written");
             return ExitCodes.BadInput;
         }
-        using (var stream = Open(outputPath, console))
+        using var stream = Open(outputPath, console);
+        if (stream is null)
         {
-            if (stream is null)
-            {
-                return ExitCodes.BadInput;
-            }
-            var frames = SynthCapture.Write(file, stream);
-            Summary(console, quiet, outputPath, frames, file.Flows.Sum(f => (long)f.Count), stream.Length, clock.Elapsed);
+            return ExitCodes.BadInput;
         }
+        var frames = SynthCapture.Write(file, stream);
+        Summary(console, quiet, outputPath, frames, file.Flows.Sum(f => (long)f.Count), stream.Length, clock.Elapsed);
         return ExitCodes.Ok;
     }
 

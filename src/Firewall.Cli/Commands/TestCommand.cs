@@ -1,5 +1,5 @@
 using System.CommandLine;
-using System.Text;
+using Firewall.Cli.Running;
 using Firewall.Flows.Testing;
 using Firewall.Reporting.Testing;
 
@@ -32,7 +32,7 @@ internal static class TestCommand
         {
             console.Error.WriteLine(d.Line > 0 ? d.ToString() : $"{d.File}: {d.Message}");
         }
-        using (var text = new StreamWriter(console.Out, new UTF8Encoding(false), 16 * 1024, leaveOpen: true) { NewLine = "\n" })
+        using (var text = Inputs.Text(console.Out))
         {
             TestTextWriter.Write(run.Suites, text);
         }

@@ -1,3 +1,4 @@
+using System.Text;
 using Firewall.Capture;
 using Firewall.Capture.Decoding;
 using Firewall.Capture.Reading;
@@ -93,6 +94,25 @@ internal static class Inputs
             return null;
         }
     }
+
+    /// <summary>
+    /// Writes an answer to <paramref name="path"/> (or standard output), created only now that the answer
+    /// is known; false after printing why the file cannot be written.
+    /// </summary>
+    public static bool WriteOutput(string? path, CliConsole console, Action<Stream> write)
+    {
+        using var stream = OpenOutput(path, console);
+        if (stream is null)
+        {
+            return false;
+        }
+        write(stream);
+        return true;
+    }
+
+    /// <summary>Text over a report stream: UTF-8 without a byte order mark, "\n" line ends; the stream stays open.</summary>
+    public static StreamWriter Text(Stream stream, int bufferSize = 16 * 1024) =>
+        new(stream, new UTF8Encoding(false), bufferSize, leaveOpen: true) { NewLine = "\n" };
 
     private static PacketReader? Fail(CliConsole console, string message)
     {

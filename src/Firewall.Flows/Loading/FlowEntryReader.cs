@@ -43,6 +43,12 @@ internal static class FlowEntryReader
         return null;
     }
 
+    /// <summary>How often and when a flow mapping's packets go: <c>count</c>, <c>start</c>, <c>reply_after</c>, <c>gap</c>.</summary>
+    private readonly record struct Timing(int Count, long? StartNs, long ReplyAfterNs, long GapNs);
+
+    /// <summary>The ICMP fields of a flow mapping, read as scalars (not yet checked against the flow).</summary>
+    private sealed record IcmpFields(ScalarField? Type, ScalarField? Code, ScalarField? Exchange, ScalarField? Quoting);
+
     /// <summary>
     /// Reads <c>flow</c> and the option keys of <paramref name="m"/> (the caller has checked which keys are allowed).
     /// <paramref name="fileStartNs"/> anchors a <c>start</c> written as a duration.
@@ -60,7 +66,41 @@ internal static class FlowEntryReader
             return null;
         }
         var tuple = ParseLine(flowField.Value, ruleset, bag);
+        var timing = ReadTiming(m, fileStartNs, bag, allowRepetition);
+        var fields = new IcmpFields(
+            m.Scalar("icmp_type", "an ICMP type 0-255"),
+            m.Scalar("icmp_code", "an ICMP code 0-255"),
+            m.Scalar("exchange", "an exchange"),
+            m.Scalar("quoting", $"the flow whose packet an ICMP error answers, {FlowLine.Form}"));
+        if (tuple is null)
+        {
+            return null;
+        }
+        var exchange = ReadExchange(fields.Exchange, tuple, bag);
+        var (icmpType, icmpCode) = ReadIcmp(fields, tuple, ref exchange, bag);
+        var quoting = ReadQuoting(fields, tuple, exchange, icmpType, ruleset, bag);
+        if (bag.Count > errors)
+        {
+            return null;
+        }
+        return new FlowDefinition
+        {
+            Index = index,
+            Flow = tuple,
+            Exchange = exchange,
+            Count = timing.Count,
+            StartNs = timing.StartNs,
+            ReplyAfterNs = timing.ReplyAfterNs,
+            GapNs = timing.GapNs,
+            IcmpType = icmpType,
+            IcmpCode = icmpCode,
+            Quoting = quoting,
+            Location = new SourceLocation(bag.File, m.Node.Line, m.Node.Column),
+        };
+    }
 
+    private static Timing ReadTiming(StrictMapping m, long fileStartNs, DiagnosticBag bag, bool allowRepetition)
+    {
         var count = 1;
         if (m.Scalar("count", "a whole number") is { } countField && allowRepetition)
         {
@@ -92,106 +132,88 @@ internal static class FlowEntryReader
         {
             YamlValues.TryDuration(gapField, bag, out gap);
         }
-        var typeField = m.Scalar("icmp_type", "an ICMP type 0-255");
-        var codeField = m.Scalar("icmp_code", "an ICMP code 0-255");
-        var exchangeField = m.Scalar("exchange", "an exchange");
-        var quotingField = m.Scalar("quoting", $"the flow whose packet an ICMP error answers, {FlowLine.Form}");
+        return new Timing(count, start, replyAfter, gap);
+    }
 
-        if (tuple is null)
-        {
-            return null;
-        }
-        var isIcmp = IpProtocol.IsIcmp(tuple.Protocol);
+    /// <summary>The exchange named by <c>exchange:</c>, or the protocol's first (an ICMP message only through <c>icmp_type</c>).</summary>
+    private static Exchange ReadExchange(ScalarField? exchangeField, FlowTuple tuple, DiagnosticBag bag)
+    {
         var allowed = ExchangeText.For(tuple.Protocol).Where(e => e != Exchange.IcmpMessage).ToArray();
-        var exchange = allowed[0];
-        if (exchangeField is not null)
+        if (exchangeField is null)
         {
-            var found = allowed.Where(e => ExchangeText.Name(e) == exchangeField.Text).ToArray();
-            if (found.Length == 1)
-            {
-                exchange = found[0];
-            }
-            else
-            {
-                var names = string.Join(", ", allowed.Select(ExchangeText.Name));
-                bag.Add(exchangeField.Value, $"exchange: expected one of {names} for {IpProtocol.Name(tuple.Protocol)}, found '{ScalarNode.Shorten(exchangeField.Text)}'");
-            }
+            return allowed[0];
         }
-
-        byte icmpType = 0, icmpCode = 0;
-        if (!isIcmp)
+        var found = allowed.Where(e => ExchangeText.Name(e) == exchangeField.Text).ToArray();
+        if (found.Length == 1)
         {
-            foreach (var f in new[] { typeField, codeField, quotingField })
+            return found[0];
+        }
+        var names = string.Join(", ", allowed.Select(ExchangeText.Name));
+        bag.Add(exchangeField.Value, $"exchange: expected one of {names} for {IpProtocol.Name(tuple.Protocol)}, found '{ScalarNode.Shorten(exchangeField.Text)}'");
+        return allowed[0];
+    }
+
+    /// <summary><c>icmp_type</c> and <c>icmp_code</c>: only on ICMP flows, the code only with a type; a type makes the exchange one ICMP message.</summary>
+    private static (byte Type, byte Code) ReadIcmp(IcmpFields fields, FlowTuple tuple, ref Exchange exchange, DiagnosticBag bag)
+    {
+        byte icmpType = 0, icmpCode = 0;
+        if (!IpProtocol.IsIcmp(tuple.Protocol))
+        {
+            foreach (var f in new[] { fields.Type, fields.Code, fields.Quoting })
             {
                 if (f is not null)
                 {
                     bag.Add(f.Key, $"{f.Key.Value} applies only to icmp and icmpv6 flows, not {IpProtocol.Name(tuple.Protocol)}");
                 }
             }
+            return (icmpType, icmpCode);
         }
-        else
+        if (fields.Code is not null && fields.Type is null)
         {
-            if (codeField is not null && typeField is null)
+            bag.Add(fields.Code.Key, "icmp_code needs an icmp_type (as in AWS rules)");
+        }
+        if (fields.Type is not null && YamlValues.TryCount(fields.Type, 0, 255, bag, out var t))
+        {
+            icmpType = (byte)t;
+            if (fields.Exchange is not null)
             {
-                bag.Add(codeField.Key, "icmp_code needs an icmp_type (as in AWS rules)");
+                bag.Add(fields.Exchange.Key, "give either exchange: echo or an explicit icmp_type, not both");
             }
-            if (typeField is not null && YamlValues.TryCount(typeField, 0, 255, bag, out var t))
+            exchange = Exchange.IcmpMessage;
+            if (fields.Code is not null && YamlValues.TryCount(fields.Code, 0, 255, bag, out var c))
             {
-                icmpType = (byte)t;
-                if (exchangeField is not null)
-                {
-                    bag.Add(exchangeField.Key, "give either exchange: echo or an explicit icmp_type, not both");
-                }
-                exchange = Exchange.IcmpMessage;
-                if (codeField is not null && YamlValues.TryCount(codeField, 0, 255, bag, out var c))
-                {
-                    icmpCode = (byte)c;
-                }
+                icmpCode = (byte)c;
             }
         }
+        return (icmpType, icmpCode);
+    }
 
-        QuotedPacket? quoting = null;
+    /// <summary><c>quoting</c>: the packet an ICMP error answers, required on errors and refused elsewhere.</summary>
+    private static QuotedPacket? ReadQuoting(IcmpFields fields, FlowTuple tuple, Exchange exchange, byte icmpType, Ruleset? ruleset, DiagnosticBag bag)
+    {
         var isError = exchange == Exchange.IcmpMessage && IcmpKind.IsError(tuple.Protocol, icmpType);
-        if (isIcmp && quotingField is not null)
+        if (!IpProtocol.IsIcmp(tuple.Protocol) || fields.Quoting is null)
         {
-            if (!isError)
+            if (isError && fields.Type is not null) // an error implies ICMP, so here quoting is missing
             {
-                bag.Add(quotingField.Key, $"quoting applies only to ICMP error messages (destination unreachable, packet too big, time exceeded, ...); icmp_type {(typeField is null ? "is not set" : icmpType.ToString())}");
+                bag.Add(fields.Type.Value, $"icmp_type {icmpType} is an error message, which quotes the packet it answers: add quoting: \"tcp A:port -> B:port\"");
             }
-            else if (ParseLine(quotingField.Value, ruleset, bag) is { } quoted)
-            {
-                if (quoted.IsV6 != tuple.IsV6)
-                {
-                    bag.Add(quotingField.Value, $"the quoted flow is {(quoted.IsV6 ? "IPv6" : "IPv4")} but the ICMP message is {(tuple.IsV6 ? "IPv6" : "IPv4")}");
-                }
-                else
-                {
-                    quoting = new QuotedPacket(quoted);
-                }
-            }
+            return null;
         }
-        else if (isError && typeField is not null)
+        if (!isError)
         {
-            bag.Add(typeField.Value, $"icmp_type {icmpType} is an error message, which quotes the packet it answers: add quoting: \"tcp A:port -> B:port\"");
+            bag.Add(fields.Quoting.Key, $"quoting applies only to ICMP error messages (destination unreachable, packet too big, time exceeded, ...); icmp_type {(fields.Type is null ? "is not set" : icmpType.ToString())}");
+            return null;
         }
-
-        if (bag.Count > errors)
+        if (ParseLine(fields.Quoting.Value, ruleset, bag) is not { } quoted)
         {
             return null;
         }
-        return new FlowDefinition
+        if (quoted.IsV6 != tuple.IsV6)
         {
-            Index = index,
-            Flow = tuple,
-            Exchange = exchange,
-            Count = count,
-            StartNs = start,
-            ReplyAfterNs = replyAfter,
-            GapNs = gap,
-            IcmpType = icmpType,
-            IcmpCode = icmpCode,
-            Quoting = quoting,
-            Location = new SourceLocation(bag.File, m.Node.Line, m.Node.Column),
-        };
+            bag.Add(fields.Quoting.Value, $"the quoted flow is {(quoted.IsV6 ? "IPv6" : "IPv4")} but the ICMP message is {(tuple.IsV6 ? "IPv6" : "IPv4")}");
+            return null;
+        }
+        return new QuotedPacket(quoted);
     }
 }

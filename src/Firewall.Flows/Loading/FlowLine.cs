@@ -23,6 +23,50 @@ public static class FlowLine
     public static bool TryParse(string text, Ruleset? ruleset, out FlowTuple? flow, out FlowLineError error)
     {
         flow = null;
+        if (!TrySplit(text, out var parts, out error)
+            || !TryEndpoint(parts.Src, parts.SrcStart, out var src, out error)
+            || !TryEndpoint(parts.Dst, parts.DstStart, out var dst, out error))
+        {
+            return false;
+        }
+        var protocol = parts.Protocol;
+        if (PortProblem(protocol, src, dst) is { } portProblem)
+        {
+            error = portProblem;
+            return false;
+        }
+        if (!Resolve(src, dst, ruleset, out var srcAddr, out var dstAddr, out error))
+        {
+            return false;
+        }
+        if (protocol == IpProtocol.Icmp && srcAddr.IsV6)
+        {
+            error = new FlowLineError(parts.ProtocolStart, "icmp is IPv4 only; IPv6 endpoints need icmpv6");
+            return false;
+        }
+        if (protocol == IpProtocol.IcmpV6 && !srcAddr.IsV6)
+        {
+            error = new FlowLineError(parts.ProtocolStart, "icmpv6 needs IPv6 endpoints; IPv4 endpoints need icmp");
+            return false;
+        }
+        var hasPorts = IpProtocol.HasPorts(protocol);
+        var srcPort = hasPorts ? (src.HasPort ? src.Port : new PortSpec(0, true)) : PortSpec.None;
+        var dstPort = hasPorts ? dst.Port : PortSpec.None;
+        flow = new FlowTuple(
+            protocol,
+            new FlowEndpoint(srcAddr, srcPort, src.Address is null ? src.Host : null),
+            new FlowEndpoint(dstAddr, dstPort, dst.Address is null ? dst.Host : null),
+            text.Trim());
+        error = default;
+        return true;
+    }
+
+    /// <summary>A flow line cut into its protocol and its two endpoints' text, with where each starts.</summary>
+    private readonly record struct FlowParts(byte Protocol, int ProtocolStart, string Src, int SrcStart, string Dst, int DstStart);
+
+    private static bool TrySplit(string text, out FlowParts parts, out FlowLineError error)
+    {
+        parts = default;
         var arrow = text.IndexOf("->", StringComparison.Ordinal);
         if (arrow < 0)
         {
@@ -56,52 +100,31 @@ public static class FlowLine
             error = new FlowLineError(dstStart, $"expected one destination endpoint after '->', found '{Shorten(dstText)}'");
             return false;
         }
-        if (!TryEndpoint(srcText, srcStart, out var src, out error) || !TryEndpoint(dstText, dstStart, out var dst, out error))
-        {
-            return false;
-        }
+        parts = new FlowParts(protocol, first, srcText, srcStart, dstText, dstStart);
+        error = default;
+        return true;
+    }
+
+    /// <summary>Ports where the protocol has none, a missing or ephemeral destination port: the first of them, or null.</summary>
+    private static FlowLineError? PortProblem(byte protocol, RawEndpoint src, RawEndpoint dst)
+    {
         var hasPorts = IpProtocol.HasPorts(protocol);
         foreach (var e in new[] { src, dst })
         {
             if (!hasPorts && e.HasPort)
             {
-                error = new FlowLineError(e.PortOffset, $"{IpProtocol.Name(protocol)} has no ports; write the endpoint without ':{e.Port}'");
-                return false;
+                return new FlowLineError(e.PortOffset, $"{IpProtocol.Name(protocol)} has no ports; write the endpoint without ':{e.Port}'");
             }
         }
         if (hasPorts && !dst.HasPort)
         {
-            error = new FlowLineError(dst.Offset + dst.Host.Length, $"expected a destination port for {IpProtocol.Name(protocol)} (e.g. '{dst.Host}:443')");
-            return false;
+            return new FlowLineError(dst.Offset + dst.Host.Length, $"expected a destination port for {IpProtocol.Name(protocol)} (e.g. '{dst.Host}:443')");
         }
         if (hasPorts && dst.Port.Ephemeral)
         {
-            error = new FlowLineError(dst.PortOffset, "the destination port must be a number: the server's port is never ephemeral");
-            return false;
+            return new FlowLineError(dst.PortOffset, "the destination port must be a number: the server's port is never ephemeral");
         }
-        if (!Resolve(src, dst, ruleset, out var srcAddr, out var dstAddr, out error))
-        {
-            return false;
-        }
-        if (protocol == IpProtocol.Icmp && srcAddr.IsV6)
-        {
-            error = new FlowLineError(first, "icmp is IPv4 only; IPv6 endpoints need icmpv6");
-            return false;
-        }
-        if (protocol == IpProtocol.IcmpV6 && !srcAddr.IsV6)
-        {
-            error = new FlowLineError(first, "icmpv6 needs IPv6 endpoints; IPv4 endpoints need icmp");
-            return false;
-        }
-        var srcPort = hasPorts ? (src.HasPort ? src.Port : new PortSpec(0, true)) : PortSpec.None;
-        var dstPort = hasPorts ? dst.Port : PortSpec.None;
-        flow = new FlowTuple(
-            protocol,
-            new FlowEndpoint(srcAddr, srcPort, src.Address is null ? src.Host : null),
-            new FlowEndpoint(dstAddr, dstPort, dst.Address is null ? dst.Host : null),
-            text.Trim());
-        error = default;
-        return true;
+        return null;
     }
 
     /// <summary>Protocol names as rulesets write them (SPEC §3).</summary>
@@ -126,54 +149,9 @@ public static class FlowLine
     private static bool TryEndpoint(string text, int offset, out RawEndpoint endpoint, out FlowLineError error)
     {
         endpoint = default;
-        error = default;
-        string host;
-        string? portText = null;
-        var portOffset = -1;
-        if (text.StartsWith('['))
+        if (!TrySplitHost(text, offset, out var host, out var portText, out var portOffset, out error))
         {
-            var close = text.IndexOf(']');
-            if (close < 0)
-            {
-                error = new FlowLineError(offset, $"expected '[IPv6]' or '[IPv6]:port', found '{Shorten(text)}' (no ']')");
-                return false;
-            }
-            host = text[1..close];
-            var rest = text[(close + 1)..];
-            if (rest.Length > 0)
-            {
-                if (rest[0] != ':')
-                {
-                    error = new FlowLineError(offset + close + 1, $"expected ':port' after ']', found '{Shorten(rest)}'");
-                    return false;
-                }
-                portText = rest[1..];
-                portOffset = offset + close + 2;
-            }
-            if (!IpAddr.TryParse(host, out var v6) || !v6.IsV6)
-            {
-                error = new FlowLineError(offset + 1, $"expected an IPv6 address inside [ ], found '{Shorten(host)}'");
-                return false;
-            }
-        }
-        else if (text.Count(c => c == ':') > 1)
-        {
-            host = text; // a bare IPv6 address: only without a port (write [v6]:port for one)
-            if (!IpAddr.TryParse(host, out _))
-            {
-                error = new FlowLineError(offset, $"expected an address or interface name, found '{Shorten(text)}'; an IPv6 address with a port is written [2001:db8::1]:443");
-                return false;
-            }
-        }
-        else
-        {
-            var colon = text.LastIndexOf(':');
-            host = colon < 0 ? text : text[..colon];
-            if (colon >= 0)
-            {
-                portText = text[(colon + 1)..];
-                portOffset = offset + colon + 1;
-            }
+            return false;
         }
         var port = PortSpec.None;
         if (portText is not null)
@@ -200,6 +178,60 @@ public static class FlowLine
         }
         IpAddr? address = IpAddr.TryParse(host, out var a) ? a : null;
         endpoint = new RawEndpoint(host, address, port, portText is not null, offset, portOffset);
+        return true;
+    }
+
+    /// <summary>An endpoint's host and port text: <c>[v6]:port</c>, a bare IPv6 address (no port), or <c>host:port</c>.</summary>
+    private static bool TrySplitHost(string text, int offset, out string host, out string? portText, out int portOffset, out FlowLineError error)
+    {
+        error = default;
+        portText = null;
+        portOffset = -1;
+        if (text.StartsWith('['))
+        {
+            var close = text.IndexOf(']');
+            if (close < 0)
+            {
+                host = "";
+                error = new FlowLineError(offset, $"expected '[IPv6]' or '[IPv6]:port', found '{Shorten(text)}' (no ']')");
+                return false;
+            }
+            host = text[1..close];
+            var rest = text[(close + 1)..];
+            if (rest.Length > 0)
+            {
+                if (rest[0] != ':')
+                {
+                    error = new FlowLineError(offset + close + 1, $"expected ':port' after ']', found '{Shorten(rest)}'");
+                    return false;
+                }
+                portText = rest[1..];
+                portOffset = offset + close + 2;
+            }
+            if (!IpAddr.TryParse(host, out var v6) || !v6.IsV6)
+            {
+                error = new FlowLineError(offset + 1, $"expected an IPv6 address inside [ ], found '{Shorten(host)}'");
+                return false;
+            }
+            return true;
+        }
+        if (text.Count(c => c == ':') > 1)
+        {
+            host = text; // a bare IPv6 address: only without a port (write [v6]:port for one)
+            if (!IpAddr.TryParse(host, out _))
+            {
+                error = new FlowLineError(offset, $"expected an address or interface name, found '{Shorten(text)}'; an IPv6 address with a port is written [2001:db8::1]:443");
+                return false;
+            }
+            return true;
+        }
+        var colon = text.LastIndexOf(':');
+        host = colon < 0 ? text : text[..colon];
+        if (colon >= 0)
+        {
+            portText = text[(colon + 1)..];
+            portOffset = offset + colon + 1;
+        }
         return true;
     }
 

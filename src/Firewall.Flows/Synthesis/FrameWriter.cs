@@ -41,30 +41,7 @@ public static class FrameWriter
         var ipLength = p.IpLength;
         var ip = dest[..ipLength];
         var headerLength = p.IpHeaderLength;
-        if (p.IsV6)
-        {
-            BinaryPrimitives.WriteUInt32BigEndian(ip, 0x60000000); // version 6, traffic class 0, flow label 0
-            BinaryPrimitives.WriteUInt16BigEndian(ip[4..], (ushort)(ipLength - 40));
-            ip[6] = p.Protocol;
-            ip[7] = p.Ttl;
-            p.Src.WriteBytes(ip[8..]);
-            p.Dst.WriteBytes(ip[24..]);
-        }
-        else
-        {
-            ip[0] = 0x45;
-            ip[1] = 0;
-            BinaryPrimitives.WriteUInt16BigEndian(ip[2..], (ushort)ipLength);
-            BinaryPrimitives.WriteUInt16BigEndian(ip[4..], p.IpId);
-            BinaryPrimitives.WriteUInt16BigEndian(ip[6..], 0x4000); // don't fragment, as Linux sends with PMTU discovery
-            ip[8] = p.Ttl;
-            ip[9] = p.Protocol;
-            ip[10] = 0;
-            ip[11] = 0;
-            p.Src.WriteBytes(ip[12..]);
-            p.Dst.WriteBytes(ip[16..]);
-            BinaryPrimitives.WriteUInt16BigEndian(ip[10..], Checksum.Finish(Checksum.Add(0, ip[..20])));
-        }
+        WriteIpHeader(in p, ip);
         var transport = ip[headerLength..];
         switch (p.Protocol)
         {
@@ -91,31 +68,67 @@ public static class FrameWriter
                 BinaryPrimitives.WriteUInt16BigEndian(transport[6..], udpSum == 0 ? (ushort)0xffff : udpSum);
                 break;
             case IpProtocol.Icmp or IpProtocol.IcmpV6:
-                transport[0] = p.IcmpType;
-                transport[1] = p.IcmpCode;
-                BinaryPrimitives.WriteUInt16BigEndian(transport[2..], 0);
-                if (p.Quote is { } quote)
-                {
-                    BinaryPrimitives.WriteUInt32BigEndian(transport[4..], p.IcmpRest);
-                    WriteQuote(quote, transport[8..]);
-                }
-                else
-                {
-                    BinaryPrimitives.WriteUInt16BigEndian(transport[4..], p.IcmpId);
-                    BinaryPrimitives.WriteUInt16BigEndian(transport[6..], p.IcmpSeq);
-                    Payloads.Write(p.Payload, p.FromServer, p.SegmentIndex, p.MessageId, transport.Slice(8, p.PayloadLength));
-                }
-                // ICMPv4's checksum covers the message only (RFC 792); ICMPv6's adds the pseudo-header (RFC 4443 §2.3).
-                var icmpSum = p.Protocol == IpProtocol.IcmpV6
-                    ? TransportChecksum(in p, transport)
-                    : Checksum.Finish(Checksum.Add(0, transport));
-                BinaryPrimitives.WriteUInt16BigEndian(transport[2..], icmpSum);
+                WriteIcmp(in p, transport);
                 break;
             default:
                 Payloads.Write(p.Payload, p.FromServer, p.SegmentIndex, p.MessageId, transport[..p.PayloadLength]);
                 break;
         }
         return ipLength;
+    }
+
+    /// <summary>The IPv4 (with its checksum) or IPv6 header, for a packet of <see cref="SynthPacket.IpLength"/> bytes.</summary>
+    private static void WriteIpHeader(in SynthPacket p, Span<byte> ip)
+    {
+        var ipLength = ip.Length;
+        if (p.IsV6)
+        {
+            BinaryPrimitives.WriteUInt32BigEndian(ip, 0x60000000); // version 6, traffic class 0, flow label 0
+            BinaryPrimitives.WriteUInt16BigEndian(ip[4..], (ushort)(ipLength - 40));
+            ip[6] = p.Protocol;
+            ip[7] = p.Ttl;
+            p.Src.WriteBytes(ip[8..]);
+            p.Dst.WriteBytes(ip[24..]);
+        }
+        else
+        {
+            ip[0] = 0x45;
+            ip[1] = 0;
+            BinaryPrimitives.WriteUInt16BigEndian(ip[2..], (ushort)ipLength);
+            BinaryPrimitives.WriteUInt16BigEndian(ip[4..], p.IpId);
+            BinaryPrimitives.WriteUInt16BigEndian(ip[6..], 0x4000); // don't fragment, as Linux sends with PMTU discovery
+            ip[8] = p.Ttl;
+            ip[9] = p.Protocol;
+            ip[10] = 0;
+            ip[11] = 0;
+            p.Src.WriteBytes(ip[12..]);
+            p.Dst.WriteBytes(ip[16..]);
+            BinaryPrimitives.WriteUInt16BigEndian(ip[10..], Checksum.Finish(Checksum.Add(0, ip[..20])));
+        }
+    }
+
+    /// <summary>An ICMP message: its header, the echo identifiers or the quoted packet, and its checksum.</summary>
+    private static void WriteIcmp(in SynthPacket p, Span<byte> transport)
+    {
+        transport[0] = p.IcmpType;
+        transport[1] = p.IcmpCode;
+        BinaryPrimitives.WriteUInt16BigEndian(transport[2..], 0);
+        if (p.Quote is { } quote)
+        {
+            BinaryPrimitives.WriteUInt32BigEndian(transport[4..], p.IcmpRest);
+            WriteQuote(quote, transport[8..]);
+        }
+        else
+        {
+            BinaryPrimitives.WriteUInt16BigEndian(transport[4..], p.IcmpId);
+            BinaryPrimitives.WriteUInt16BigEndian(transport[6..], p.IcmpSeq);
+            Payloads.Write(p.Payload, p.FromServer, p.SegmentIndex, p.MessageId, transport.Slice(8, p.PayloadLength));
+        }
+        // ICMPv4's checksum covers the message only (RFC 792); ICMPv6's adds the pseudo-header (RFC 4443 §2.3).
+        var icmpSum = p.Protocol == IpProtocol.IcmpV6
+            ? TransportChecksum(in p, transport)
+            : Checksum.Finish(Checksum.Add(0, transport));
+        BinaryPrimitives.WriteUInt16BigEndian(transport[2..], icmpSum);
     }
 
     private static void WriteQuote(QuotedSynth quote, Span<byte> dest)

@@ -110,25 +110,10 @@ public static class Payloads
                 Fill(HttpRequestBytes, dest);
                 return;
             case PayloadKind.HttpResponse:
-                if (segmentIndex == 0)
-                {
-                    var head = HttpResponseHead;
-                    var n = Math.Min(head.Length, dest.Length);
-                    head[..n].CopyTo(dest);
-                    FillText(dest[n..], 0);
-                }
-                else
-                {
-                    FillText(dest, segmentIndex);
-                }
+                WriteHttpResponse(segmentIndex, dest);
                 return;
             case PayloadKind.TlsRecord:
-                // TLS 1.2/1.3 application_data record (RFC 8446 §5.1: type 23, legacy version 0x0303, length).
-                dest[0] = 23;
-                dest[1] = 3;
-                dest[2] = 3;
-                BinaryPrimitives.WriteUInt16BigEndian(dest[3..], (ushort)(dest.Length - 5));
-                FillOpaque(dest[5..], messageId, segmentIndex);
+                WriteTls(messageId, segmentIndex, dest);
                 return;
             case PayloadKind.DnsQuery or PayloadKind.DnsResponse:
                 WriteDns(kind == PayloadKind.DnsResponse, messageId, dest);
@@ -142,13 +127,7 @@ public static class Payloads
                 Fill(fromServer ? SshServerBanner : SshClientBanner, dest);
                 return;
             case PayloadKind.NtpRequest or PayloadKind.NtpResponse:
-                // RFC 5905 §7.3: LI 0, version 4, mode 3 (client) or 4 (server); the rest zero (no timestamps needed).
-                dest.Clear();
-                dest[0] = (byte)(0 << 6 | 4 << 3 | (kind == PayloadKind.NtpRequest ? 3 : 4));
-                if (kind == PayloadKind.NtpResponse)
-                {
-                    dest[1] = 2; // stratum 2
-                }
+                WriteNtp(kind == PayloadKind.NtpResponse, dest);
                 return;
             case PayloadKind.EchoData:
                 for (var i = 0; i < dest.Length; i++)
@@ -159,6 +138,41 @@ public static class Payloads
             default:
                 FillText(dest, segmentIndex);
                 return;
+        }
+    }
+
+    /// <summary>The status line and headers in the first segment of a response, text after them and in the others.</summary>
+    private static void WriteHttpResponse(int segmentIndex, Span<byte> dest)
+    {
+        if (segmentIndex != 0)
+        {
+            FillText(dest, segmentIndex);
+            return;
+        }
+        var head = HttpResponseHead;
+        var n = Math.Min(head.Length, dest.Length);
+        head[..n].CopyTo(dest);
+        FillText(dest[n..], 0);
+    }
+
+    /// <summary>A TLS 1.2/1.3 application_data record (RFC 8446 §5.1: type 23, legacy version 0x0303, length).</summary>
+    private static void WriteTls(ushort messageId, int segmentIndex, Span<byte> dest)
+    {
+        dest[0] = 23;
+        dest[1] = 3;
+        dest[2] = 3;
+        BinaryPrimitives.WriteUInt16BigEndian(dest[3..], (ushort)(dest.Length - 5));
+        FillOpaque(dest[5..], messageId, segmentIndex);
+    }
+
+    /// <summary>RFC 5905 §7.3: LI 0, version 4, mode 3 (client) or 4 (server); the rest zero (no timestamps needed).</summary>
+    private static void WriteNtp(bool response, Span<byte> dest)
+    {
+        dest.Clear();
+        dest[0] = (byte)(0 << 6 | 4 << 3 | (response ? 4 : 3));
+        if (response)
+        {
+            dest[1] = 2; // stratum 2
         }
     }
 

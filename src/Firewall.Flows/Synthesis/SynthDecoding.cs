@@ -49,33 +49,39 @@ public static class SynthDecoding
                 p.PayloadLength = s.PayloadLength;
                 break;
             case IpProtocol.Icmp or IpProtocol.IcmpV6:
-                p.IcmpType = s.IcmpType;
-                p.IcmpCode = s.IcmpCode;
-                p.Flags |= PacketFlags.Icmp;
-                p.PayloadLength = s.TransportPayloadLength;
-                if (IcmpKind.IsEchoRequest(s.Protocol, s.IcmpType) || IcmpKind.IsEchoReply(s.Protocol, s.IcmpType))
-                {
-                    p.IcmpId = s.IcmpId;
-                    p.Flags |= PacketFlags.IcmpEcho;
-                }
-                else if (s.Quote is { } quote && IcmpKind.IsError(s.Protocol, s.IcmpType))
-                {
-                    var q = quote.Packet;
-                    p.InnerSrc = q.Src;
-                    p.InnerDst = q.Dst;
-                    p.InnerProtocol = q.Protocol;
-                    p.Flags |= PacketFlags.InnerHeader;
-                    if (IpProtocol.HasPorts(q.Protocol))
-                    {
-                        p.InnerSrcPort = q.SrcPort;
-                        p.InnerDstPort = q.DstPort;
-                        p.Flags |= PacketFlags.InnerPorts;
-                    }
-                }
+                FillIcmp(in s, ref p);
                 break;
             default:
                 p.PayloadLength = s.PayloadLength;
                 break;
+        }
+    }
+
+    /// <summary>The ICMP fields the decoder reads: type and code, an echo's identifier, or an error's quoted header.</summary>
+    private static void FillIcmp(in SynthPacket s, ref PacketInfo p)
+    {
+        p.IcmpType = s.IcmpType;
+        p.IcmpCode = s.IcmpCode;
+        p.Flags |= PacketFlags.Icmp;
+        p.PayloadLength = s.TransportPayloadLength;
+        if (IcmpKind.IsEchoRequest(s.Protocol, s.IcmpType) || IcmpKind.IsEchoReply(s.Protocol, s.IcmpType))
+        {
+            p.IcmpId = s.IcmpId;
+            p.Flags |= PacketFlags.IcmpEcho;
+        }
+        else if (s.Quote is { } quote && IcmpKind.IsError(s.Protocol, s.IcmpType))
+        {
+            var q = quote.Packet;
+            p.InnerSrc = q.Src;
+            p.InnerDst = q.Dst;
+            p.InnerProtocol = q.Protocol;
+            p.Flags |= PacketFlags.InnerHeader;
+            if (IpProtocol.HasPorts(q.Protocol))
+            {
+                p.InnerSrcPort = q.SrcPort;
+                p.InnerDstPort = q.DstPort;
+                p.Flags |= PacketFlags.InnerPorts;
+            }
         }
     }
 }

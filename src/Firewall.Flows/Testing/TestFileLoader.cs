@@ -90,42 +90,7 @@ public static class TestFileLoader
         var items = m.List("tests", "a list of test cases") ?? [];
         for (var i = 0; i < items.Count; i++)
         {
-            if (StrictMapping.Open(items[i], "a test case", CaseKeys, bag) is not { } cm)
-            {
-                continue;
-            }
-            var name = cm.Scalar("name", "the test's name");
-            if (name is null && !cm.Has("name"))
-            {
-                bag.Add(cm.Node, "missing key 'name': every test needs a name for the report");
-            }
-            else if (name is not null && !names.TryAdd(name.Text, name.Value.Line))
-            {
-                bag.Add(name.Value, $"duplicate test name '{ScalarNode.Shorten(name.Text)}': it was first given at line {names[name.Text]}");
-            }
-            var location = new SourceLocation(path, cm.Node.Line, cm.Node.Column);
-            var caseName = name?.Text ?? $"test {i + 1}";
-            var hasFlow = cm.Has("flow");
-            var hasCapture = cm.Has("capture");
-            var hasReach = cm.Has("reach");
-            var kinds = (hasFlow ? 1 : 0) + (hasCapture ? 1 : 0) + (hasReach ? 1 : 0);
-            if (kinds != 1)
-            {
-                bag.Add(cm.Node, kinds > 1
-                    ? "a test has one of 'flow', 'capture' and 'reach', not several"
-                    : "missing key 'flow', 'capture' or 'reach': expected the flow, the capture or the set of packets under test");
-                continue;
-            }
-            if (!cm.Has("expect"))
-            {
-                bag.Add(cm.Node, $"missing key 'expect': expected {(hasFlow ? ExpectText : hasReach ? ReachExpectText : "{ flows: { allowed: N, reply-denied: M } }")}");
-                continue;
-            }
-            var expect = cm.Node.Find("expect")!.Value.Value;
-            var c = hasFlow ? ReadFlowCase(cm, caseName, location, ruleset, expect, i, bag)
-                : hasReach ? ReadReachCase(cm, caseName, location, ruleset, expect, bag)
-                : ReadCaptureCase(cm, caseName, location, path, expect, bag);
-            if (c is not null)
+            if (StrictMapping.Open(items[i], "a test case", CaseKeys, bag) is { } cm && ReadCase(cm, i, path, ruleset, names, bag) is { } c)
             {
                 cases.Add(c);
             }
@@ -134,6 +99,43 @@ public static class TestFileLoader
         return bag.HasErrors || rulesetDiagnostics.Count > 0 || ruleset is null
             ? new TestFileLoadResult(null, diagnostics)
             : new TestFileLoadResult(new TestFile(path, ruleset, cases), diagnostics);
+    }
+
+    /// <summary>One test case: its name (unique in the file) and exactly one of flow, capture and reach, with what it expects.</summary>
+    private static TestCase? ReadCase(StrictMapping cm, int i, string path, Ruleset? ruleset, Dictionary<string, int> names, DiagnosticBag bag)
+    {
+        var name = cm.Scalar("name", "the test's name");
+        if (name is null && !cm.Has("name"))
+        {
+            bag.Add(cm.Node, "missing key 'name': every test needs a name for the report");
+        }
+        else if (name is not null && !names.TryAdd(name.Text, name.Value.Line))
+        {
+            bag.Add(name.Value, $"duplicate test name '{ScalarNode.Shorten(name.Text)}': it was first given at line {names[name.Text]}");
+        }
+        var location = new SourceLocation(path, cm.Node.Line, cm.Node.Column);
+        var caseName = name?.Text ?? $"test {i + 1}";
+        var hasFlow = cm.Has("flow");
+        var hasCapture = cm.Has("capture");
+        var hasReach = cm.Has("reach");
+        var kinds = (hasFlow ? 1 : 0) + (hasCapture ? 1 : 0) + (hasReach ? 1 : 0);
+        if (kinds != 1)
+        {
+            bag.Add(cm.Node, kinds > 1
+                ? "a test has one of 'flow', 'capture' and 'reach', not several"
+                : "missing key 'flow', 'capture' or 'reach': expected the flow, the capture or the set of packets under test");
+            return null;
+        }
+        if (!cm.Has("expect"))
+        {
+            bag.Add(cm.Node, $"missing key 'expect': expected {(hasFlow ? ExpectText : hasReach ? ReachExpectText : "{ flows: { allowed: N, reply-denied: M } }")}");
+            return null;
+        }
+        var expect = cm.Node.Find("expect")!.Value.Value;
+        var c = hasFlow ? ReadFlowCase(cm, caseName, location, ruleset, expect, i, bag)
+            : hasReach ? ReadReachCase(cm, caseName, location, ruleset, expect, bag)
+            : ReadCaptureCase(cm, caseName, location, path, expect, bag);
+        return c;
     }
 
     private static TestCase? ReadFlowCase(StrictMapping cm, string name, SourceLocation location, Ruleset? ruleset, YamlNode expect, int index, DiagnosticBag bag)

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Firewall.Analysis.Descriptions;
 using Firewall.Analysis.Reachability;
+using Firewall.Analysis.Runs;
 using Firewall.Capture;
 using Firewall.Capture.Decoding;
 using Firewall.Capture.Reading;
@@ -12,6 +13,7 @@ using Firewall.Flows.Definitions;
 using Firewall.Flows.Synthesis;
 using Firewall.Reporting.Testing;
 using Firewall.Rulesets.Yaml;
+using Firewall.Runs;
 
 namespace Firewall.Flows.Testing;
 
@@ -89,85 +91,101 @@ public static class TestRunner
         return new TestSuiteResult(file.Path, Path.GetFileNameWithoutExtension(file.Path), results, clock.Elapsed);
     }
 
-    /// <summary>One evaluated packet of a flow case, kept for the report.</summary>
-    private readonly record struct Evaluated(PacketInfo Packet, PacketResult Result);
+    /// <summary>What a flow case's packets got: its request and reply, the deciding packet and rule, the stateless outcome.</summary>
+    private sealed record ObservedFlow(
+        IReadOnlyList<EvaluatedPacket> Packets,
+        EvaluatedPacket First,
+        EvaluatedPacket Denied,
+        bool AnyDenied,
+        string Request,
+        string Reply,
+        string DecidingRule,
+        bool DeciderWasReply,
+        FlowOutcome? Stateless);
 
     private static (string? Failure, IReadOnlyList<string> Details) RunFlow(FlowTestCase c, CompiledRuleset compiled)
     {
-        var evaluator = new Evaluator(compiled);
-        var file = new FlowsFile("", FlowTiming.DefaultStartNs, compiled.Model, [c.Flow]);
-        var packets = new List<Evaluated>();
-        var result = default(PacketResult);
-        foreach (var p in FlowSynthesizer.Packets(file))
-        {
-            evaluator.Evaluate(in p, ref result);
-            packets.Add(new Evaluated(p, result));
-        }
+        var got = Observe(c, compiled);
         var rules = compiled.Rules;
-        // The flow under test is the first packet's; an ICMP error's quoted flow never enters the table.
-        var first = packets[0];
-        var requests = packets.Where(e => e.Packet.Src == first.Packet.Src && e.Packet.Dst == first.Packet.Dst).ToList();
-        var replies = packets.Where(e => e.Packet.Src == first.Packet.Dst && e.Packet.Dst == first.Packet.Src).ToList();
-
-        var gotRequest = Summarize(requests);
-        var gotReply = replies.Count == 0 ? "none" : Summarize(replies);
-        var denied = packets.FirstOrDefault(e => e.Result.Verdict == Verdict.Deny);
-        var anyDenied = packets.Any(e => e.Result.Verdict == Verdict.Deny);
-        var deciding = anyDenied ? denied : first;
-        var decidingRef = rules.Reference(deciding.Result.RuleId);
-        var deciderWasReply = anyDenied && replies.Any(r => r.Packet.Frame == denied.Packet.Frame);
-
-        FlowOutcome? stateless = first.Result.FlowId >= 0
-            ? evaluator.Flows[first.Result.FlowId].StatelessOutcome
-            : first.Result.Verdict == Verdict.Allow ? FlowOutcome.Allowed : null;
-
-        var problems = new List<string>();
-        var expected = new List<string>();
-        if (c.Request != Expectation.Unspecified)
-        {
-            expected.Add($"request {Name(c.Request)}");
-            if (gotRequest != Name(c.Request))
-            {
-                problems.Add("request");
-            }
-        }
-        if (c.Reply != Expectation.Unspecified)
-        {
-            expected.Add($"reply {Name(c.Reply)}");
-            if (gotReply != Name(c.Reply))
-            {
-                problems.Add("reply");
-            }
-        }
-        if (c.By is { } by)
-        {
-            expected.Add($"by {by}");
-            var matches = anyDenied
-                ? by == decidingRef
-                : by == decidingRef || Enumerable.Range(0, first.Result.HopCount).Any(h => rules.Reference(first.Result.Hops[h].RuleId) == by);
-            if (!matches)
-            {
-                problems.Add("by");
-            }
-        }
-        if (c.Stateless is { } wantStateless)
-        {
-            expected.Add($"stateless {FlowRecord.Name(wantStateless)}");
-            if (stateless != wantStateless)
-            {
-                problems.Add("stateless");
-            }
-        }
+        var (expected, problems) = Compare(c, got, rules);
         if (problems.Count == 0)
         {
             return (null, []);
         }
+        var summary = $"request {got.Request}, reply {got.Reply}, stateless {(got.Stateless is { } s ? FlowRecord.Name(s) : "none")}";
+        var decision = got.AnyDenied
+            ? $"{(got.DeciderWasReply ? "reply" : "request")} denied by {got.DecidingRule} ({HopTraceText.Format(got.Denied.Result, rules)})"
+            : $"request allowed by {got.DecidingRule} ({HopTraceText.Format(got.First.Result, rules)})";
+        var message = $"expected {string.Join(", ", expected)}; got {summary}; {decision}";
+        return (message, Details(c, got.Packets, rules));
+    }
 
-        var got = $"request {gotRequest}, reply {gotReply}, stateless {(stateless is { } s ? FlowRecord.Name(s) : "none")}";
-        var decision = anyDenied
-            ? $"{(deciderWasReply ? "reply" : "request")} denied by {decidingRef} ({HopTraceText.Format(denied.Result, rules)})"
-            : $"request allowed by {decidingRef} ({HopTraceText.Format(first.Result, rules)})";
-        var message = $"expected {string.Join(", ", expected)}; got {got}; {decision}";
+    /// <summary>Evaluates the flow alone, in a fresh run, and reads back what its packets got.</summary>
+    private static ObservedFlow Observe(FlowTestCase c, CompiledRuleset compiled)
+    {
+        var file = new FlowsFile("", FlowTiming.DefaultStartNs, compiled.Model, [c.Flow]);
+        var recorder = new PacketRecorder();
+        var run = PacketRun.Evaluate(FlowSynthesizer.Packets(file), compiled, EvaluationOptions.Default, new RunNames("", ""), recorder);
+        var packets = recorder.Packets;
+        // The flow under test is the first packet's; an ICMP error's quoted flow never enters the table.
+        var first = packets[0];
+        var requests = packets.Where(e => e.Packet.Src == first.Packet.Src && e.Packet.Dst == first.Packet.Dst).ToList();
+        var replies = packets.Where(e => e.Packet.Src == first.Packet.Dst && e.Packet.Dst == first.Packet.Src).ToList();
+        var denied = packets.FirstOrDefault(e => e.Result.Verdict == Verdict.Deny);
+        var anyDenied = packets.Any(e => e.Result.Verdict == Verdict.Deny);
+        FlowOutcome? stateless = first.Result.FlowId >= 0
+            ? run.Flows[first.Result.FlowId].StatelessOutcome
+            : first.Result.Verdict == Verdict.Allow ? FlowOutcome.Allowed : null;
+        return new ObservedFlow(
+            packets,
+            first,
+            denied,
+            anyDenied,
+            Summarize(requests),
+            replies.Count == 0 ? "none" : Summarize(replies),
+            compiled.Rules.Reference((anyDenied ? denied : first).Result.RuleId),
+            anyDenied && replies.Any(r => r.Packet.Frame == denied.Packet.Frame),
+            stateless);
+    }
+
+    /// <summary>The case's expectations in words, and the names of those the flow did not meet.</summary>
+    private static (List<string> Expected, List<string> Problems) Compare(FlowTestCase c, ObservedFlow got, RuleTable rules)
+    {
+        var problems = new List<string>();
+        var expected = new List<string>();
+        void Expect(string name, string text, bool met)
+        {
+            expected.Add(text);
+            if (!met)
+            {
+                problems.Add(name);
+            }
+        }
+        if (c.Request != Expectation.Unspecified)
+        {
+            Expect("request", $"request {Name(c.Request)}", got.Request == Name(c.Request));
+        }
+        if (c.Reply != Expectation.Unspecified)
+        {
+            Expect("reply", $"reply {Name(c.Reply)}", got.Reply == Name(c.Reply));
+        }
+        if (c.By is { } by)
+        {
+            var first = got.First.Result;
+            Expect("by", $"by {by}", got.AnyDenied
+                ? by == got.DecidingRule
+                : by == got.DecidingRule || Enumerable.Range(0, first.HopCount).Any(h => rules.Reference(first.Hops[h].RuleId) == by));
+        }
+        if (c.Stateless is { } wantStateless)
+        {
+            Expect("stateless", $"stateless {FlowRecord.Name(wantStateless)}", got.Stateless == wantStateless);
+        }
+        return (expected, problems);
+    }
+
+    /// <summary>Every packet of a failed flow case with its verdict, rule and hops.</summary>
+    private static List<string> Details(FlowTestCase c, IReadOnlyList<EvaluatedPacket> packets, RuleTable rules)
+    {
         var details = new List<string> { $"flow: {c.Flow.Flow.Text} ({ExchangeText.Name(c.Flow.Exchange)})" };
         foreach (var e in packets)
         {
@@ -177,10 +195,10 @@ public static class TestRunner
                     ? $"; stateless: {ResultText.Name(e.Result.StatelessVerdict)} by {rules.Reference(e.Result.StatelessRuleId)}"
                     : ""));
         }
-        return (message, details);
+        return details;
     }
 
-    private static string Summarize(List<Evaluated> packets)
+    private static string Summarize(List<EvaluatedPacket> packets)
     {
         if (packets.Any(e => e.Result.Verdict == Verdict.Deny))
         {
@@ -267,7 +285,6 @@ public static class TestRunner
 
     private static (string? Failure, IReadOnlyList<string> Details) RunCapture(CaptureTestCase c, CompiledRuleset compiled, List<Diagnostic> errors)
     {
-        var evaluator = new Evaluator(compiled);
         PacketReader reader;
         try
         {
@@ -278,29 +295,28 @@ public static class TestRunner
             errors.Add(new Diagnostic(c.Location.File, c.Location.Line, c.Location.Column, $"capture {c.CapturePath}: {ex.Message}"));
             return ($"cannot read the capture: {ex.Message}", []);
         }
+        CaptureRunResult run;
         using (reader)
         {
-            var info = default(PacketInfo);
-            var result = default(PacketResult);
-            try
-            {
-                while (reader.TryReadNext(ref info))
-                {
-                    evaluator.Evaluate(in info, ref result);
-                }
-            }
-            catch (IOException ex)
-            {
-                errors.Add(new Diagnostic(c.Location.File, c.Location.Line, c.Location.Column, $"capture {c.CapturePath}: {ex.Message}"));
-                return ($"cannot read the capture: {ex.Message}", []);
-            }
+            run = CaptureRun.Evaluate(reader, compiled, EvaluationOptions.Default, 1, new RunNames(c.CapturePath, ""), null, RunProgress.Silent);
         }
+        if (run.Failure is { } failure)
+        {
+            errors.Add(new Diagnostic(c.Location.File, c.Location.Line, c.Location.Column, $"capture {c.CapturePath}: {failure.Message}"));
+            return ($"cannot read the capture: {failure.Message}", []);
+        }
+        return CompareCounts(c, run.Report!, compiled.Rules);
+    }
+
+    /// <summary>A capture case's expected flow and packet counts against the run's; on a mismatch, every count and the rules that denied flows.</summary>
+    private static (string? Failure, IReadOnlyList<string> Details) CompareCounts(CaptureTestCase c, RunReport report, RuleTable rules)
+    {
         var flowCounts = new Dictionary<FlowOutcome, long>();
-        foreach (ref readonly var flow in evaluator.Flows.Records)
+        foreach (ref readonly var flow in report.Flows.Records)
         {
             flowCounts[flow.Outcome] = flowCounts.GetValueOrDefault(flow.Outcome) + 1;
         }
-        var counters = evaluator.Counters;
+        var counters = report.Counters;
         var packetCounts = new Dictionary<string, long>
         {
             ["allowed"] = counters.Allowed,
@@ -335,9 +351,9 @@ public static class TestRunner
             "packets: " + string.Join(", ", packetCounts.Select(kv => $"{kv.Key} {kv.Value}")),
         };
         // The rules that denied flows, most frequent first: where to look when a count moved.
-        foreach (var group in evaluator.Flows.Records.ToArray().Where(f => f.DeniedBy >= 0).GroupBy(f => f.DeniedBy).OrderByDescending(g => g.Count()))
+        foreach (var group in report.Flows.Records.ToArray().Where(f => f.DeniedBy >= 0).GroupBy(f => f.DeniedBy).OrderByDescending(g => g.Count()))
         {
-            details.Add($"denied by {compiled.Rules.Reference(group.Key)}: {group.Count()} flow(s), first at frame {group.First().DeniedFrame}");
+            details.Add($"denied by {rules.Reference(group.Key)}: {group.Count()} flow(s), first at frame {group.First().DeniedFrame}");
         }
         return (string.Join("; ", mismatches), details);
     }

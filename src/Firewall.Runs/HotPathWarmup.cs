@@ -3,7 +3,7 @@ using System.Runtime.CompilerServices;
 using Firewall.Capture;
 using Firewall.Engine.Evaluation;
 
-namespace Firewall.Cli.Running;
+namespace Firewall.Runs;
 
 /// <summary>
 /// The per-packet methods are marked <see cref="MethodImplOptions.AggressiveOptimization"/>: they skip the
@@ -12,7 +12,7 @@ namespace Firewall.Cli.Running;
 /// they are compiled on another core while the main thread loads the ruleset (which the JIT keeps busy
 /// too, with its own generic code). What it compiles is what the first call would; results cannot change.
 /// </summary>
-internal static class HotPathWarmup
+public static class HotPathWarmup
 {
     public static void Start()
     {

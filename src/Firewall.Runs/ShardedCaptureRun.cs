@@ -6,7 +6,7 @@ using Firewall.Engine.Compilation;
 using Firewall.Engine.Evaluation;
 using Firewall.Engine.Packets;
 
-namespace Firewall.Cli.Running;
+namespace Firewall.Runs;
 
 /// <summary>
 /// <c>--threads N</c>: flows are split evenly into N shards by address pair (<see cref="Sharding"/>), each
@@ -22,7 +22,7 @@ namespace Firewall.Cli.Running;
 /// merges, owning no flows, and the others only evaluate. Batches live in a fixed ring and are reused, so
 /// the steady state allocates nothing.
 /// </summary>
-internal static class ShardedCaptureRun
+internal static partial class ShardedCaptureRun
 {
     private const int BatchSize = 1024;
     private const int BatchesPerThread = 8;
@@ -39,129 +39,6 @@ internal static class ShardedCaptureRun
         public int Count;
     }
 
-    private enum TaskKind
-    {
-        None,
-        Read,
-        Evaluate,
-        Merge,
-    }
-
-    /// <summary>What each kind of task has done, and which are running; every field is guarded by the instance's lock.</summary>
-    private sealed class Schedule(int shards, int ring, bool firstReadsAndMerges)
-    {
-        public readonly int Ring = ring;
-
-        /// <summary>
-        /// The first thread only reads and merges and owns no flows; the others only evaluate. Chosen when
-        /// per-packet output is written: merging is then the longest chain of work, and it never waits for
-        /// the merging thread to evaluate.
-        /// </summary>
-        public readonly bool FirstReadsAndMerges = firstReadsAndMerges;
-        public readonly long[] Evaluated = new long[shards];
-        public readonly bool[] Evaluating = new bool[shards];
-        public long Read;
-        public long Merged;
-        public bool Reading;
-        public bool Merging;
-        public bool InputEnded;
-        public ExceptionDispatchInfo? Failure;
-
-        /// <summary>Bumped whenever a task ends: a waiting thread spins on it for a while before it sleeps.</summary>
-        public long Version;
-        public int Sleepers;
-
-        public bool Finished => Failure is not null || (InputEnded && !Reading && Merged == Read);
-
-        /// <summary>The first task the thread that owns <paramref name="shard"/> may start now.</summary>
-        public TaskKind Next(int shard)
-        {
-            if (Failure is not null)
-            {
-                return TaskKind.None;
-            }
-            if (FirstReadsAndMerges)
-            {
-                // Reading first, merging when the ring is full or the input ended: the reading thread then
-                // formats packets it decoded itself a few batches ago, still in its cache.
-                return shard > 0 ? (CanEvaluate(shard, 1) ? TaskKind.Evaluate : TaskKind.None)
-                    : CanRead ? TaskKind.Read
-                    : CanMerge ? TaskKind.Merge
-                    : TaskKind.None;
-            }
-            // Merging frees a slot of the ring, and reading fills one: both keep every thread supplied. The
-            // thread that reads falls behind with its own shard: past a few batches it evaluates and leaves
-            // the reading to a thread that has caught up.
-            return CanMerge ? TaskKind.Merge
-                : CanEvaluate(shard, OwnBacklog) ? TaskKind.Evaluate
-                : CanRead ? TaskKind.Read
-                : CanEvaluate(shard, 1) ? TaskKind.Evaluate
-                : TaskKind.None;
-        }
-
-        /// <summary>Marks <paramref name="task"/> running for <paramref name="shard"/>'s thread; returns the batch it works on.</summary>
-        public long Start(TaskKind task, int shard)
-        {
-            switch (task)
-            {
-                case TaskKind.Read:
-                    Reading = true;
-                    return Read;
-                case TaskKind.Merge:
-                    Merging = true;
-                    return Merged;
-                default:
-                    Evaluating[shard] = true;
-                    return Evaluated[shard];
-            }
-        }
-
-        /// <summary>Records that <paramref name="task"/> ended, and wakes whoever waits for that.</summary>
-        public void Finish(TaskKind task, int shard, bool more, ExceptionDispatchInfo? failure)
-        {
-            switch (task)
-            {
-                case TaskKind.Read:
-                    Reading = false;
-                    Read++;
-                    InputEnded = !more;
-                    break;
-                case TaskKind.Merge:
-                    Merging = false;
-                    Merged++;
-                    break;
-                default:
-                    Evaluating[shard] = false;
-                    Evaluated[shard]++;
-                    break;
-            }
-            Failure ??= failure;
-            Version++;
-            if (Sleepers > 0)
-            {
-                Monitor.PulseAll(this);
-            }
-        }
-
-        private bool CanRead => !Reading && !InputEnded && Read - Merged < Ring;
-
-        private bool CanMerge => !Merging && Merged < Read && AllEvaluated(Merged);
-
-        private bool CanEvaluate(int shard, int backlog) => !Evaluating[shard] && Read - Evaluated[shard] >= backlog;
-
-        private bool AllEvaluated(long batch)
-        {
-            for (var shard = FirstReadsAndMerges ? 1 : 0; shard < Evaluated.Length; shard++)
-            {
-                if (Evaluated[shard] <= batch)
-                {
-                    return false;
-                }
-            }
-            return true;
-        }
-    }
-
     private sealed class Run
     {
         public required PacketReader Reader { get; init; }
@@ -171,25 +48,45 @@ internal static class ShardedCaptureRun
         public required Batch[] Ring { get; init; }
         public required Schedule Schedule { get; init; }
         public required IRunSink? PacketWriter { get; init; }
-        public required Progress Progress { get; init; }
+        public required RunProgress Progress { get; init; }
         public required string CaptureName { get; init; }
-        public string? ReadError;
+        public ReadFailure? ReadFailure;
     }
 
-    public static RunReport? Evaluate(
+    public static CaptureRunResult Evaluate(
         PacketReader reader,
         CompiledRuleset rules,
         EvaluationOptions options,
         int threads,
-        string captureName,
-        Func<RunInput> input,
+        RunNames names,
         IRunSink? packetWriter,
-        Progress progress,
-        TextWriter error)
+        RunProgress progress)
     {
         // One thread has nothing to share: the caller evaluates it alone (and the writing policy below would
         // leave every packet to a shard nobody evaluates).
         ArgumentOutOfRangeException.ThrowIfLessThan(threads, 2);
+        var run = Prepare(reader, rules, options, threads, names, packetWriter, progress);
+        var workers = StartWorkers(run, threads);
+        Work(run, 0);
+        foreach (var worker in workers)
+        {
+            worker.Join();
+        }
+        progress.Done();
+        run.Schedule.Failure?.Throw();
+        if (run.ReadFailure is not null)
+        {
+            return CaptureRunResult.Stopped(run.ReadFailure);
+        }
+        var caveats = run.Merger.Caveats().ToList();
+        var (counters, flows) = run.Merger.Finish();
+        return new CaptureRunResult(new RunReport(rules, options, counters, flows, CaptureRun.Input(reader, names)), null, caveats);
+    }
+
+    /// <summary>The ring of batches, one evaluator per shard, and the schedule, before any thread starts.</summary>
+    private static Run Prepare(
+        PacketReader reader, CompiledRuleset rules, EvaluationOptions options, int threads, RunNames names, IRunSink? packetWriter, RunProgress progress)
+    {
         // Merging formats packets the reading thread decoded: when it writes them, fewer batches in flight
         // keep them in its cache. A batch is about 270 KB: the ring stays bounded however many threads run.
         var ring = new Batch[Math.Min(MaxBatches, threads * (packetWriter is null ? BatchesPerThread : BatchesPerThreadWriting))];
@@ -202,7 +99,7 @@ internal static class ShardedCaptureRun
         {
             evaluators[s] = new Evaluator(rules, options);
         }
-        var run = new Run
+        return new Run
         {
             Reader = reader,
             // Shard 0 is the calling thread's: it owns no flows when it only reads and merges.
@@ -213,8 +110,13 @@ internal static class ShardedCaptureRun
             Schedule = new Schedule(threads, ring.Length, firstReadsAndMerges: packetWriter is not null),
             PacketWriter = packetWriter,
             Progress = progress,
-            CaptureName = captureName,
+            CaptureName = names.Capture,
         };
+    }
+
+    /// <summary>The threads of shards 1 to N−1; the calling thread is shard 0's.</summary>
+    private static List<Thread> StartWorkers(Run run, int threads)
+    {
         var workers = new List<Thread>(threads - 1);
         try
         {
@@ -239,24 +141,7 @@ internal static class ShardedCaptureRun
                 Monitor.PulseAll(run.Schedule);
             }
         }
-        Work(run, 0);
-        foreach (var worker in workers)
-        {
-            worker.Join();
-        }
-        progress.Done();
-        run.Schedule.Failure?.Throw();
-        if (run.ReadError is not null)
-        {
-            error.WriteLine(run.ReadError);
-            return null;
-        }
-        foreach (var caveat in run.Merger.Caveats())
-        {
-            error.WriteLine($"firewall: warning: {caveat}");
-        }
-        var (counters, flows) = run.Merger.Finish();
-        return new RunReport(rules, options, counters, flows, input());
+        return workers;
     }
 
     /// <summary>One thread's loop: take the next task it may start, run it outside the lock, record it, repeat.</summary>
@@ -361,7 +246,7 @@ internal static class ShardedCaptureRun
         }
         catch (IOException ex)
         {
-            run.ReadError = $"firewall: {run.CaptureName}: reading stopped after frame {run.Reader.Capture.FramesRead}: {ex.Message}";
+            run.ReadFailure = new ReadFailure(run.CaptureName, run.Reader.Capture.FramesRead, ex.Message);
             return false;
         }
     }
