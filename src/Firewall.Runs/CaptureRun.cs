@@ -78,6 +78,7 @@ public static class CaptureRun
             // The reader's damage, then what the decoder read in spite of the capture (mislabelled frames).
             CaptureWarnings = capture.Warnings.Select(w => w.ToString()).Concat(reader.Counts.Warnings()).ToList(),
             UnsupportedLinkTypes = [.. reader.Counts.UnsupportedLinkTypes],
+            DecodeErrors = Enum.GetValues<DecodeError>().Select(e => e == DecodeError.None ? 0 : reader.Counts[e]).ToArray(),
         };
     }
 }

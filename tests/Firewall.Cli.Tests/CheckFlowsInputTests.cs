@@ -21,7 +21,8 @@ public sealed class CheckFlowsInputTests : IDisposable
             var direct = InProcessCli.Run("check", "--flows", _flows, "--ruleset", _ruleset, records, "--format", "jsonl");
             var viaCapture = InProcessCli.Run("check", capture, "--ruleset", _ruleset, records == "--flow-records" ? "--flows" : records, "--format", "jsonl");
             Assert.Equal(0, direct.ExitCode);
-            Assert.Equal("", direct.Error);
+            // The old spelling keeps standard output and says, on standard error only, how it is spelled now.
+            Assert.Equal($"firewall: note: --flows {_flows} is now spelled --flows-file {_flows}; --flows will keep working\n", direct.Error);
             Assert.Equal(0, viaCapture.ExitCode);
             Assert.NotEmpty(direct.Out);
             Assert.Equal(viaCapture.Out, direct.Out);

@@ -1,5 +1,6 @@
 using Firewall.Engine.Compilation;
 using Firewall.Engine.Evaluation;
+using Firewall.Engine.Packets;
 using Firewall.Analysis.Summaries;
 
 namespace Firewall.Analysis.Runs;
@@ -29,6 +30,12 @@ public sealed record RunInput
 
     /// <summary>The LINKTYPE numbers of frames that were undecodable because the decoder does not read that link type.</summary>
     public IReadOnlyList<ushort> UnsupportedLinkTypes { get; init; } = [];
+
+    /// <summary>
+    /// Undecodable frames by reason, indexed by <see cref="DecodeError"/>, as the capture reader counted them
+    /// (packets made from flows are never undecodable: all zero).
+    /// </summary>
+    public IReadOnlyList<long> DecodeErrors { get; init; } = new long[Enum.GetValues<DecodeError>().Length];
 }
 
 /// <summary>The finished state of a run: its counters and flows, and what was read. Every writer and every analysis of a run reads only this.</summary>

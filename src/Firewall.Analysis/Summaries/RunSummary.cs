@@ -80,8 +80,8 @@ public sealed class RunSummary
                 .Where(e => e.Kind == RuleKind.Bypass && c.RulePackets[e.Id] > 0)
                 .Select(e => Count(e, c)).ToList(),
             UndecodableBy = DecodeErrorText.All
-                .Where(e => c.DecodeErrors[(int)e] > 0)
-                .Select(e => new NamedCount(DecodeErrorText.Name(e), c.DecodeErrors[(int)e])).ToList(),
+                .Where(e => report.Input.DecodeErrors[(int)e] > 0)
+                .Select(e => new NamedCount(DecodeErrorText.Name(e), report.Input.DecodeErrors[(int)e])).ToList(),
             DeniedBy = Enum.GetValues<DenyReason>()
                 .Where(r => r != DenyReason.None && c.DenyReasons[(int)r] > 0)
                 .Select(r => new NamedCount(ResultText.Name(r), c.DenyReasons[(int)r])).ToList(),

@@ -59,7 +59,11 @@ internal static class CheckCommand
         command.Options.Add(o.FlowlogAccount);
         command.Options.Add(o.FlowlogRule);
         Combinations.Refuse(command, result => Refusal(result, o));
-        command.SetAction(parse => Run(console, Parse(parse, o)));
+        command.SetAction(parse =>
+        {
+            o.Flows.Input(parse.CommandResult, o.Common).NoteOldSpelling(console.Error);
+            return Run(console, Parse(parse, o));
+        });
         return command;
     }
 

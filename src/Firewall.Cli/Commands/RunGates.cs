@@ -55,7 +55,7 @@ internal static class RunGates
             return null;
         }
         var reasons = new List<string>();
-        var unsupported = c.DecodeErrors[(int)DecodeError.UnsupportedLinkType];
+        var unsupported = report.Input.DecodeErrors[(int)DecodeError.UnsupportedLinkType];
         if (unsupported > 0)
         {
             var types = report.Input.UnsupportedLinkTypes;
@@ -63,9 +63,9 @@ internal static class RunGates
             var readable = LinkTypes.Supported.GroupBy(t => LinkTypes.Name(t)).Select(g => $"{g.Key} ({string.Join(", ", g)})");
             reasons.Add($"{unsupported} {(unsupported == 1 ? "is" : "are")} of {named}, which firewall does not decode; it decodes {string.Join(", ", readable)}");
         }
-        foreach (var error in DecodeErrorText.All.Where(e => e != DecodeError.UnsupportedLinkType && c.DecodeErrors[(int)e] > 0))
+        foreach (var error in DecodeErrorText.All.Where(e => e != DecodeError.UnsupportedLinkType && report.Input.DecodeErrors[(int)e] > 0))
         {
-            reasons.Add($"{c.DecodeErrors[(int)error]} {DecodeErrorText.Name(error)}");
+            reasons.Add($"{report.Input.DecodeErrors[(int)error]} {DecodeErrorText.Name(error)}");
         }
         return $"nothing was checked: none of the {c.Frames} frame{(c.Frames == 1 ? "" : "s")} of {report.Input.CaptureName} could be decoded: {string.Join("; ", reasons)}";
     }

@@ -38,9 +38,9 @@ internal sealed record TrafficInput(string? Capture, string? FlowsFile, bool Flo
 }
 
 /// <summary>
-/// check's <c>--flows</c>: bare, one record per flow (SPEC §5). Before <c>--flows-file</c> existed a value
-/// ending in .yaml/.yml named a flows file (SPEC §6 wrote <c>check --flows F.yaml</c>), and it still does;
-/// any other value is the capture, which the parser gave to the option (<c>check --flows CAPTURE</c>).
+/// check's <c>--flows</c>: bare, one record per flow. Before <c>--flows-file</c> existed a value ending in
+/// .yaml/.yml named a flows file (<c>check --flows F.yaml</c>), and it still does, with a note on standard
+/// error; any other value is the capture, which the parser gave to the option (<c>check --flows CAPTURE</c>).
 /// </summary>
 internal sealed class FlowsOption
 {
@@ -67,8 +67,6 @@ internal sealed class FlowsOption
             capture = value; // `check --flows CAPTURE`: the parser gave the capture to --flows
         }
         var flowsFile = result.GetValue(common.FlowsFile);
-        // Old scripts keep their output and their empty standard error: no note for `check --flows F.yaml`
-        // (tests/Firewall.Cli.Tests/CheckFlowsInputTests pins both).
         return new TrafficInput(
             capture,
             flowsFile ?? oldFlowsFile,

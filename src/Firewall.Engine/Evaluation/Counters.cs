@@ -26,8 +26,6 @@ public sealed class Counters
 
     public long[] DenyReasons { get; } = new long[Enum.GetValues<DenyReason>().Length];
 
-    public long[] DecodeErrors { get; } = new long[Enum.GetValues<DecodeError>().Length];
-
     /// <summary>Packets allowed only because they were later fragments following their first fragment.</summary>
     public long FragmentsFollowed;
 
@@ -56,7 +54,6 @@ public sealed class Counters
         AddInto(RulePackets, other.RulePackets);
         AddInto(RuleFlows, other.RuleFlows);
         AddInto(DenyReasons, other.DenyReasons);
-        AddInto(DecodeErrors, other.DecodeErrors);
     }
 
     private static void AddInto(long[] into, long[] from)

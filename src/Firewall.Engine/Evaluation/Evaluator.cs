@@ -86,8 +86,7 @@ public sealed class Evaluator
         if (!p.Decoded)
         {
             Finish(ref r, Verdict.Undecodable, RuleTable.Skip);
-            Counters.Undecodable++;
-            Counters.DecodeErrors[(int)p.Error]++;
+            Counters.Undecodable++; // by reason: the reader's DecodeCounts, where decoding happens
             return;
         }
         if (!p.IsIp || PathPlanner.IsNeighborDiscovery(in p))

@@ -130,7 +130,7 @@ public class ShardMergerTests
 
     private static string Describe(Counters c) =>
         $"{c.Frames} {c.Allowed} {c.Denied} {c.Skipped} {c.NotFiltered} {c.Undecodable} {c.FragmentsFollowed} {c.FragmentsWithoutFirst} {c.PacketsOfUnrecordedFlows} {c.UntrackedNotKept} "
-        + $"p[{string.Join(",", c.RulePackets)}] f[{string.Join(",", c.RuleFlows)}] r[{string.Join(",", c.DenyReasons)}] e[{string.Join(",", c.DecodeErrors)}]";
+        + $"p[{string.Join(",", c.RulePackets)}] f[{string.Join(",", c.RuleFlows)}] r[{string.Join(",", c.DenyReasons)}]";
 
     private static string Describe(FlowRecord f)
     {
