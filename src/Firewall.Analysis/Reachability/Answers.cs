@@ -117,7 +117,7 @@ public static class Answers
     {
         var results = new List<ExchangeResult>();
         var index = new Dictionary<ExchangeResult, int>();
-        var exchange = new Exchange(new Evaluator(rules));
+        var exchange = new Exchange(rules);
         var classes = new List<QueryClass>();
         var (played, memoized, regions) = (0, 0, 0);
         foreach (var part in set.Parts.Where(p => !p.IsEmpty))
@@ -144,8 +144,8 @@ public static class Answers
     {
         var pairs = new List<(ExchangeResult Old, ExchangeResult New)>();
         var index = new Dictionary<(ExchangeResult, ExchangeResult), int>();
-        var before = new Exchange(new Evaluator(old));
-        var after = new Exchange(new Evaluator(@new));
+        var before = new Exchange(old);
+        var after = new Exchange(@new);
         var classes = new List<DiffClass>();
         var (played, memoized, regions) = (0, 0, 0);
         foreach (var part in set.Parts.Where(p => !p.IsEmpty))
@@ -258,7 +258,7 @@ public static class Answers
 
     /// <summary>What a single request gets: the exchange <see cref="Query"/> plays for its class.</summary>
     public static ClassOutcome Of(CompiledRuleset rules, in RequestHeader request) =>
-        Text(rules, new Exchange(new Evaluator(rules)).Run(request));
+        Text(rules, new Exchange(rules).Run(request));
 
     private static int Intern(ExchangeResult r, List<ExchangeResult> results, Dictionary<ExchangeResult, int> index)
     {

@@ -1,5 +1,6 @@
 using Firewall.Analysis.Descriptions;
 using Firewall.Engine.Addressing;
+using Firewall.Engine.Compilation;
 using Firewall.Engine.Evaluation;
 using Firewall.Engine.Packets;
 
@@ -44,7 +45,8 @@ internal sealed class Exchange
     private long _clock = 1_767_225_600_000_000_000; // 2026-01-01T00:00:00Z
     private long _frame;
 
-    public Exchange(Evaluator evaluator) => _evaluator = evaluator;
+    /// <summary>Exchanges judged by <paramref name="rules"/> with the evaluator of <c>check</c> and its default options; each starts with empty tables.</summary>
+    public Exchange(CompiledRuleset rules) => _evaluator = new Evaluator(rules);
 
     /// <summary>The record of the last exchange's flow (the references its packets met among them), or null when it had none.</summary>
     public FlowRecord? Flow { get; private set; }

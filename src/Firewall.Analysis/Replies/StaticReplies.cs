@@ -2,7 +2,6 @@ using Firewall.Analysis.Reachability;
 using Firewall.Analysis.Summaries;
 using Firewall.Engine.Addressing;
 using Firewall.Engine.Compilation;
-using Firewall.Engine.Evaluation;
 using Firewall.Engine.Model;
 
 namespace Firewall.Analysis.Replies;
@@ -47,7 +46,7 @@ public static class StaticReplies
         }
         var catalog = RuleCatalog.For(rules);
         var answer = Answers.Query(rules, set);
-        var exchange = new Exchange(new Evaluator(rules));
+        var exchange = new Exchange(rules);
         var paths = ReplyPath.All(rules.Model).ToLookup(p => (p.Rule.Reference, p.Interface.Name));
         var taken = new TakenRuleNumbers();
 
