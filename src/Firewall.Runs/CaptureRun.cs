@@ -65,7 +65,7 @@ public static class CaptureRun
     }
 
     /// <summary>What was read, once it has been read (the capture's warnings are known only then).</summary>
-    internal static RunInput Input(PacketReader reader, RunNames names)
+    public static RunInput Input(PacketReader reader, RunNames names)
     {
         var capture = reader.Capture;
         return new RunInput

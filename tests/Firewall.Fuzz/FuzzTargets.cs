@@ -13,6 +13,7 @@ using Firewall.Flows.Synthesis;
 using Firewall.Flows.Testing;
 using Firewall.Reporting;
 using Firewall.Rulesets;
+using Firewall.Runs;
 using Firewall.Tests.Support;
 
 namespace Firewall.Fuzz;
@@ -72,14 +73,7 @@ public static class FuzzTargets
                 packets.WritePacket(in info, in result);
             }
             CheckAccounting(evaluator.Counters, reader);
-            var report = new RunReport(evaluator, new RunInput
-            {
-                CaptureName = "fuzz",
-                CaptureFormat = reader.Capture.Format == CaptureFormat.Pcap ? "pcap" : "pcapng",
-                CaptureCompressed = reader.Capture.IsCompressed,
-                RulesetPath = "rulesets/web-tier.yaml",
-                CaptureWarnings = reader.Capture.Warnings.Select(w => w.ToString()).ToList(),
-            });
+            var report = new RunReport(evaluator, CaptureRun.Input(reader, new RunNames("fuzz", "rulesets/web-tier.yaml")));
             packets.Complete(report);
             using var text = ReportWriters.Create(ReportFormat.Text, Stream.Null, new ReportContent(false, true), rules);
             text.Complete(report);

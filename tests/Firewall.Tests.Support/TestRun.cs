@@ -105,7 +105,13 @@ public sealed class TestRun
             evaluator.Evaluate(in p, ref result);
             writer?.WritePacket(in p, in result);
         }
-        return new RunReport(evaluator, new RunInput { CaptureName = "test.pcap", CaptureFormat = "pcap", RulesetPath = "test.yaml" });
+        // What a capture reader would have counted of the frames it could not decode.
+        var decodeErrors = new long[Enum.GetValues<DecodeError>().Length];
+        foreach (var p in _packets.Where(p => !p.Decoded))
+        {
+            decodeErrors[(int)p.Error]++;
+        }
+        return new RunReport(evaluator, new RunInput { CaptureName = "test.pcap", CaptureFormat = "pcap", RulesetPath = "test.yaml", DecodeErrors = decodeErrors });
     }
 
     /// <summary>PacketInfo is a struct: the builder lambdas fill it through this box.</summary>
