@@ -46,13 +46,15 @@ editcap -F modpcap lo-tcp-udp-icmp.pcap modified.pcap
 "$PY" "$HERE/pcaptool.py" pcap-be rawip.pcap rawip-be.tmp
 "$PY" "$HERE/pcaptool.py" null --ethertype rawip-be.tmp null-ethertype-be.pcap
 "$PY" "$HERE/pcaptool.py" loop --ethertype rawip.pcap loop-ethertype.pcap
+# Cisco HDLC (serial links on routers), the EtherType in its protocol field.
+"$PY" "$HERE/pcaptool.py" chdlc rawip.pcap chdlc.pcap
 # LINKTYPE_IPV4 / LINKTYPE_IPV6 on a capture that mixes both versions.
 editcap -F pcap -T rawip4 rawip.pcap rawip4-mixed.pcap
 editcap -F pcap -T rawip6 rawip.pcap rawip6-mixed.pcap
 
 FILES=(
     mpls.pcap non-ip.pcap modified.pcap modified-be.pcap null-ethertype.pcap null-ethertype-be.pcap
-    loop-ethertype.pcap rawip4-mixed.pcap rawip6-mixed.pcap
+    loop-ethertype.pcap rawip4-mixed.pcap rawip6-mixed.pcap chdlc.pcap
 )
 
 declare -A WHAT=(
@@ -63,6 +65,7 @@ declare -A WHAT=(
     [null-ethertype.pcap]="pcaptool null --ethertype of rawip.pcap: EtherType 0x0800/0x86dd in place of the family, little-endian host"
     [null-ethertype-be.pcap]="pcaptool pcap-be then null --ethertype of rawip.pcap: the same from a big-endian host"
     [loop-ethertype.pcap]="pcaptool loop --ethertype of rawip.pcap: EtherTypes in the LOOP family field (Wireshark: unknown families)"
+    [chdlc.pcap]="pcaptool chdlc of rawip.pcap: LINKTYPE_C_HDLC, unicast address, protocol 0x0800/0x86dd"
     [rawip4-mixed.pcap]="editcap -T rawip4 of rawip.pcap: LINKTYPE_IPV4 holding IPv4 and IPv6 frames"
     [rawip6-mixed.pcap]="editcap -T rawip6 of rawip.pcap: LINKTYPE_IPV6 holding IPv4 and IPv6 frames"
 )
@@ -97,7 +100,7 @@ all=$(count rawip.pcap frame)
 ((v4 > 0 && v6 > 0 && v4 + v6 == all)) || { echo "$0: rawip.pcap should hold IPv4 and IPv6 only" >&2; exit 1; }
 
 for f in mpls.pcap non-ip.pcap modified.pcap modified-be.pcap null-ethertype.pcap null-ethertype-be.pcap \
-    loop-ethertype.pcap rawip4-mixed.pcap; do
+    loop-ethertype.pcap rawip4-mixed.pcap chdlc.pcap; do
     expect "$f" '_ws.malformed or _ws.expert.severity == error' 0
 done
 
@@ -130,6 +133,13 @@ for f in null-ethertype.pcap null-ethertype-be.pcap; do
     expect "$f" 'null.type == 0x86dd && ipv6' "$v6"
     same_packets "$f" null.pcap # the same 4-byte header, with the address family in it
 done
+expect chdlc.pcap 'chdlc.protocol == 0x0800 && ip' "$v4"
+expect chdlc.pcap 'chdlc.protocol == 0x86dd && ipv6' "$v6"
+# The same IP packets as rawip.pcap, each frame 4 bytes longer (the HDLC header): all fields but frame.len.
+if ! diff <(fields chdlc.pcap | cut -f1,3-) <(fields rawip.pcap | cut -f1,3-) >/dev/null; then
+    echo "$0: chdlc.pcap: tshark does not see the packets of rawip.pcap" >&2
+    exit 1
+fi
 expect loop-ethertype.pcap 'null.family == 2048' "$v4"
 expect loop-ethertype.pcap 'null.family == 34525' "$v6"
 expect loop-ethertype.pcap 'ip or ipv6' 0

@@ -16,6 +16,8 @@ Formats (sources):
                    1a2b3c4d; every later block in the section uses the SHB's byte order)
   LINKTYPE_NULL 0  4-byte address family in the *capturing host's* byte order, then the IP packet
   LINKTYPE_LOOP 108 the same, but the family is always in network (big-endian) byte order
+  LINKTYPE_C_HDLC 104 Cisco HDLC: address (0x0f unicast), control (0x00), then a 2-byte protocol that
+                   takes EtherType values (Wireshark's chdlc dissector, packet-chdlc.c)
   (https://www.tcpdump.org/linktypes.html; AF_INET is 2 everywhere, AF_INET6 differs by OS:
   24 NetBSD/OpenBSD, 28 FreeBSD, 30 Darwin)
 
@@ -30,6 +32,7 @@ Subcommands:
                                     the family goes, as some capture tools do and Wireshark accepts
   loop IN OUT [--af6 N] [--ethertype]
                                     raw-IP pcap -> LINKTYPE_LOOP (--ethertype as for null)
+  chdlc IN OUT                      raw-IP pcap -> LINKTYPE_C_HDLC, unicast address, protocol 0x0800/0x86dd
   pcapng-be IN OUT                  classic pcap -> big-endian pcapng (one IDB, if_tsresol set)
   wirelen-less IN OUT N             subtract N from every record's original (on-wire) length: after
                                     `editcap -C N` removed a link-layer header from the captured bytes
@@ -46,6 +49,7 @@ from dataclasses import dataclass
 LINKTYPE_NULL = 0
 LINKTYPE_RAW = 101
 LINKTYPE_LOOP = 108
+LINKTYPE_C_HDLC = 104
 LINKTYPE_IPV4 = 228
 LINKTYPE_IPV6 = 229
 
@@ -163,6 +167,19 @@ def add_af_header(p: Pcap, path: str, linktype: int, af_endian: str, af6: int, e
     return Pcap(p.endian, p.nanos, p.version, p.snaplen + 4, linktype, records)
 
 
+def add_chdlc_header(p: Pcap, path: str) -> Pcap:
+    if p.linktype not in (LINKTYPE_RAW, LINKTYPE_IPV4, LINKTYPE_IPV6):
+        raise ToolError(f"{path}: link type {p.linktype} is not raw IP (101, 228 or 229)")
+    if p.modified:
+        raise ToolError(f"{path}: a modified pcap; convert a standard one")
+    records = []
+    for i, r in enumerate(p.records):
+        protocol = ETHERTYPE_IPV4 if ip_version(r.data, path, i) == 4 else ETHERTYPE_IPV6
+        hdr = struct.pack(">BBH", 0x0F, 0x00, protocol)
+        records.append(Record(r.ts_sec, r.ts_frac, r.orig_len + 4, hdr + r.data))
+    return Pcap(p.endian, p.nanos, p.version, p.snaplen + 4, LINKTYPE_C_HDLC, records)
+
+
 def pad4(b: bytes) -> bytes:
     return b + b"\0" * (-len(b) % 4)
 
@@ -229,6 +246,9 @@ def main(argv: list[str]) -> int:
         s = sub.add_parser(name)
         s.add_argument("input")
         s.add_argument("output")
+    s = sub.add_parser("chdlc")
+    s.add_argument("input")
+    s.add_argument("output")
     s = sub.add_parser("wirelen-less")
     s.add_argument("input")
     s.add_argument("output")
@@ -265,6 +285,8 @@ def main(argv: list[str]) -> int:
         elif a.cmd == "loop":
             q = add_af_header(p, a.input, LINKTYPE_LOOP, ">", a.af6, a.ethertype)
             write_pcap(a.output, q)
+        elif a.cmd == "chdlc":
+            write_pcap(a.output, add_chdlc_header(p, a.input))
         elif a.cmd == "wirelen-less":
             for i, r in enumerate(p.records):
                 if r.orig_len - a.n < len(r.data):

@@ -23,6 +23,7 @@ internal static class LinkLayerDecoder
     private const int LinuxSllHeaderLength = 16;
     private const int LinuxSll2HeaderLength = 20;
     private const int NullHeaderLength = 4;
+    private const int CHdlcHeaderLength = 4;
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static DecodeError DecodeLink(ReadOnlySpan<byte> frame, int wire, ushort linkType, bool decapsulate, ref PacketInfo info)
@@ -32,25 +33,7 @@ internal static class LinkLayerDecoder
             case LinkTypes.Ethernet:
                 return DecodeEthernet(frame, wire, decapsulate, ref info);
             case LinkTypes.Null or LinkTypes.Loop:
-            {
-                if (frame.Length < NullHeaderLength)
-                {
-                    return DecodeError.TruncatedLinkHeader;
-                }
-                var payload = frame[NullHeaderLength..];
-                var payloadWire = wire - NullHeaderLength;
-                if (linkType == LinkTypes.Loop)
-                {
-                    // LOOP: the family in network byte order, and nothing but a family (Wireshark's dissect_loop).
-                    return DecodeFamily(BinaryPrimitives.ReadUInt32BigEndian(frame), payload, payloadWire, decapsulate, ref info);
-                }
-                var value = NullHeaderValue(frame);
-                // NULL: a value above 802.3's largest length is an EtherType, which some capture tools write
-                // where the family goes; Wireshark's null dissector reads it so (packet-null.c), in either byte order.
-                return value > EtherTypes.MaxLength
-                    ? DecodeEtherType((ushort)value, payload, payloadWire, decapsulate, ref info)
-                    : DecodeFamily(value, payload, payloadWire, decapsulate, ref info);
-            }
+                return DecodeNullOrLoop(frame, wire, linkType == LinkTypes.Loop, decapsulate, ref info);
             case LinkTypes.Raw or LinkTypes.RawBsd12 or LinkTypes.RawBsd14:
                 return IpDecoder.DecodeIp(frame, wire, 0, decapsulate, ref info);
             case LinkTypes.Ipv4 or LinkTypes.Ipv6:
@@ -66,6 +49,13 @@ internal static class LinkLayerDecoder
                 }
                 return IpDecoder.DecodeIp(frame, wire, 0, decapsulate, ref info);
             }
+            case LinkTypes.CHdlc:
+                // address (0x0f unicast, 0x8f broadcast), control (0x00), protocol: EtherType values for IP
+                // (Wireshark's chdlc dissector, packet-chdlc.c); SLARP 0x8035 and CDP 0x2000 are not IP.
+                return frame.Length < CHdlcHeaderLength
+                    ? DecodeError.TruncatedLinkHeader
+                    : DecodeEtherType(BinaryPrimitives.ReadUInt16BigEndian(frame[2..]), frame[CHdlcHeaderLength..],
+                        wire - CHdlcHeaderLength, decapsulate, ref info);
             case LinkTypes.LinuxSll:
                 // packet type, ARPHRD type, address length, 8 address bytes, protocol (an EtherType for IP).
                 return frame.Length < LinuxSllHeaderLength
@@ -81,6 +71,28 @@ internal static class LinkLayerDecoder
             default:
                 return DecodeError.UnsupportedLinkType;
         }
+    }
+
+    /// <summary>BSD loopback: a 4-byte address family, in the capturing host's byte order (NULL) or in network order (LOOP).</summary>
+    private static DecodeError DecodeNullOrLoop(ReadOnlySpan<byte> frame, int wire, bool loop, bool decapsulate, ref PacketInfo info)
+    {
+        if (frame.Length < NullHeaderLength)
+        {
+            return DecodeError.TruncatedLinkHeader;
+        }
+        var payload = frame[NullHeaderLength..];
+        var payloadWire = wire - NullHeaderLength;
+        if (loop)
+        {
+            // LOOP: the family in network byte order, and nothing but a family (Wireshark's dissect_loop).
+            return DecodeFamily(BinaryPrimitives.ReadUInt32BigEndian(frame), payload, payloadWire, decapsulate, ref info);
+        }
+        var value = NullHeaderValue(frame);
+        // NULL: a value above 802.3's largest length is an EtherType, which some capture tools write
+        // where the family goes; Wireshark's null dissector reads it so (packet-null.c), in either byte order.
+        return value > EtherTypes.MaxLength
+            ? DecodeEtherType((ushort)value, payload, payloadWire, decapsulate, ref info)
+            : DecodeFamily(value, payload, payloadWire, decapsulate, ref info);
     }
 
     /// <summary>

@@ -19,6 +19,9 @@ public static class LinkTypes
     /// <summary>Raw IP; the version nibble says IPv4 or IPv6.</summary>
     public const ushort Raw = 101;
 
+    /// <summary>Cisco HDLC, as routers' serial links are captured: address, control, then a protocol that takes EtherType values.</summary>
+    public const ushort CHdlc = 104;
+
     /// <summary>OpenBSD loopback: like <see cref="Null"/> but the family is in network byte order.</summary>
     public const ushort Loop = 108;
 
@@ -38,7 +41,7 @@ public static class LinkTypes
     public const ushort Unknown = 0xFFFF;
 
     /// <summary>The link types the decoder reads, in registry order.</summary>
-    public static readonly IReadOnlyList<ushort> Supported = [Null, Ethernet, RawBsd12, RawBsd14, Raw, Loop, LinuxSll, Ipv4, Ipv6, LinuxSll2];
+    public static readonly IReadOnlyList<ushort> Supported = [Null, Ethernet, RawBsd12, RawBsd14, Raw, CHdlc, Loop, LinuxSll, Ipv4, Ipv6, LinuxSll2];
 
     // Kept whole: a table, one registry entry a line (tcpdump.org "Link-Layer Header Types").
     /// <summary>

@@ -284,6 +284,17 @@ public class PacketDecoderTests
     }
 
     [Fact]
+    public void Cisco_hdlc_carries_ip_under_ethertype_values()
+    {
+        // address (0x0f unicast, 0x8f broadcast), control 0, protocol (Wireshark: chdlc.protocol)
+        Assert.Equal(443, Decode([0x0f, 0x00, 0x08, 0x00, .. TcpSyn], LinkTypes.CHdlc).DstPort);
+        var v6 = Decode([0x8f, 0x00, 0x86, 0xdd, .. Ipv6("2001:db8::1", "2001:db8::2", 6, Tcp(1, 443, TcpFlag.Syn))], LinkTypes.CHdlc);
+        Assert.Equal((6, (ushort)443), (v6.IpVersion, v6.DstPort));
+        Assert.Equal(NotIpKind.EtherType, Decode([0x8f, 0x00, 0x80, 0x35, 0, 0, 0, 1], LinkTypes.CHdlc).NotIp); // SLARP keepalive
+        Assert.Equal(DecodeError.TruncatedLinkHeader, Decode([0x0f, 0x00, 0x08], LinkTypes.CHdlc).Error);
+    }
+
+    [Fact]
     public void Unknown_link_type_is_unsupported()
     {
         Assert.Equal(DecodeError.UnsupportedLinkType, Decode(TcpSyn, 147).Error);
