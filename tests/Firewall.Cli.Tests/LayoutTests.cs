@@ -32,6 +32,17 @@ public sealed partial class LayoutTests
         Assert.True(long_.Count == 0, $"methods over {MaxMethodLines} lines with no '{Justification}' comment above:\n" + string.Join("\n", long_));
     }
 
+    /// <summary>docs/architecture.md tells a newcomer which files to touch: every path it names must exist.</summary>
+    [Fact]
+    public void The_architecture_page_names_only_paths_that_exist()
+    {
+        var page = File.ReadAllText(Repository.PathOf("docs/architecture.md"));
+        var paths = NamedPath().Matches(page).Select(m => m.Groups[1].Value).Distinct().ToList();
+        Assert.True(paths.Count >= 20, $"docs/architecture.md names only {paths.Count} paths");
+        var missing = paths.Where(p => !File.Exists(Repository.PathOf(p)) && !Directory.Exists(Repository.PathOf(p))).ToList();
+        Assert.True(missing.Count == 0, "docs/architecture.md names paths that do not exist: " + string.Join(", ", missing));
+    }
+
     [Fact]
     public void The_method_finder_finds_a_long_method_and_honours_the_comment()
     {
@@ -89,6 +100,9 @@ public sealed partial class LayoutTests
 
     [GeneratedRegex(@"^(\s*)(?:(?:public|private|internal|protected|static|override|async|unsafe|sealed|virtual|abstract|partial|extern|readonly)\s+)+[^;{=]*\(")]
     private static partial Regex Declaration();
+
+    [GeneratedRegex(@"`((?:src|tests|scripts|docs)/[A-Za-z0-9_./-]+)`")]
+    private static partial Regex NamedPath();
 
     [GeneratedRegex(@"\b(class|struct|record|interface|enum)\b")]
     private static partial Regex TypeDeclaration();
