@@ -61,6 +61,15 @@ public sealed class FlowsFileOptionTests : IDisposable
         Assert.Contains($"give either a CAPTURE or --flows-file {_flows}, not both", r.Error);
     }
 
+    [Fact]
+    public void Two_flows_files_under_both_spellings_are_refused()
+    {
+        var r = InProcessCli.Run("check", "--flows-file", _flows, "--flows", _flows, "--ruleset", _ruleset);
+        Assert.Equal(2, r.ExitCode);
+        Assert.Contains($"--flows {_flows} is the old spelling of --flows-file: give one flows file, not both", r.Error);
+        Assert.Equal("", r.Out);
+    }
+
     [Theory]
     [InlineData("JSON")]
     [InlineData("1")]

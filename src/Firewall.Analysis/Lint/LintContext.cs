@@ -27,7 +27,7 @@ internal sealed class LintContext
 
     /// <summary>
     /// Addresses AWS filters with neither security groups nor NACLs (VPC "Compare security groups and
-    /// network ACLs"; SPEC §2 "Not filtered"): the DNS resolver at the VPC base + 2 and 169.254.169.253,
+    /// network ACLs"): the DNS resolver at the VPC base + 2 and 169.254.169.253,
     /// instance metadata, the Time Sync Service.
     /// </summary>
     public List<Box> Unfiltered { get; } = [];

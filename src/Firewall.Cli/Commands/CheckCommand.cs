@@ -84,6 +84,10 @@ internal static class CheckCommand
     /// <summary>Why these options cannot go together, or null: the first problem only, as one message.</summary>
     private static string? Refusal(CommandResult result, Options o)
     {
+        if (o.Flows.Conflict(result, o.Common) is { } conflict)
+        {
+            return conflict;
+        }
         var input = o.Flows.Input(result, o.Common);
         var content = new ReportContent(result.GetValue(o.Packets), result.GetValue(o.FlowRecords) || input.FlowRecords);
         var format = result.GetValue(o.Format);

@@ -166,16 +166,27 @@ internal static class DiffCommand
     private static (RunReport Old, RunReport New)? EvaluateBoth(CliConsole console, TrafficSettings settings,
         (CompiledRuleset Rules, string Path, FlowDecisionRecorder Decisions) old, (CompiledRuleset Rules, string Path, FlowDecisionRecorder Decisions) @new)
     {
-        using var first = Traffic.Open(console, settings, old.Rules);
-        if (first?.Evaluate(console, old.Rules, old.Path, old.Decisions) is not { } oldRun)
+        var traffic = Traffic.Open(console, settings, old.Rules);
+        try
         {
-            return null;
+            if (traffic?.Evaluate(console, old.Rules, old.Path, old.Decisions) is not { } oldRun)
+            {
+                return null;
+            }
+            if (settings.FlowsFile is null)
+            {
+                traffic.Dispose(); // the capture is read again from its start: one reader open at a time
+                traffic = Traffic.Open(console, settings, @new.Rules);
+            }
+            if (traffic?.Evaluate(console, @new.Rules, @new.Path, @new.Decisions) is not { } newRun)
+            {
+                return null;
+            }
+            return (oldRun, newRun);
         }
-        using var again = settings.FlowsFile is null ? Traffic.Open(console, settings, @new.Rules) : first;
-        if (again?.Evaluate(console, @new.Rules, @new.Path, @new.Decisions) is not { } newRun)
+        finally
         {
-            return null;
+            traffic?.Dispose();
         }
-        return (oldRun, newRun);
     }
 }

@@ -74,6 +74,12 @@ internal sealed class FlowsOption
             flowsFile is null && oldFlowsFile is not null ? "--flows" : common.FlowsFile.Name);
     }
 
+    /// <summary>Why <c>--flows FLOWS.yaml</c> beside <c>--flows-file</c> is refused (two flows files), or null.</summary>
+    public string? Conflict(SymbolResult result, CommonOptions common) =>
+        result.GetValue(_flows) is { } value && IsFlowsFile(value) && result.GetValue(common.FlowsFile) is not null
+            ? $"--flows {value} is the old spelling of --flows-file: give one flows file, not both"
+            : null;
+
     private static bool IsFlowsFile(string path) =>
         path.EndsWith(".yaml", StringComparison.OrdinalIgnoreCase) || path.EndsWith(".yml", StringComparison.OrdinalIgnoreCase);
 }

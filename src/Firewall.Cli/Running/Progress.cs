@@ -4,7 +4,7 @@ namespace Firewall.Cli.Running;
 
 /// <summary>
 /// A one-line packet counter on standard error, redrawn as often as <see cref="RunProgress"/> allows, only
-/// when standard error is a terminal and --quiet is off (SPEC §6: progress never pollutes pipes or logs).
+/// when standard error is a terminal and --quiet is off (progress never pollutes pipes or logs).
 /// </summary>
 internal static class Progress
 {

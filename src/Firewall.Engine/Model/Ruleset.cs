@@ -38,7 +38,7 @@ public sealed record Ruleset(
 
     /// <summary>
     /// The CIDRs a security-group peer stands for: its CIDR; a prefix list's entries; for <c>sg:NAME</c> every
-    /// address of every interface carrying NAME (SPEC §2.8).
+    /// address of every interface carrying NAME (AWS: a referenced group stands for its members' private addresses).
     /// </summary>
     public IEnumerable<Cidr> PeerCidrs(SgPeer peer) => peer.Kind switch
     {

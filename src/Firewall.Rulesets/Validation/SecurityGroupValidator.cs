@@ -66,7 +66,7 @@ internal sealed class SecurityGroupValidator(ValidationContext context)
         };
     }
 
-    /// <summary>SPEC §3 "Rule references": the rule's id, else its 1-based position in its list.</summary>
+    /// <summary>A rule's reference: its id, else its 1-based position in its list (docs/ruleset-format.md).</summary>
     private bool TryReadId(SecurityGroupDocument group, SgRuleDocument doc, Dictionary<string, SgRuleDocument> ids, out string id)
     {
         var ok = true;
