@@ -1,3 +1,4 @@
+using Firewall.Analysis.Descriptions;
 using Firewall.Engine.Addressing;
 using Firewall.Engine.Model;
 using Firewall.Engine.Packets;
@@ -173,11 +174,9 @@ public static class FlowsLoader
         {
             var from = new FlowEndpoint(tuple.Server.Address, new PortSpec(51514, false), null);
             var to = new FlowEndpoint(tuple.Client.Address, new PortSpec(33434, false), null);
-            quoting = new QuotedPacket(new FlowTuple(IpProtocol.Udp, from, to, $"udp {Endpoint(tuple.Server.Address, 51514)} -> {Endpoint(tuple.Client.Address, 33434)}"));
+            quoting = new QuotedPacket(new FlowTuple(IpProtocol.Udp, from, to, $"udp {EndpointText.Format(tuple.Server.Address, 51514)} -> {EndpointText.Format(tuple.Client.Address, 33434)}"));
         }
         return new FlowDefinition { Index = 0, Flow = tuple with { Text = text.Trim() }, Exchange = Exchange.IcmpMessage, IcmpType = type, IcmpCode = code, Quoting = quoting };
-
-        static string Endpoint(IpAddr a, int port) => a.IsV6 ? $"[{a}]:{port}" : $"{a}:{port}";
     }
 
     private static FlowDefinition? Report(DiagnosticBag bag, YamlNode node, string message)
