@@ -1,11 +1,12 @@
 using System.CommandLine;
 using Firewall.Cli.Running;
+using Firewall.Engine.Model;
 using Firewall.Flows.Testing;
 using Firewall.Reporting.Testing;
 
 namespace Firewall.Cli.Commands;
 
-/// <summary><c>firewall test FILE... [--junit FILE]</c>: run regression test files (SPEC §7).</summary>
+/// <summary><c>firewall test FILE... [--junit FILE] [--ruleset RULESET]</c>: run regression test files (docs/test-format.md).</summary>
 internal static class TestCommand
 {
     public static Command Create(CliConsole console)
@@ -16,18 +17,39 @@ internal static class TestCommand
             Arity = ArgumentArity.OneOrMore,
         };
         var junit = new Option<string?>("--junit") { Description = "also write the results as JUnit XML to FILE (for Jenkins, GitLab, GitHub)" };
+        var ruleset = new Option<string?>("--ruleset")
+        {
+            Description = "run every file against this ruleset instead of the one its 'ruleset:' key names (a proposed change)",
+            HelpName = "RULESET",
+        };
         var command = new Command("test", "Run rule regression tests: synthesized flows and captures with expected verdicts; exit 1 on any failure.")
         {
             files,
             junit,
+            ruleset,
         };
-        command.SetAction(parse => Run(console, parse.GetValue(files)!, parse.GetValue(junit)));
+        // A token that looks like an option and is none (`test t.yaml -q`) would otherwise be taken for a
+        // test file's name: refuse it, as every other command refuses an unknown option.
+        Combinations.Refuse(command, result =>
+            result.GetValue(files)?.FirstOrDefault(f => f.Length > 1 && f[0] == '-') is { } unknown
+                ? $"unknown option '{unknown}' (a test file whose name starts with '-' is written ./{unknown})"
+                : null);
+        command.SetAction(parse => Run(console, parse.GetValue(files)!, parse.GetValue(junit), parse.GetValue(ruleset)));
         return command;
     }
 
-    private static int Run(CliConsole console, string[] files, string? junitPath)
+    private static int Run(CliConsole console, string[] files, string? junitPath, string? rulesetPath)
     {
-        var run = TestRunner.RunFiles(files);
+        Ruleset? ruleset = null;
+        if (rulesetPath is not null)
+        {
+            if (Inputs.LoadRuleset(rulesetPath, console.Error) is not { } compiled)
+            {
+                return ExitCodes.BadInput;
+            }
+            ruleset = compiled.Model;
+        }
+        var run = TestRunner.RunFiles(files, ruleset);
         foreach (var d in run.Errors)
         {
             console.Error.WriteLine(d.Line > 0 ? d.ToString() : $"{d.File}: {d.Message}");

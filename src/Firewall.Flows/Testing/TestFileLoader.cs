@@ -30,7 +30,8 @@ public static class TestFileLoader
 
     private const string ExpectText = "allow, deny, or a mapping with request, reply, by, stateless";
 
-    public static TestFileLoadResult LoadFile(string path)
+    /// <summary>Loads the test file at <paramref name="path"/>; with <paramref name="ruleset"/>, its cases run against that ruleset instead of the one its <c>ruleset:</c> key names.</summary>
+    public static TestFileLoadResult LoadFile(string path, Ruleset? ruleset = null)
     {
         string text;
         try
@@ -49,10 +50,10 @@ public static class TestFileLoader
         {
             return new TestFileLoadResult(null, [new Diagnostic(path, 0, 0, $"cannot read the test file: {ex.Message}")]);
         }
-        return LoadText(text, path);
+        return LoadText(text, path, ruleset);
     }
 
-    public static TestFileLoadResult LoadText(string text, string path)
+    public static TestFileLoadResult LoadText(string text, string path, Ruleset? rulesetOverride = null)
     {
         var bag = new DiagnosticBag(path);
         var root = YamlTreeReader.Read(text, bag);
@@ -72,8 +73,13 @@ public static class TestFileLoader
         var m = StrictMapping.Open(root, "a test file", RootKeys, bag)!;
         m.Scalar("description", "a text");
         var rulesetDiagnostics = new List<Diagnostic>();
-        Ruleset? ruleset = null;
-        if (m.Scalar("ruleset", "the path of a ruleset file, relative to this file") is { } rulesetField)
+        var ruleset = rulesetOverride;
+        var rulesetField = m.Scalar("ruleset", "the path of a ruleset file, relative to this file");
+        if (rulesetOverride is not null)
+        {
+            // The ruleset under test was given (`firewall test --ruleset R`): the file's own is not read.
+        }
+        else if (rulesetField is not null)
         {
             ruleset = FlowsLoader.LoadReferencedRuleset(rulesetField, path, bag, rulesetDiagnostics);
         }

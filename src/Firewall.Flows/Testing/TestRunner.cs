@@ -8,6 +8,7 @@ using Firewall.Capture.Reading;
 using Firewall.Engine.Addressing;
 using Firewall.Engine.Compilation;
 using Firewall.Engine.Evaluation;
+using Firewall.Engine.Model;
 using Firewall.Engine.Packets;
 using Firewall.Flows.Definitions;
 using Firewall.Flows.Synthesis;
@@ -30,13 +31,14 @@ public sealed record TestRun(IReadOnlyList<TestSuiteResult> Suites, IReadOnlyLis
 /// </summary>
 public static class TestRunner
 {
-    public static TestRun RunFiles(IEnumerable<string> paths)
+    /// <summary>Runs each test file, against <paramref name="ruleset"/> when given instead of the ruleset each file names.</summary>
+    public static TestRun RunFiles(IEnumerable<string> paths, Ruleset? ruleset = null)
     {
         var suites = new List<TestSuiteResult>();
         var errors = new List<Diagnostic>();
         foreach (var path in paths)
         {
-            var loaded = TestFileLoader.LoadFile(path);
+            var loaded = TestFileLoader.LoadFile(path, ruleset);
             if (!loaded.Succeeded)
             {
                 errors.AddRange(loaded.Diagnostics);

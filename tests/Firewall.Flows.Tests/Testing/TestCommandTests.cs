@@ -20,6 +20,49 @@ public class TestCommandTests
         Assert.Equal("0", doc.Root.Attribute("failures")!.Value);
     }
 
+    /// <summary>
+    /// The pull-request check: the suite runs against a proposed ruleset given on the command line, and a
+    /// proposal that drops the NACL rule passing replies to Linux clients fails the cases that need it.
+    /// </summary>
+    [Fact]
+    public void Ruleset_option_runs_the_files_against_a_proposed_ruleset()
+    {
+        using var dir = new TempDir();
+        var suite = Path.Combine(TestFiles.Rulesets, "web-tier.tests.yaml");
+        var today = InProcessCli.Run("test", suite);
+        var same = InProcessCli.Run("test", suite, "--ruleset", TestFiles.WebTier);
+        Assert.Equal((0, today.Out), (same.ExitCode, same.Out));
+
+        var proposed = dir.File("proposed.yaml");
+        var lines = File.ReadAllLines(TestFiles.WebTier);
+        var dropped = lines.Where(l => l.Contains("description: replies to Linux clients", StringComparison.Ordinal)).ToList();
+        Assert.Single(dropped);
+        File.WriteAllLines(proposed, lines.Where(l => l != dropped[0]));
+        var junit = dir.File("out.xml");
+        var (code, output, err) = InProcessCli.Run("test", suite, "--ruleset", proposed, "--junit", junit);
+        Assert.True(code == 1, output + err);
+        Assert.Contains("FAIL  ", output);
+        Assert.Contains("reply denied by nacl:public-nacl:outbound:", output);
+        Assert.NotEqual("0", XDocument.Load(junit).Root!.Attribute("failures")!.Value);
+    }
+
+    [Fact]
+    public void Ruleset_option_reports_a_bad_ruleset_and_unknown_options_are_refused()
+    {
+        using var dir = new TempDir();
+        var suite = Path.Combine(TestFiles.Rulesets, "web-tier.tests.yaml");
+        File.WriteAllText(dir.File("broken.yaml"), "version: 1\nname: x\nsecurity_groups: 3\n");
+        var (code, output, err) = InProcessCli.Run("test", suite, "--ruleset", dir.File("broken.yaml"));
+        Assert.Equal(2, code);
+        Assert.Equal("", output);
+        Assert.Contains("broken.yaml:3:", err);
+
+        (code, output, err) = InProcessCli.Run("test", suite, "-q");
+        Assert.Equal(2, code);
+        Assert.Equal("", output);
+        Assert.Contains("unknown option '-q'", err);
+    }
+
     [Fact]
     public void FailingTestIsExitOneAndBadFileExitTwo()
     {
