@@ -16,7 +16,7 @@ internal sealed class CommonOptions
 
     public Option<string> Ruleset { get; } = new("--ruleset", "-r")
     {
-        Description = "the ruleset file (YAML, see docs/ruleset-format.md)",
+        Description = "the ruleset: a ruleset file (YAML, see docs/ruleset-format.md), a Terraform plan (terraform show -json) or aws ec2 describe-* output (a file or a directory)",
         Required = true,
     };
 

@@ -17,7 +17,7 @@ internal static class ExplainCommand
         {
             Description = "the flow, e.g. \"tcp 198.51.100.7:51514 -> web-1:443\" (interface names allowed; '*' picks an ephemeral port)",
         };
-        var ruleset = new Option<string>("--ruleset", "-r") { Description = "the ruleset file", Required = true };
+        var ruleset = new Option<string>("--ruleset", "-r") { Description = "the ruleset: a ruleset file (YAML), a Terraform plan (terraform show -json) or aws ec2 describe-* output (a file or a directory)", Required = true };
         var format = OptionWords.TextOrJson.Option("--format", "text (default) or json", defaulted: true, "-f");
         var failOn = RunGates.FailOnOption(capture: false);
         var command = new Command("explain", "Trace one flow through every hop: the rule that matched or why none did, tracking, and the stateless comparison.")

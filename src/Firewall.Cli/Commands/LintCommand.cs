@@ -22,7 +22,7 @@ internal static class LintCommand
         command.SetAction(parse =>
         {
             var path = parse.GetValue(ruleset)!;
-            var rules = Inputs.LoadRuleset(path, console.Error);
+            var rules = Inputs.LoadRuleset(path, console.Error, allowImport: false); // findings point into the file as written
             if (rules is null)
             {
                 return ExitCodes.BadInput;

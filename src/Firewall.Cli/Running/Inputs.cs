@@ -16,9 +16,19 @@ namespace Firewall.Cli.Running;
 /// </summary>
 internal static class Inputs
 {
-    public static CompiledRuleset? LoadRuleset(string path, TextWriter error)
+    /// <summary>
+    /// The ruleset at <paramref name="path"/>: a ruleset file, or with <paramref name="allowImport"/> a
+    /// Terraform plan or AWS describe-* output (a file, or a directory of them), imported as
+    /// <c>firewall import</c> would, its warnings printed.
+    /// </summary>
+    public static CompiledRuleset? LoadRuleset(string path, TextWriter error, bool allowImport = true)
     {
-        var result = RulesetLoader.LoadFile(path);
+        var source = allowImport ? RulesetSources.Load(path) : new RulesetSourceResult(RulesetLoader.LoadFile(path), [], null);
+        foreach (var note in source.ImportNotes.Where(n => n.Severity != Rulesets.Import.ImportSeverity.Info))
+        {
+            error.WriteLine(note.ToString());
+        }
+        var result = source.Load;
         foreach (var d in result.Diagnostics)
         {
             error.WriteLine(d.Line > 0 ? d.ToString() : $"{d.File}: {d.Message}");
