@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.CommandLine.Parsing;
+using Firewall.Analysis.Runs;
 using Firewall.Cli.Running;
 using Firewall.Reporting;
 using Firewall.Reporting.FlowLogs;
@@ -13,7 +14,8 @@ internal sealed record CheckOptions(
     ReportFormat Format,
     ReportContent Content,
     FailCondition[] FailOn,
-    FlowLogOptions? FlowLog);
+    FlowLogOptions? FlowLog,
+    PacketSelection Only = PacketSelection.All);
 
 /// <summary><c>firewall check CAPTURE --ruleset R</c>: evaluate a capture and report (SPEC §5, §6).</summary>
 internal static class CheckCommand
@@ -37,6 +39,10 @@ internal static class CheckCommand
         public readonly Option<bool> Packets = new("--packets") { Description = "one record per packet: verdict, deciding rule, every hop" };
         public readonly FlowsOption Flows = new();
         public readonly Option<bool> FlowRecords = new("--flow-records") { Description = "one record per flow (as --flows)" };
+        public readonly Option<PacketSelection> Only = OptionWords.Only.Option(
+            "--only",
+            "with --packets: list only denied packets, replies denied (reply-denied), allowed or undecodable ones; every packet is still evaluated and counted",
+            defaulted: true);
         public readonly Option<FailCondition[]> FailOn = RunGates.FailOnOption(capture: true);
 
         public Options()
@@ -54,6 +60,7 @@ internal static class CheckCommand
         command.Options.Add(o.Packets);
         o.Flows.AddTo(command, o.Common.FlowsFile);
         command.Options.Add(o.FlowRecords);
+        command.Options.Add(o.Only);
         command.Options.Add(o.FailOn);
         command.Options.Add(o.FlowlogInterval);
         command.Options.Add(o.FlowlogAccount);
@@ -78,7 +85,8 @@ internal static class CheckCommand
             parse.GetValue(o.FailOn) ?? [],
             format == CheckFormat.Flowlog
                 ? new FlowLogOptions { IntervalSeconds = parse.GetValue(o.FlowlogInterval), AccountId = parse.GetValue(o.FlowlogAccount)!, IncludeRule = parse.GetValue(o.FlowlogRule) }
-                : null);
+                : null,
+            parse.GetValue(o.Only));
     }
 
     /// <summary>Why these options cannot go together, or null: the first problem only, as one message.</summary>
@@ -94,6 +102,10 @@ internal static class CheckCommand
         if (format == CheckFormat.Flowlog && FlowLogRefusal(result, o, content) is { } flowLog)
         {
             return flowLog;
+        }
+        if (result.GetValue(o.Only) != PacketSelection.All && !content.Packets)
+        {
+            return "--only selects the per-packet records: add --packets";
         }
         if (ReportWriters.Refuse(OptionWords.Report(format), content) is { } refusal)
         {
@@ -138,7 +150,10 @@ internal static class CheckCommand
             using var writer = options.FlowLog is { } flowLog
                 ? new FlowLogWriter(output, rules, flowLog)
                 : ReportWriters.Create(options.Format, output, options.Content, rules);
-            var packetWriter = options.Content.Packets || options.FlowLog is not null ? writer : null;
+            using var selected = new SelectedPackets(writer, options.Only);
+            IRunSink? packetWriter = options.FlowLog is not null ? writer
+                : !options.Content.Packets ? null
+                : options.Only == PacketSelection.All ? writer : selected;
             var report = traffic.Evaluate(console, rules, options.Traffic.RulesetPath, packetWriter);
             if (report is null)
             {

@@ -1,3 +1,4 @@
+using Firewall.Analysis.Runs;
 using Firewall.Reporting;
 using Firewall.Reporting.Decode;
 using Firewall.Reporting.Lint;
@@ -58,6 +59,8 @@ internal static class OptionWords
     public static readonly Words<Encapsulation> Decap = new(Encapsulation.Vxlan);
 
     public static readonly Words<CheckFormat> CheckFormat = new();
+
+    public static readonly Words<PacketSelection> Only = new();
 
     public static readonly Words<TextOrJson> TextOrJson = new();
 
