@@ -9,6 +9,25 @@ public class ImportCommandTests
 {
     private static string Aws(string name) => Repository.PathOf($"tests/Firewall.Rulesets.Tests/Import/Fixtures/aws/{name}");
 
+    /// <summary>`aws ec2 describe-security-groups | firewall import aws --security-groups -`: one input may come from standard input, as check's capture may.</summary>
+    [Fact]
+    public void ImportReadsOneFileFromStandardInput()
+    {
+        var fromFile = InProcessCli.Run("import", "aws", "--security-groups", Aws("security-groups.json"), "--network-acls", Aws("network-acls.json"));
+        var fromStdin = InProcessCli.RunWithInput(File.ReadAllBytes(Aws("security-groups.json")), "import", "aws", "--security-groups", "-", "--network-acls", Aws("network-acls.json"));
+        Assert.Equal(0, fromStdin.ExitCode);
+        Assert.Equal(fromFile.Out, fromStdin.Out);
+        Assert.Equal(fromFile.Error.Replace(Aws("security-groups.json"), "-"), fromStdin.Error);
+
+        var plan = Repository.PathOf("tests/Firewall.Rulesets.Tests/Import/Fixtures/terraform/plan.json");
+        var planFromStdin = InProcessCli.RunWithInput(File.ReadAllBytes(plan), "import", "terraform", "-");
+        Assert.Equal((0, InProcessCli.Run("import", "terraform", plan).Out.Replace("plan.json", "-")), (planFromStdin.ExitCode, planFromStdin.Out));
+
+        var twice = InProcessCli.RunWithInput([], "import", "aws", "--security-groups", "-", "--network-acls", "-");
+        Assert.Equal(2, twice.ExitCode);
+        Assert.Contains("standard input ('-') can feed one file only", twice.Error);
+    }
+
     [Fact]
     public void ImportAwsWritesARulesetThatChecksCanUse()
     {

@@ -56,13 +56,16 @@ internal static class ImportCommand
         var (output, strict) = Common(command);
         Combinations.Refuse(
             command,
-            result => result.GetValue(o.Groups) is null && result.GetValue(o.Acls) is null ? "give at least one of --security-groups and --network-acls" : null,
+            result => result.GetValue(o.Groups) is null && result.GetValue(o.Acls) is null ? "give at least one of --security-groups and --network-acls"
+                : new[] { o.Groups, o.Acls, o.Subnets, o.Enis, o.Vpcs }.Select(result.GetValue).Concat(result.GetValue(o.PrefixLists) ?? []).Count(f => f == "-" || f?.EndsWith("=-", StringComparison.Ordinal) == true) > 1
+                    ? "standard input ('-') can feed one file only"
+                    : null,
             "import aws: ");
         command.SetAction(parse =>
         {
             var error = console.Error;
             var unread = new List<string>();
-            ImportFile? Read(Option<string?> option) => parse.GetValue(option) is { } path ? ReadOrNote(path, error, unread) : null;
+            ImportFile? Read(Option<string?> option) => parse.GetValue(option) is { } path ? ReadOrNote(path, console, unread) : null;
             var input = new AwsImportInput
             {
                 SecurityGroups = Read(o.Groups),
@@ -72,7 +75,7 @@ internal static class ImportCommand
                 Vpcs = Read(o.Vpcs),
                 Vpc = parse.GetValue(o.Vpc),
             };
-            if (ReadPrefixLists(parse.GetValue(o.PrefixLists) ?? [], error, unread) is not { } lists || unread.Count > 0)
+            if (ReadPrefixLists(parse.GetValue(o.PrefixLists) ?? [], console, unread) is not { } lists || unread.Count > 0)
             {
                 return ExitCodes.BadInput;
             }
@@ -82,9 +85,9 @@ internal static class ImportCommand
     }
 
     /// <summary>The file, or null after adding its path to <paramref name="unread"/> (the message has been printed).</summary>
-    private static ImportFile? ReadOrNote(string path, TextWriter error, List<string> unread)
+    private static ImportFile? ReadOrNote(string path, CliConsole console, List<string> unread)
     {
-        if (ReadFile(path, error) is { } file)
+        if (ReadFile(path, console) is { } file)
         {
             return file;
         }
@@ -93,8 +96,9 @@ internal static class ImportCommand
     }
 
     /// <summary><c>--prefix-lists ID=FILE</c> (or <c>pl-ID.json</c>): the files read, or null when a spec names no prefix-list id.</summary>
-    private static List<(string, ImportFile)>? ReadPrefixLists(string[] specs, TextWriter error, List<string> unread)
+    private static List<(string, ImportFile)>? ReadPrefixLists(string[] specs, CliConsole console, List<string> unread)
     {
+        var error = console.Error;
         var lists = new List<(string, ImportFile)>();
         foreach (var spec in specs)
         {
@@ -105,7 +109,7 @@ internal static class ImportCommand
                 error.WriteLine($"firewall: --prefix-lists {spec}: expected ID=FILE with a prefix-list id (pl-...), or a file named after the id");
                 return null;
             }
-            if (ReadOrNote(path, error, unread) is { } file)
+            if (ReadOrNote(path, console, unread) is { } file)
             {
                 lists.Add((id, file));
             }
@@ -119,16 +123,35 @@ internal static class ImportCommand
         var command = new Command("terraform", "Build a ruleset from a Terraform plan in JSON ('terraform show -json').") { plan };
         var (output, strict) = Common(command);
         command.SetAction(parse =>
-            ReadFile(parse.GetValue(plan)!, console.Error) is { } file
+            ReadFile(parse.GetValue(plan)!, console) is { } file
                 ? Finish(console, TerraformImporter.Import(file), parse.GetValue(output), parse.GetValue(strict))
                 : ExitCodes.BadInput);
         return command;
     }
 
-    private static ImportFile? ReadFile(string path, TextWriter error)
+    /// <summary>The file, or standard input for "-"; null after printing why it cannot be read.</summary>
+    private static ImportFile? ReadFile(string path, CliConsole console)
     {
+        var error = console.Error;
         try
         {
+            if (path == "-")
+            {
+                using var reader = new StreamReader(console.OpenInput(), System.Text.Encoding.UTF8);
+                var buffer = new char[64 * 1024];
+                var input = new System.Text.StringBuilder();
+                int n;
+                while ((n = reader.Read(buffer, 0, buffer.Length)) > 0)
+                {
+                    if (input.Length + n > ImportFile.MaxChars)
+                    {
+                        error.WriteLine($"firewall: standard input holds more than {ImportFile.MaxChars / (1024 * 1024)} Mi characters");
+                        return null;
+                    }
+                    input.Append(buffer, 0, n);
+                }
+                return new ImportFile("-", input.ToString());
+            }
             var info = new FileInfo(path);
             if (!info.Exists)
             {
