@@ -22,11 +22,17 @@ internal static class TestCommand
             Description = "run every file against this ruleset instead of the one its 'ruleset:' key names (a proposed change)",
             HelpName = "RULESET",
         };
+        var filter = new Option<string[]>("--filter")
+        {
+            Description = "run only the tests whose name contains NAME (ignoring case); repeatable",
+            HelpName = "NAME",
+        };
         var command = new Command("test", "Run rule regression tests: synthesized flows and captures with expected verdicts; exit 1 on any failure.")
         {
             files,
             junit,
             ruleset,
+            filter,
         };
         // A token that looks like an option and is none (`test t.yaml -q`) would otherwise be taken for a
         // test file's name: refuse it, as every other command refuses an unknown option.
@@ -34,11 +40,11 @@ internal static class TestCommand
             result.GetValue(files)?.FirstOrDefault(f => f.Length > 1 && f[0] == '-') is { } unknown
                 ? $"unknown option '{unknown}' (a test file whose name starts with '-' is written ./{unknown})"
                 : null);
-        command.SetAction(parse => Run(console, parse.GetValue(files)!, parse.GetValue(junit), parse.GetValue(ruleset)));
+        command.SetAction(parse => Run(console, parse.GetValue(files)!, parse.GetValue(junit), parse.GetValue(ruleset), parse.GetValue(filter) ?? []));
         return command;
     }
 
-    private static int Run(CliConsole console, string[] files, string? junitPath, string? rulesetPath)
+    private static int Run(CliConsole console, string[] files, string? junitPath, string? rulesetPath, string[] names)
     {
         Ruleset? ruleset = null;
         if (rulesetPath is not null)
@@ -49,7 +55,12 @@ internal static class TestCommand
             }
             ruleset = compiled.Model;
         }
-        var run = TestRunner.RunFiles(files, ruleset);
+        var run = TestRunner.RunFiles(files, ruleset, names);
+        if (names.Length > 0 && run.Suites.Sum(s => s.Cases.Count) == 0)
+        {
+            console.Error.WriteLine($"firewall: --filter {string.Join(" --filter ", names)}: no test has such a name");
+            return ExitCodes.BadInput;
+        }
         foreach (var d in run.Errors)
         {
             console.Error.WriteLine(d.Line > 0 ? d.ToString() : $"{d.File}: {d.Message}");

@@ -31,8 +31,11 @@ public sealed record TestRun(IReadOnlyList<TestSuiteResult> Suites, IReadOnlyLis
 /// </summary>
 public static class TestRunner
 {
-    /// <summary>Runs each test file, against <paramref name="ruleset"/> when given instead of the ruleset each file names.</summary>
-    public static TestRun RunFiles(IEnumerable<string> paths, Ruleset? ruleset = null)
+    /// <summary>
+    /// Runs each test file, against <paramref name="ruleset"/> when given instead of the ruleset each file
+    /// names; with <paramref name="names"/>, only the tests whose name contains one of them (ignoring case).
+    /// </summary>
+    public static TestRun RunFiles(IEnumerable<string> paths, Ruleset? ruleset = null, IReadOnlyList<string>? names = null)
     {
         var suites = new List<TestSuiteResult>();
         var errors = new List<Diagnostic>();
@@ -45,7 +48,12 @@ public static class TestRunner
                 suites.Add(NotLoaded(path, loaded.Diagnostics));
                 continue;
             }
-            suites.Add(Run(loaded.File!, errors));
+            var file = loaded.File!;
+            if (names is { Count: > 0 })
+            {
+                file = file with { Cases = [.. file.Cases.Where(c => names.Any(n => c.Name.Contains(n, StringComparison.OrdinalIgnoreCase)))] };
+            }
+            suites.Add(Run(file, errors));
         }
         return new TestRun(suites, errors);
     }

@@ -47,6 +47,24 @@ public class TestCommandTests
     }
 
     [Fact]
+    public void Filter_runs_only_the_tests_whose_name_contains_it()
+    {
+        var suite = Path.Combine(TestFiles.Rulesets, "web-tier.tests.yaml");
+        var names = File.ReadAllLines(suite).Where(l => l.TrimStart().StartsWith("- name:", StringComparison.Ordinal)).ToList();
+        var expected = names.Count(l => l.Contains("https", StringComparison.OrdinalIgnoreCase) || l.Contains("ssh", StringComparison.OrdinalIgnoreCase));
+        Assert.InRange(expected, 2, names.Count - 1);
+
+        var (code, output, _) = InProcessCli.Run("test", suite, "--filter", "HTTPS", "--filter", "ssh");
+        Assert.Equal(0, code);
+        Assert.Contains($"all {expected} tests passed in 1 file", output);
+        Assert.DoesNotContain("dns replies", output);
+
+        var none = InProcessCli.Run("test", suite, "--filter", "no such test");
+        Assert.Equal(2, none.ExitCode);
+        Assert.Contains("--filter no such test: no test has such a name", none.Error);
+    }
+
+    [Fact]
     public void Ruleset_option_reports_a_bad_ruleset_and_unknown_options_are_refused()
     {
         using var dir = new TempDir();
