@@ -101,24 +101,36 @@ public class HostileInputTests(Xunit.Abstractions.ITestOutputHelper output)
             return sb.ToString();
         }
         var texts = new[] { Text(small), Text(large) };
-        var fastest = new[] { TimeSpan.MaxValue, TimeSpan.MaxValue };
         RulesetLoader.LoadText(Text(100), File); // JIT and type initialisers out of the first timed run
-        for (var round = 0; round < 3; round++)
+        (TimeSpan Small, TimeSpan Large) Measure()
         {
-            for (var k = 0; k < 2; k++)
+            var fastest = new[] { TimeSpan.MaxValue, TimeSpan.MaxValue };
+            for (var round = 0; round < 3; round++)
             {
-                GC.Collect(); // each run starts with a clean heap rather than the other size's garbage
-                var clock = Stopwatch.StartNew();
-                var result = RulesetLoader.LoadText(texts[k], File);
-                clock.Stop();
-                Assert.Empty(result.Diagnostics);
-                Assert.Equal(k == 0 ? small : large, result.Ruleset!.Interfaces.Count);
-                fastest[k] = clock.Elapsed < fastest[k] ? clock.Elapsed : fastest[k];
+                for (var k = 0; k < 2; k++)
+                {
+                    GC.Collect(); // each run starts with a clean heap rather than the other size's garbage
+                    var clock = Stopwatch.StartNew();
+                    var result = RulesetLoader.LoadText(texts[k], File);
+                    clock.Stop();
+                    Assert.Empty(result.Diagnostics);
+                    Assert.Equal(k == 0 ? small : large, result.Ruleset!.Interfaces.Count);
+                    fastest[k] = clock.Elapsed < fastest[k] ? clock.Elapsed : fastest[k];
+                }
             }
+            return (fastest[0], fastest[1]);
         }
-        var ratio = fastest[1] / fastest[0];
-        output.WriteLine($"{small} entities: {fastest[0].TotalMilliseconds:F0} ms, {large}: {fastest[1].TotalMilliseconds:F0} ms, ratio {ratio:F1}");
-        Assert.True(ratio < 10, $"4 times the entities took {ratio:F1} times as long ({fastest[0]} vs {fastest[1]}): some step grows faster than n log n");
+        // A quadratic step is slow every time; a burst of load on a shared CI machine (tests of other projects
+        // run at the same time) is not: a ratio past the bound is measured again, up to three times in all.
+        var measured = new List<(TimeSpan Small, TimeSpan Large)>();
+        for (var attempt = 0; attempt < 3 && (measured.Count == 0 || measured[^1].Large / measured[^1].Small >= 10); attempt++)
+        {
+            measured.Add(Measure());
+            output.WriteLine($"{small} entities: {measured[^1].Small.TotalMilliseconds:F0} ms, {large}: {measured[^1].Large.TotalMilliseconds:F0} ms, ratio {measured[^1].Large / measured[^1].Small:F1}");
+        }
+        var (fast, slow) = measured[^1];
+        var ratio = slow / fast;
+        Assert.True(ratio < 10, $"4 times the entities took {ratio:F1} times as long ({fast} vs {slow}), in each of {measured.Count} measurements: some step grows faster than n log n");
     }
 
     [Fact]
