@@ -27,12 +27,14 @@ internal static class TestCommand
             Description = "run only the tests whose name contains NAME (ignoring case); repeatable",
             HelpName = "NAME",
         };
+        var format = OptionWords.TextOrJson.Option("--format", "text (default) or json on standard output; --junit writes JUnit XML beside either", defaulted: true, "-f");
         var command = new Command("test", "Run rule regression tests: synthesized flows and captures with expected verdicts; exit 1 on any failure.")
         {
             files,
             junit,
             ruleset,
             filter,
+            format,
         };
         // A token that looks like an option and is none (`test t.yaml -q`) would otherwise be taken for a
         // test file's name: refuse it, as every other command refuses an unknown option.
@@ -40,11 +42,11 @@ internal static class TestCommand
             result.GetValue(files)?.FirstOrDefault(f => f.Length > 1 && f[0] == '-') is { } unknown
                 ? $"unknown option '{unknown}' (a test file whose name starts with '-' is written ./{unknown})"
                 : null);
-        command.SetAction(parse => Run(console, parse.GetValue(files)!, parse.GetValue(junit), parse.GetValue(ruleset), parse.GetValue(filter) ?? []));
+        command.SetAction(parse => Run(console, parse.GetValue(files)!, parse.GetValue(junit), parse.GetValue(ruleset), parse.GetValue(filter) ?? [], parse.GetValue(format)));
         return command;
     }
 
-    private static int Run(CliConsole console, string[] files, string? junitPath, string? rulesetPath, string[] names)
+    private static int Run(CliConsole console, string[] files, string? junitPath, string? rulesetPath, string[] names, TextOrJson format)
     {
         Ruleset? ruleset = null;
         if (rulesetPath is not null)
@@ -65,8 +67,13 @@ internal static class TestCommand
         {
             console.Error.WriteLine(d.Line > 0 ? d.ToString() : $"{d.File}: {d.Message}");
         }
-        using (var text = Inputs.Text(console.Out))
+        if (format == TextOrJson.Json)
         {
+            TestJsonWriter.Write(run.Suites, console.Out);
+        }
+        else
+        {
+            using var text = Inputs.Text(console.Out);
             TestTextWriter.Write(run.Suites, text);
         }
         if (junitPath is not null)

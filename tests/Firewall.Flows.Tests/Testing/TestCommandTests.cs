@@ -46,6 +46,34 @@ public class TestCommandTests
         Assert.NotEqual("0", XDocument.Load(junit).Root!.Attribute("failures")!.Value);
     }
 
+    /// <summary>--format json says what the text report says: the same cases, statuses and reasons.</summary>
+    [Fact]
+    public void Json_format_reports_the_same_cases_as_the_text()
+    {
+        using var dir = new TempDir();
+        var suite = Path.Combine(TestFiles.Rulesets, "web-tier.tests.yaml");
+        var proposed = dir.File("proposed.yaml");
+        File.WriteAllLines(proposed, File.ReadAllLines(TestFiles.WebTier).Where(l => !l.Contains("description: replies to Linux clients", StringComparison.Ordinal)));
+        var text = InProcessCli.Run("test", suite, "--ruleset", proposed);
+        var json = InProcessCli.Run("test", suite, "--ruleset", proposed, "--format", "json");
+        Assert.Equal((1, 1), (text.ExitCode, json.ExitCode));
+
+        using var doc = System.Text.Json.JsonDocument.Parse(json.Out);
+        var root = doc.RootElement;
+        var cases = root.GetProperty("suites")[0].GetProperty("cases").EnumerateArray().ToList();
+        var textLines = text.Out.Split('\n');
+        Assert.Equal(textLines.Count(l => l.StartsWith("  PASS  ", StringComparison.Ordinal) || l.StartsWith("  FAIL  ", StringComparison.Ordinal)), cases.Count);
+        Assert.Equal(cases.Count, root.GetProperty("tests").GetInt32());
+        var failed = cases.Where(c => c.GetProperty("status").GetString() == "failed").ToList();
+        Assert.NotEmpty(failed);
+        Assert.Equal(failed.Count, root.GetProperty("failed").GetInt32());
+        foreach (var c in failed)
+        {
+            Assert.Contains($"  FAIL  {c.GetProperty("name").GetString()}", textLines);
+            Assert.Contains($"        {c.GetProperty("message").GetString()}", textLines);
+        }
+    }
+
     [Fact]
     public void Filter_runs_only_the_tests_whose_name_contains_it()
     {
