@@ -150,11 +150,15 @@ def ip_version(data: bytes, path: str, index: int) -> int:
     return v
 
 
-def add_af_header(p: Pcap, path: str, linktype: int, af_endian: str, af6: int, ethertype: bool) -> Pcap:
+def require_raw_ip(p: Pcap, path: str) -> None:
     if p.linktype not in (LINKTYPE_RAW, LINKTYPE_IPV4, LINKTYPE_IPV6):
         raise ToolError(f"{path}: link type {p.linktype} is not raw IP (101, 228 or 229)")
     if p.modified:
         raise ToolError(f"{path}: a modified pcap; convert a standard one")
+
+
+def add_af_header(p: Pcap, path: str, linktype: int, af_endian: str, af6: int, ethertype: bool) -> Pcap:
+    require_raw_ip(p, path)
     records = []
     for i, r in enumerate(p.records):
         v4 = ip_version(r.data, path, i) == 4
@@ -168,10 +172,7 @@ def add_af_header(p: Pcap, path: str, linktype: int, af_endian: str, af6: int, e
 
 
 def add_chdlc_header(p: Pcap, path: str) -> Pcap:
-    if p.linktype not in (LINKTYPE_RAW, LINKTYPE_IPV4, LINKTYPE_IPV6):
-        raise ToolError(f"{path}: link type {p.linktype} is not raw IP (101, 228 or 229)")
-    if p.modified:
-        raise ToolError(f"{path}: a modified pcap; convert a standard one")
+    require_raw_ip(p, path)
     records = []
     for i, r in enumerate(p.records):
         protocol = ETHERTYPE_IPV4 if ip_version(r.data, path, i) == 4 else ETHERTYPE_IPV6

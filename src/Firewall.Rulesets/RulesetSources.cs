@@ -38,7 +38,7 @@ public static class RulesetSources
         var notes = new ImportNotes();
         if (ReadJson(path, notes) is not { } file)
         {
-            return Imported(path, "JSON", new ImportResult(null, new Dictionary<string, string>(), new Dictionary<string, string>(), notes.All));
+            return Imported(path, "JSON", ImportResult.Failed(notes));
         }
         var roots = RootKeys(file.Text);
         if (roots.Contains("format_version") && (roots.Contains("resource_changes") || roots.Contains("planned_values")))
@@ -51,7 +51,7 @@ public static class RulesetSources
             return Imported(path, "aws describe-* output", AwsImporter.Import(With(input, file, roots, notes)));
         }
         notes.Error(path, "a JSON file that is neither a Terraform plan (terraform show -json) nor aws ec2 describe-* output");
-        return Imported(path, "JSON", new ImportResult(null, new Dictionary<string, string>(), new Dictionary<string, string>(), notes.All));
+        return Imported(path, "JSON", ImportResult.Failed(notes));
     }
 
     private static RulesetSourceResult Imported(string path, string kind, ImportResult import)
@@ -77,7 +77,7 @@ public static class RulesetSources
         if (input.SecurityGroups is null && input.NetworkAcls is null)
         {
             notes.Error(directory, "no describe-security-groups or describe-network-acls output here (files *.json whose top-level key is SecurityGroups or NetworkAcls)");
-            return new ImportResult(null, new Dictionary<string, string>(), new Dictionary<string, string>(), notes.All);
+            return ImportResult.Failed(notes);
         }
         var result = AwsImporter.Import(input);
         return result with { Notes = [.. notes.All, .. result.Notes] };

@@ -16,6 +16,10 @@ public sealed record ImportResult(
 {
     public bool Succeeded => Ruleset is not null;
 
+    /// <summary>An import that produced no ruleset: only its notes, which say why.</summary>
+    public static ImportResult Failed(ImportNotes notes) =>
+        new(null, new Dictionary<string, string>(), new Dictionary<string, string>(), notes.All);
+
     /// <summary>The ruleset as YAML in the loader's format (docs/ruleset-format.md).</summary>
     public string ToYaml() => Ruleset is null
         ? throw new InvalidOperationException("the import produced no ruleset")

@@ -36,7 +36,7 @@ public static class AwsImporter
             var prefixLists = input.PrefixLists.Select(p => (p.Id, p.File, Root: Open(p.File))).ToList();
             if (notes.HasErrors || !HaveTheirArrays(collections, notes) || ChooseVpc(collections, input.Vpc, notes) is not { } vpc)
             {
-                return Failed(notes);
+                return ImportResult.Failed(notes);
             }
             var draft = new RulesetDraft { Name = vpc.Length > 0 ? vpc : "aws-import" };
             draft.Description = "Imported from AWS CLI output (firewall import aws)";
@@ -58,9 +58,6 @@ public static class AwsImporter
 
     /// <summary>One describe-… file: its parsed root (null when not given) and the name of its array.</summary>
     private sealed record Collection(JsonElement? Root, ImportFile? File, string Array);
-
-    private static ImportResult Failed(ImportNotes notes) =>
-        new(null, new Dictionary<string, string>(), new Dictionary<string, string>(), notes.All);
 
     private static bool HaveTheirArrays(Collection[] collections, ImportNotes notes)
     {

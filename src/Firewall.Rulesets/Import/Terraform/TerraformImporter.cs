@@ -26,18 +26,15 @@ public static class TerraformImporter
         using var doc = JsonInput.Parse(plan.Text, plan.Path, notes);
         if (doc is null)
         {
-            return Failed(notes);
+            return ImportResult.Failed(notes);
         }
         var tf = TerraformPlan.Read(doc.RootElement, plan.Path, notes);
         if (notes.HasErrors && tf.Resources.Count == 0)
         {
-            return Failed(notes);
+            return ImportResult.Failed(notes);
         }
         return Build(tf, notes, plan.Path);
     }
-
-    private static ImportResult Failed(ImportNotes notes) =>
-        new(null, new Dictionary<string, string>(), new Dictionary<string, string>(), notes.All);
 
     /// <summary>
     /// Reads the resources in the order their references need: the objects first (groups, ACLs, subnets,
