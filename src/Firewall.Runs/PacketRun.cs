@@ -18,15 +18,64 @@ public static class PacketRun
         RunNames names,
         IRunSink? packetWriter)
     {
+        using var source = new Listed(packets);
+        return Evaluate(source, rules, options, names, packetWriter);
+    }
+
+    /// <summary>Evaluates packets made on demand, telling the source each one's result before asking for the next.</summary>
+    public static RunReport Evaluate(
+        IPacketSource source,
+        CompiledRuleset rules,
+        EvaluationOptions options,
+        RunNames names,
+        IRunSink? packetWriter)
+    {
         var evaluator = new Evaluator(rules, options);
+        var packet = default(PacketInfo);
         var result = new PacketResult();
-        foreach (var packet in packets)
+        while (source.Next(ref packet))
         {
             evaluator.Evaluate(in packet, ref result);
+            source.Evaluated(in result);
             packetWriter?.WritePacket(in packet, in result);
         }
         return new RunReport(evaluator, new RunInput { CaptureName = names.Capture, RulesetPath = names.Ruleset });
     }
+
+    /// <summary>A list of packets fixed in advance: results change nothing.</summary>
+    private sealed class Listed(IEnumerable<PacketInfo> packets) : IPacketSource
+    {
+        private readonly IEnumerator<PacketInfo> _packets = packets.GetEnumerator();
+
+        public bool Next(ref PacketInfo packet)
+        {
+            if (!_packets.MoveNext())
+            {
+                return false;
+            }
+            packet = _packets.Current;
+            return true;
+        }
+
+        public void Evaluated(in PacketResult result)
+        {
+        }
+
+        public void Dispose() => _packets.Dispose();
+    }
+}
+
+/// <summary>
+/// Packets made as a run goes, each told its result before the next is made: what is sent next may depend
+/// on what was delivered (a responder answers only the requests that reached it).
+/// </summary>
+public interface IPacketSource : IDisposable
+{
+    /// <summary>Fills <paramref name="packet"/> with the next packet; false when there are no more.</summary>
+    bool Next(ref PacketInfo packet);
+
+    /// <summary>The result of the packet <see cref="Next"/> gave last.</summary>
+    void Evaluated(in PacketResult result);
 }
 
 /// <summary>One evaluated packet and its result, as <see cref="PacketRecorder"/> keeps them.</summary>

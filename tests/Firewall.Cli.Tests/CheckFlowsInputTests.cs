@@ -15,7 +15,7 @@ public sealed class CheckFlowsInputTests : IDisposable
     public void Same_per_packet_and_per_flow_records_as_synth_then_check()
     {
         var capture = _dir.File("synth.pcap");
-        Assert.Equal(0, InProcessCli.Run("synth", _flows, "-o", capture).ExitCode);
+        Assert.Equal(0, InProcessCli.Run("synth", _flows, "-r", _ruleset, "-o", capture).ExitCode);
         foreach (var records in new[] { "--packets", "--flow-records" })
         {
             var direct = InProcessCli.Run("check", "--flows", _flows, "--ruleset", _ruleset, records, "--format", "jsonl");

@@ -34,10 +34,14 @@ public class DiffCommandTests
         var fromCapture = InProcessCli.Run("diff", pcap, "-r", old, "--against", @new, "--format", "json");
         Assert.Equal(0, fromFlows.ExitCode);
         Assert.Equal(0, fromCapture.ExitCode);
+        // The capture was sent through the old ruleset: the http request it denied went unanswered there, so
+        // under the new ruleset the capture has no reply to show, while the flows file (sent as each ruleset
+        // lets it) does. Which flows changed, how, and the old side's decisions are the same either way.
         string Changes(string json)
         {
             using var doc = JsonDocument.Parse(json);
-            return doc.RootElement.GetProperty("changes").GetRawText();
+            return string.Join("\n", doc.RootElement.GetProperty("changes").EnumerateArray().Select(c =>
+                $"{c.GetProperty("change")} {c.GetProperty("flow")} {c.GetProperty("old").GetRawText()} -> {c.GetProperty("new").GetProperty("outcome")}"));
         }
         Assert.Equal(Changes(fromFlows.Out), Changes(fromCapture.Out));
         using var parsed = JsonDocument.Parse(fromCapture.Out);

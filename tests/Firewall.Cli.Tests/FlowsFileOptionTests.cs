@@ -32,7 +32,7 @@ public sealed class FlowsFileOptionTests : IDisposable
     public void Check_flows_beside_a_flows_file_asks_for_flow_records()
     {
         var capture = _dir.File("synth.pcap");
-        Assert.Equal(0, InProcessCli.Run("synth", _flows, "-o", capture, "-q").ExitCode);
+        Assert.Equal(0, InProcessCli.Run("synth", _flows, "-r", _ruleset, "-o", capture, "-q").ExitCode);
         var fromFile = InProcessCli.Run("check", "--flows-file", _flows, "--ruleset", _ruleset, "--flows", "--format", "jsonl");
         var fromCapture = InProcessCli.Run("check", capture, "--ruleset", _ruleset, "--flows", "--format", "jsonl");
         Assert.Equal(0, fromFile.ExitCode);

@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using Firewall.Analysis.Descriptions;
 using Firewall.Analysis.Runs;
 using Firewall.Engine.Addressing;
@@ -95,28 +96,32 @@ public sealed record DiffResult(
 }
 
 /// <summary>
-/// Compares two runs over the same packets (one per ruleset): flows are matched by their key and first
-/// frame (endpoints reused by a later connection make another flow, the same in both runs, since only the
-/// packets decide where a connection begins), and every flow whose outcome differs is listed with what
-/// decided it on both sides, in the order the flows first appeared.
+/// Compares two runs of the same traffic (one per ruleset): flows are matched by their key and the time
+/// of their first packet (endpoints reused by a later connection make another flow; the n-th flow of a
+/// key at one instant matches the n-th), and every flow whose outcome differs is listed with what decided
+/// it on both sides, in the order the flows first appeared. Time, not frame number, because synthetic
+/// flows are sent as each ruleset lets them: a request one ruleset denies is never answered, so the
+/// frames after it are numbered differently in the two runs while every conversation starts at the same time.
 /// </summary>
 public static class RulesetDiff
 {
     public static DiffResult Compare(RunReport old, FlowDecisionRecorder oldDecisions, RunReport @new, FlowDecisionRecorder newDecisions)
     {
-        var newFlows = new Dictionary<(FlowKey, long), int>();
+        var newFlows = new Dictionary<(FlowKey, long, int), int>();
         var newRecords = @new.Flows.Records;
+        var seen = new Dictionary<(FlowKey, long), int>();
         for (var i = 0; i < newRecords.Length; i++)
         {
-            newFlows.TryAdd((newRecords[i].Key, newRecords[i].FirstFrame), i);
+            newFlows.Add(Identity(seen, in newRecords[i]), i);
         }
+        seen.Clear();
         var changes = new List<FlowChange>();
         var matched = 0;
         var oldRecords = old.Flows.Records;
         for (var i = 0; i < oldRecords.Length; i++)
         {
             ref readonly var o = ref oldRecords[i];
-            if (!newFlows.Remove((o.Key, o.FirstFrame), out var j))
+            if (!newFlows.Remove(Identity(seen, in o), out var j))
             {
                 continue;
             }
@@ -142,6 +147,13 @@ public static class RulesetDiff
         }
         return new DiffResult(old.Input.CaptureName, old.Input.RulesetPath, @new.Input.RulesetPath, matched, changes,
             oldRecords.Length - matched, newFlows.Count);
+    }
+
+    /// <summary>A flow's key, first time, and how many flows of that key began at that time before it.</summary>
+    private static (FlowKey, long, int) Identity(Dictionary<(FlowKey, long), int> seen, in FlowRecord flow)
+    {
+        ref var n = ref CollectionsMarshal.GetValueRefOrAddDefault(seen, (flow.Key, flow.FirstTimeNs), out _);
+        return (flow.Key, flow.FirstTimeNs, n++);
     }
 
     /// <summary>A denied flow names the rule that denied its first dropped packet; an allowed one the hops of its first request and reply.</summary>

@@ -49,14 +49,14 @@ public sealed class FlowExplainer
         var requestExplained = Packet("request", in request, in rq);
         PacketExplanation? replyExplained = null;
         var rp = default(PacketResult);
-        if (reply is { } r)
+        if (reply is { } r && rq.Verdict != Verdict.Deny)
         {
-            if (rq.Verdict == Verdict.Deny)
-            {
-                notes.Add("the request is denied, so no reply would come; the reply is shown as if it did (no tracking entry exists for it)");
-            }
             evaluator.Evaluate(in r, ref rp);
             replyExplained = Packet("reply", in r, in rp);
+        }
+        else if (reply is not null)
+        {
+            notes.Add("the request is denied: it never reaches the server, so no reply is sent");
         }
         else
         {

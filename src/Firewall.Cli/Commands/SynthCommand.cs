@@ -23,7 +23,7 @@ internal static class SynthCommand
             Arity = ArgumentArity.ZeroOrOne,
         };
         var output = new Option<string>("--output", "-o") { Description = "the pcap file to write", Required = true };
-        var ruleset = new Option<string?>("--ruleset", "-r") { Description = "the ruleset whose interface names the flows use (replaces the file's ruleset:); required with --random" };
+        var ruleset = new Option<string?>("--ruleset", "-r") { Description = "the ruleset whose interface names the flows use (replaces the file's ruleset:), and through which they are sent: a packet it denies is written but never answered; required with --random, whose mix it shapes" };
         var random = new Option<long?>("--random") { Description = "write N packets of random traffic shaped by the ruleset instead of a flows file" };
         var seed = new Option<int>("--seed") { Description = "seed of --random (the same seed gives the same capture)", DefaultValueFactory = _ => 1 };
         var flowRate = new Option<double>("--flow-rate")
@@ -69,20 +69,19 @@ internal static class SynthCommand
 
     private static int Run(CliConsole console, string? flowsPath, string outputPath, string? rulesetPath, long? random, int seed, double flowRate, bool quiet)
     {
-        Engine.Model.Ruleset? model = null;
+        Engine.Compilation.CompiledRuleset? rules = null;
         if (rulesetPath is not null)
         {
-            var rules = Inputs.LoadRuleset(rulesetPath, console.Error);
+            rules = Inputs.LoadRuleset(rulesetPath, console.Error);
             if (rules is null)
             {
                 return ExitCodes.BadInput;
             }
-            model = rules.Model;
         }
         var clock = Stopwatch.StartNew();
         return random is { } n
-            ? WriteRandom(console, model!, n, seed, flowRate, outputPath, quiet, clock)
-            : WriteFlows(console, flowsPath!, model, outputPath, quiet, clock);
+            ? WriteRandom(console, rules!.Model, n, seed, flowRate, outputPath, quiet, clock)
+            : WriteFlows(console, flowsPath!, rules, outputPath, quiet, clock);
     }
 
     /// <summary><c>--random N</c>: a reproducible traffic mix shaped by the ruleset, streamed to the capture.</summary>
@@ -100,11 +99,14 @@ internal static class SynthCommand
         return ExitCodes.Ok;
     }
 
-    /// <summary>The flows of a flows file, built with PacketDotNet; interface names resolve against <paramref name="model"/> when given.</summary>
-    private static int WriteFlows(CliConsole console, string flowsPath, Engine.Model.Ruleset? model, string outputPath, bool quiet, Stopwatch clock)
+    /// <summary>
+    /// The flows of a flows file, built with PacketDotNet. With <paramref name="rules"/>, interface names
+    /// resolve against them and a packet they deny is never answered; without, every exchange is written whole.
+    /// </summary>
+    private static int WriteFlows(CliConsole console, string flowsPath, Engine.Compilation.CompiledRuleset? rules, string outputPath, bool quiet, Stopwatch clock)
     {
         var error = console.Error;
-        var loaded = FlowsLoader.LoadFile(flowsPath, model);
+        var loaded = FlowsLoader.LoadFile(flowsPath, rules?.Model);
         foreach (var d in loaded.Diagnostics)
         {
             error.WriteLine(d.Line > 0 ? d.ToString() : $"{d.File}: {d.Message}");
@@ -119,7 +121,7 @@ internal static class SynthCommand
         {
             return ExitCodes.BadInput;
         }
-        var frames = SynthCapture.Write(file, stream);
+        var frames = SynthCapture.Write(file, stream, rules);
         Summary(console, quiet, outputPath, frames, file.Flows.Sum(f => (long)f.Count), stream.Length, clock.Elapsed);
         return ExitCodes.Ok;
     }

@@ -75,7 +75,7 @@ internal sealed class Traffic : IDisposable
         var s = _settings;
         return _reader is not null
             ? ConsoleRun.Evaluate(console, _reader, rules, s.Evaluation, s.Threads, new RunNames(s.CapturePath!, rulesetPath), packetWriter, s.Quiet)
-            : PacketRun.Evaluate(FlowSynthesizer.Packets(_flows!), rules, s.Evaluation, new RunNames(s.FlowsFile!, rulesetPath), packetWriter);
+            : PacketRun.Evaluate(new DeliveredPackets(_flows!), rules, s.Evaluation, new RunNames(s.FlowsFile!, rulesetPath), packetWriter);
     }
 
     public void Dispose() => _reader?.Dispose();

@@ -28,7 +28,10 @@ public static class FlowSynthesizer
         return (ushort)(ports.From + (start + repetition) % range);
     }
 
-    /// <summary>The decoded packets, frames numbered from 1, as <c>synth</c> followed by a capture reader would give them.</summary>
+    /// <summary>
+    /// The decoded packets of the open-loop exchange, frames numbered from 1, as <c>synth</c> followed by a
+    /// capture reader would give them: every packet as written, whatever a ruleset would drop.
+    /// </summary>
     public static IEnumerable<PacketInfo> Packets(FlowsFile file)
     {
         long frame = 0;
@@ -40,36 +43,13 @@ public static class FlowSynthesizer
         }
     }
 
-    /// <summary>Every packet of every flow, ordered by time (ties: file order, then order within the flow).</summary>
+    /// <summary>Every packet of every flow, ordered by time (ties: file order, then order within the flow), none left out.</summary>
     public static IEnumerable<SynthPacket> Synthesize(FlowsFile file)
     {
-        var sources = new List<IEnumerator<SynthPacket>>();
-        var queue = new PriorityQueue<int, (long Time, int Flow)>();
-        var previousEnd = file.StartNs - FlowTiming.BetweenFlowsNs;
-        foreach (var def in file.Flows)
+        using var traffic = new SynthesizedTraffic(file);
+        while (traffic.MoveNext())
         {
-            var start = def.StartNs ?? previousEnd + FlowTiming.BetweenFlowsNs;
-            var duration = RepetitionDuration(def);
-            previousEnd = start + def.Count * duration + (def.Count - 1) * def.GapNs;
-            var e = FlowPackets(def, start).GetEnumerator();
-            if (e.MoveNext())
-            {
-                sources.Add(e);
-                queue.Enqueue(sources.Count - 1, (e.Current.TimestampNs, def.Index));
-            }
-        }
-        while (queue.TryDequeue(out var i, out _))
-        {
-            var e = sources[i];
-            yield return e.Current;
-            if (e.MoveNext())
-            {
-                queue.Enqueue(i, (e.Current.TimestampNs, e.Current.FlowIndex));
-            }
-            else
-            {
-                e.Dispose();
-            }
+            yield return traffic.Current;
         }
     }
 
@@ -129,14 +109,14 @@ public static class FlowSynthesizer
     private static ushort Port(PortSpec spec, int flowIndex, int repetition, ulong salt) =>
         spec.Ephemeral ? EphemeralPort(flowIndex, repetition, salt) : spec.Port;
 
-    private static long RepetitionDuration(FlowDefinition def)
+    internal static long RepetitionDuration(FlowDefinition def)
     {
         var list = new List<SynthPacket>(16);
         var c = ConversationOf(def, 0, 0);
         return ConversationBuilder.Build(c, list);
     }
 
-    private static IEnumerable<SynthPacket> FlowPackets(FlowDefinition def, long start)
+    internal static IEnumerable<SynthPacket> FlowPackets(FlowDefinition def, long start)
     {
         var list = new List<SynthPacket>(16);
         var t = start;

@@ -135,7 +135,7 @@ public static class TestRunner
     {
         var file = new FlowsFile("", FlowTiming.DefaultStartNs, compiled.Model, [c.Flow]);
         var recorder = new PacketRecorder();
-        var run = PacketRun.Evaluate(FlowSynthesizer.Packets(file), compiled, EvaluationOptions.Default, new RunNames("", ""), recorder);
+        var run = PacketRun.Evaluate(new DeliveredPackets(file), compiled, EvaluationOptions.Default, new RunNames("", ""), recorder);
         var packets = recorder.Packets;
         // The flow under test is the first packet's; an ICMP error's quoted flow never enters the table.
         var first = packets[0];

@@ -39,7 +39,9 @@ public class ExplainTests
         Assert.Contains("sg:web-sg:inbound:4  tcp port 22 from 203.0.113.0/24 (ssh from the office only)", o);
         Assert.Contains("- 203.0.113.0/24 does not contain 198.51.100.7", o);
         Assert.Contains("=> deny by sg:web-1:inbound:none", o);
-        Assert.Contains("the request is denied, so no reply would come", o);
+        Assert.Contains("the request is denied: it never reaches the server, so no reply is sent", o);
+        Assert.DoesNotContain("\nreply ", o);
+        Assert.Contains("outcome   request-denied", o);
     }
 
     [Fact]
