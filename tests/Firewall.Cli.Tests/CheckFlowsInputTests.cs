@@ -30,6 +30,25 @@ public sealed class CheckFlowsInputTests : IDisposable
     }
 
     [Fact]
+    public void A_denied_request_is_reported_once_and_never_answered()
+    {
+        var flows = _dir.File("denied.yaml");
+        File.WriteAllText(flows, $"ruleset: {_ruleset}\nflows:\n  - {{ flow: \"tcp 198.51.100.7:* -> web-1:5432\", exchange: full, count: 3 }}\n");
+        var r = InProcessCli.Run("check", "--flows-file", flows, "--ruleset", _ruleset, "--flows", "--format", "jsonl");
+        Assert.Equal(0, r.ExitCode);
+        var records = r.Out.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        // Each repetition's SYN is denied and nothing answers it: no reply, allowed or denied, in any flow.
+        Assert.NotEmpty(records);
+        Assert.All(records, line => Assert.Contains("\"reply\":{\"allowed\":0,\"denied\":0}", line));
+        Assert.All(records, line => Assert.Contains("\"outcome\":\"request-denied\"", line));
+        // Written without a ruleset, the capture has every exchange whole: the SYN/ACKs a server would send.
+        var capture = _dir.File("open.pcap");
+        Assert.Equal(0, InProcessCli.Run("synth", flows, "-o", capture, "-q").ExitCode);
+        var open = InProcessCli.Run("check", capture, "--ruleset", _ruleset, "--flows", "--format", "jsonl");
+        Assert.DoesNotContain("\"reply\":{\"allowed\":0,\"denied\":0}", open.Out);
+    }
+
+    [Fact]
     public void Sample_flows_show_the_nacl_dropping_replies()
     {
         var r = InProcessCli.Run("check", "--flows", _flows, "--ruleset", _ruleset, "--fail-on", "reply-denied");
