@@ -18,6 +18,9 @@ public sealed class CliConsole
     /// <summary>Progress is shown only when standard error is a terminal.</summary>
     public bool ErrorIsTerminal { get; init; }
 
+    /// <summary>Standard output is a terminal: a person reads records as they come.</summary>
+    public bool OutIsTerminal { get; init; }
+
     public static CliConsole FromSystem()
     {
         // A report piped out moves faster through a larger pipe (no-op unless standard output is a Linux pipe).
@@ -30,10 +33,27 @@ public sealed class CliConsole
             {
                 // A capture piped in moves faster through a larger pipe (no-op unless standard input is a Linux pipe).
                 PipeBuffer.Widen(0);
-                return Console.OpenStandardInput();
+                return StandardInput();
             },
             ErrorIsTerminal = !Console.IsErrorRedirected,
+            OutIsTerminal = !Console.IsOutputRedirected,
         };
+    }
+
+    /// <summary>
+    /// Standard input as a file stream, which can tell a regular file (<c>&lt; capture.pcap</c>: seekable, read
+    /// as fast as the disk goes) from a pipe or terminal (live); the console's own stream says neither.
+    /// </summary>
+    private static Stream StandardInput()
+    {
+        try
+        {
+            return new FileStream(new Microsoft.Win32.SafeHandles.SafeFileHandle(0, ownsHandle: false), FileAccess.Read, bufferSize: 0);
+        }
+        catch (Exception e) when (e is IOException or ArgumentException or UnauthorizedAccessException)
+        {
+            return Console.OpenStandardInput();
+        }
     }
 }
 

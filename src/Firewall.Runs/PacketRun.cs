@@ -94,6 +94,10 @@ public sealed class PacketRecorder : IRunSink
     {
     }
 
+    public void Flush()
+    {
+    }
+
     public void Dispose()
     {
     }

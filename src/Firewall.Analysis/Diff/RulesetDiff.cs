@@ -46,6 +46,10 @@ public sealed class FlowDecisionRecorder : IRunSink
     {
     }
 
+    public void Flush()
+    {
+    }
+
     public void Dispose()
     {
     }

@@ -14,4 +14,10 @@ public interface IRunSink : IDisposable
     void WritePacket(in PacketInfo packet, in PacketResult result);
 
     void Complete(RunReport report);
+
+    /// <summary>
+    /// Pushes what has been written so far through to the stream, whole records only: called while a live
+    /// input waits for data, so that a reader downstream sees each record soon after its packet.
+    /// </summary>
+    void Flush();
 }

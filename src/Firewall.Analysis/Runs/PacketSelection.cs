@@ -38,6 +38,8 @@ public sealed class SelectedPackets(IRunSink inner, PacketSelection only) : IRun
 
     public void Complete(RunReport report) => inner.Complete(report);
 
+    public void Flush() => inner.Flush();
+
     public void Dispose()
     {
     }

@@ -17,6 +17,12 @@ internal sealed class ByteSource : IDisposable
     private int _end;
     private bool _endOfStream;
 
+    /// <summary>
+    /// Called before each read of the stream, which on a live input (a pipe) may wait for data: the moment
+    /// to push out what was written about the records before it, so a reader downstream sees it now.
+    /// </summary>
+    public Action? BeforeFill { get; set; }
+
     public ByteSource(Stream stream, int capacity, ReadOnlySpan<byte> alreadyRead)
     {
         _stream = stream;
@@ -99,6 +105,7 @@ internal sealed class ByteSource : IDisposable
 
     private void Fill()
     {
+        BeforeFill?.Invoke();
         int read;
         try
         {

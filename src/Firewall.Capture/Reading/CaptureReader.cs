@@ -57,6 +57,19 @@ public sealed partial class CaptureReader : IDisposable
 
     public bool IsCompressed { get; }
 
+    /// <summary>
+    /// The input cannot seek: a pipe, a FIFO, a terminal. Data may arrive slowly, as a live capture writes
+    /// it (<c>tcpdump -w - | firewall check -</c>), rather than as fast as a disk reads.
+    /// </summary>
+    public bool IsLive { get; private set; }
+
+    /// <summary>Called before each read of the input, which on a live input may wait for data (see <see cref="IsLive"/>).</summary>
+    public Action? BeforeRead
+    {
+        get => _source.BeforeFill;
+        set => _source.BeforeFill = value;
+    }
+
     /// <summary>Frames returned so far; the frame number of the last record.</summary>
     public long FramesRead => _frames;
 
@@ -128,6 +141,7 @@ public sealed partial class CaptureReader : IDisposable
             {
                 throw new CaptureFormatException(displayName, DescribeNotACapture(head, compressed));
             }
+            reader.IsLive = !stream.CanSeek;
             return reader;
         }
         catch

@@ -74,8 +74,29 @@ internal sealed class Traffic : IDisposable
     {
         var s = _settings;
         return _reader is not null
-            ? ConsoleRun.Evaluate(console, _reader, rules, s.Evaluation, s.Threads, new RunNames(s.CapturePath!, rulesetPath), packetWriter, s.Quiet)
+            ? ConsoleRun.Evaluate(console, _reader, rules, s.Evaluation, Live(console, packetWriter) ? 1 : s.Threads, new RunNames(s.CapturePath!, rulesetPath), packetWriter, s.Quiet)
             : PacketRun.Evaluate(new DeliveredPackets(_flows!), rules, s.Evaluation, new RunNames(s.FlowsFile!, rulesetPath), packetWriter);
+    }
+
+    /// <summary>
+    /// A live input (a pipe, a FIFO) with records per packet: evaluated on one thread, whose output is pushed
+    /// out whenever the input is about to wait, so each record follows its packet within milliseconds
+    /// instead of waiting for a batch or a buffer to fill. The same when standard output is a terminal and
+    /// the run is on one thread anyway. A file read as fast as the disk goes is not slowed: it is pushed out
+    /// once per read of the input (256 KiB).
+    /// </summary>
+    private bool Live(CliConsole console, IRunSink? packetWriter)
+    {
+        if (packetWriter is null || _reader is null)
+        {
+            return false;
+        }
+        var live = _reader.Capture.IsLive;
+        if (live || (console.OutIsTerminal && _settings.Threads == 1))
+        {
+            _reader.Capture.BeforeRead = packetWriter.Flush;
+        }
+        return live;
     }
 
     public void Dispose() => _reader?.Dispose();

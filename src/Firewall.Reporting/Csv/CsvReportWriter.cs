@@ -247,5 +247,7 @@ public sealed class CsvReportWriter : IRunSink
     public static string Escape(string field) =>
         field.AsSpan().IndexOfAny(",\"\r\n") < 0 ? field : "\"" + field.Replace("\"", "\"\"") + "\"";
 
+    public void Flush() => _out.Flush();
+
     public void Dispose() => _out.Dispose();
 }

@@ -202,6 +202,9 @@ public sealed class FlowLogWriter : IRunSink
         _output.Flush();
     }
 
+    /// <summary>Closed aggregation windows are already written; the open ones are not records yet.</summary>
+    void IRunSink.Flush() => _output.Flush();
+
     public void Dispose()
     {
     }

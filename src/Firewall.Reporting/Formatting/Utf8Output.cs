@@ -69,6 +69,13 @@ internal sealed class Utf8Output : IDisposable
         _used = 0;
     }
 
+    /// <summary>Everything written so far, through to the stream and out of its buffers.</summary>
+    public void Flush()
+    {
+        Drain();
+        _stream.Flush();
+    }
+
     public void Dispose()
     {
         Drain();

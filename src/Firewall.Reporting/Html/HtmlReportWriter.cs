@@ -64,6 +64,11 @@ public sealed class HtmlReportWriter : IRunSink
         _output.Flush();
     }
 
+    /// <summary>The page is written whole at the end: nothing to push before.</summary>
+    public void Flush()
+    {
+    }
+
     public void Dispose()
     {
         // The caller owns the stream (IRunSink).

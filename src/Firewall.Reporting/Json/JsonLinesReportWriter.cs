@@ -105,5 +105,7 @@ public sealed class JsonLinesReportWriter : IRunSink
         if (withHit) w.WriteBoolean("hit", c.Packets > 0);
     }
 
+    public void Flush() => _out.Flush();
+
     public void Dispose() => _out.Dispose();
 }

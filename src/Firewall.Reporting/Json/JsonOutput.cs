@@ -60,6 +60,13 @@ internal sealed class JsonOutput : IDisposable
         _buffer.ResetWrittenCount();
     }
 
+    /// <summary>Everything written so far, through to the stream and out of its buffers.</summary>
+    public void Flush()
+    {
+        Drain();
+        _stream.Flush();
+    }
+
     public void WriteNewline()
     {
         Writer.Flush();

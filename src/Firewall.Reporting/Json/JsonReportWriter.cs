@@ -110,5 +110,10 @@ public sealed class JsonReportWriter : IRunSink
         w.WriteEndArray();
     }
 
+    /// <summary>One JSON document, written at the end: nothing to push before.</summary>
+    public void Flush()
+    {
+    }
+
     public void Dispose() => _out.Dispose();
 }

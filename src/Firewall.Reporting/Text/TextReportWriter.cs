@@ -158,5 +158,7 @@ public sealed class TextReportWriter : IRunSink
     /// <summary>The summary alone, as <c>firewall check</c> prints it by default.</summary>
     public static void WriteSummary(TextWriter o, RunReport report) => SummaryTextWriter.Write(o, report);
 
+    public void Flush() => _out.Flush();
+
     public void Dispose() => _out.Dispose();
 }

@@ -149,6 +149,10 @@ public sealed class PacketLineTests
         {
         }
 
+        public void Flush()
+        {
+        }
+
         public void Dispose()
         {
         }
