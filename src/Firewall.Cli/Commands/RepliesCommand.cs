@@ -149,11 +149,11 @@ internal static class RepliesCommand
     /// </summary>
     private static void NoteUnplaced(FixText fixes, string rulesetPath, TextWriter error)
     {
-        var what = fixes.Format == FixFormat.AwsCli ? "its id (acl-…)" : "its aws_network_acl resource or id";
+        var what = fixes.Format == FixFormat.AwsCli ? "the AWS id" : "the aws_network_acl resource or AWS id";
         foreach (var acl in fixes.Unplaced)
         {
             error.WriteLine($"firewall: --fix-format {OptionWords.FixFormat.Name(fixes.Format)}: {rulesetPath} does not say {what} of network ACL {acl} "
-                + "(only an import of aws ec2 describe-network-acls output or of a Terraform plan does): put it in place of the placeholder");
+                + "(an imported plan or describe-network-acls output does); put it in place of the placeholder");
         }
     }
 }

@@ -41,16 +41,19 @@ public sealed class FixText(FixFormat format, IReadOnlyDictionary<string, AclOri
         return (Format, origin) switch
         {
             (FixFormat.Yaml, _) => $"add to network_acls.{acl}.{DirectionText.Name(direction)}",
-            (FixFormat.AwsCli, AwsAclOrigin aws) => $"run, for network ACL {aws.NetworkAclId} ({acl}), {side}",
+            (FixFormat.AwsCli, AwsAclOrigin aws) => $"run, for network ACL {Named(aws.NetworkAclId, acl)}, {side}",
             (FixFormat.AwsCli, TerraformAclOrigin { Id: { } id } tf) => $"run, for network ACL {id} ({tf.Address}), {side}",
             (FixFormat.AwsCli, _) => $"run, for network ACL {acl}, {side}, with its id in place of the placeholder",
             (FixFormat.Terraform, TerraformAclOrigin { InlineRules: true } tf) =>
-                $"add to the {side} blocks of {tf.Address} (its rules are inline blocks, so an aws_network_acl_rule beside them would conflict)",
+                $"add to {tf.Address} as one more {side} block, since its rules are inline blocks and an aws_network_acl_rule beside them would conflict",
             (FixFormat.Terraform, TerraformAclOrigin tf) => $"add to the configuration{(tf.Module is { } m ? $" of {m}" : "")}, beside {tf.LocalAddress}",
-            (FixFormat.Terraform, AwsAclOrigin aws) => $"add to the configuration, for network ACL {aws.NetworkAclId} ({acl}), {side}",
+            (FixFormat.Terraform, AwsAclOrigin aws) => $"add to the configuration, for network ACL {Named(aws.NetworkAclId, acl)}, {side}",
             _ => $"add to the configuration, for network ACL {acl}, {side}, with its id in place of the placeholder",
         };
     }
+
+    /// <summary>"acl-0abc", or "acl-0abc (web-nacl)" when the ruleset names it otherwise.</summary>
+    private static string Named(string id, string acl) => id == acl ? id : $"{id} ({acl})";
 
     /// <summary>The rules as lines to paste or run: one line each, or one block each with a blank line between.</summary>
     public IReadOnlyList<string> Lines(IReadOnlyList<NaclRuleToAdd> rules)
