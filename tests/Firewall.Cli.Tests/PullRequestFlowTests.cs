@@ -61,6 +61,15 @@ public sealed class PullRequestFlowTests : IDisposable
         Assert.Equal("", git.Run("status", "--porcelain", "--", "plan.json", "tests"));
     }
 
+    [Fact]
+    public void A_directory_without_test_files_is_refused()
+    {
+        File.WriteAllText(_dir.File("web.yaml"), "not a test file\n");
+        var r = InProcessCli.Run("test", _dir.Path);
+        Assert.Equal(2, r.ExitCode);
+        Assert.Equal([$"firewall: {_dir.Path}: a directory with no test file (*.tests.yaml) in it"], r.ErrorLines);
+    }
+
     /// <summary>The <c>firewall test</c> and <c>firewall replies</c> lines of the page's pull-request section, as words.</summary>
     private static (string[] Test, string[] Replies) Commands()
     {
