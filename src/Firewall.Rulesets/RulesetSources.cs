@@ -8,7 +8,11 @@ namespace Firewall.Rulesets;
 
 /// <summary>What a ruleset argument held, and what importing it said.</summary>
 /// <param name="ImportedFrom">"terraform plan" or "aws describe-* output" when the ruleset was imported, else null (a ruleset file).</param>
-public sealed record RulesetSourceResult(RulesetLoadResult Load, IReadOnlyList<ImportNote> ImportNotes, string? ImportedFrom);
+public sealed record RulesetSourceResult(RulesetLoadResult Load, IReadOnlyList<ImportNote> ImportNotes, string? ImportedFrom)
+{
+    /// <summary>Where each network ACL came from, by name: empty for a ruleset file, which says nothing of AWS ids or Terraform resources.</summary>
+    public IReadOnlyDictionary<string, AclOrigin> AclOrigins { get; init; } = new Dictionary<string, AclOrigin>();
+}
 
 /// <summary>
 /// A ruleset as a user names it on the command line: a ruleset file (YAML); a <c>.json</c> file, which is a
@@ -59,7 +63,7 @@ public static class RulesetSources
         var load = import.Ruleset is null
             ? new RulesetLoadResult(null, [new Diagnostic(path, 0, 0, $"no ruleset could be imported from this {kind}")])
             : RulesetLoader.LoadText(import.ToYaml(), path);
-        return new RulesetSourceResult(load, import.Notes, kind);
+        return new RulesetSourceResult(load, import.Notes, kind) { AclOrigins = import.AclOrigins };
     }
 
     /// <summary>Every <c>*.json</c> of the directory, each taken for what its top-level key says it is; a prefix list's id is its file name (<c>pl-….json</c>).</summary>

@@ -16,10 +16,13 @@ public sealed partial class CiExampleTests : IDisposable
 
     public void Dispose() => _dir.Dispose();
 
+    /// <summary>The workflow: the page's first YAML block (the pull-request section below it has lines of its own).</summary>
+    private static string Workflow => Page.Split("```yaml\n")[1].Split("```")[0];
+
     /// <summary>What follows <c>firewall</c> on the workflow's line that runs <c>firewall VERB</c>.</summary>
     private static string RawLine(string verb)
     {
-        var line = Page.Split('\n').Select(l => l.Trim()).Single(l => l.Contains($"firewall {verb} ", StringComparison.Ordinal) && !l.Contains('`'));
+        var line = Workflow.Split('\n').Select(l => l.Trim()).Single(l => l.Contains($"firewall {verb} ", StringComparison.Ordinal) && !l.Contains('`'));
         return line[(line.IndexOf("firewall ", StringComparison.Ordinal) + "firewall ".Length)..];
     }
 

@@ -63,8 +63,11 @@ public sealed record NaclFix
     public string PeersNote => PeerSubnets.Count == 0 ? ""
         : $"; the peers are in subnet{(PeerSubnets.Count == 1 ? "" : "s")} {string.Join(", ", PeerSubnets)}, so the rule{(Peers.Count == 1 ? " covers it" : "s cover them")} ({string.Join(", ", Peers)}): a NACL names CIDRs, not interfaces or groups";
 
-    /// <summary>The rules to paste, one per peer CIDR, with the ports seen.</summary>
-    public IReadOnlyList<string> Yaml => Peers.Select((peer, i) => NaclRuleText.Line(RuleNumbers[i], ProtocolName, PortsSeen, Icmp, Direction, peer)).ToList();
+    /// <summary>The rules to add, one per peer CIDR, with the ports seen.</summary>
+    public IReadOnlyList<NaclRuleToAdd> Rules => Peers.Select((peer, i) => new NaclRuleToAdd(Acl, Direction, RuleNumbers[i], ProtocolName, PortsSeen, Icmp, peer)).ToList();
+
+    /// <summary><see cref="Rules"/> as the ruleset's YAML, to paste.</summary>
+    public IReadOnlyList<string> Yaml => Rules.Select(NaclRuleText.Line).ToList();
 
     /// <summary>The rules that open the reply path of the admitting security-group rules; null when none is known (ICMP, no group on the path).</summary>
     public ReplyPathFix? Path { get; init; }
@@ -76,6 +79,7 @@ public sealed record NaclFix
 /// open. One rule per peer CIDR, each before any rule of the ACL that denies part of what it opens.
 /// </summary>
 public sealed record ReplyPathFix(
+    string Acl,
     IReadOnlyList<string> SgRules,
     IReadOnlyList<Cidr> Peers,
     PortRange Ports,
@@ -84,5 +88,7 @@ public sealed record ReplyPathFix(
     byte Protocol,
     Direction Direction)
 {
-    public IReadOnlyList<string> Yaml => Peers.Select((peer, i) => NaclRuleText.Line(RuleNumbers[i], Protocol, Ports, null, Direction, peer)).ToList();
+    public IReadOnlyList<NaclRuleToAdd> Rules => Peers.Select((peer, i) => new NaclRuleToAdd(Acl, Direction, RuleNumbers[i], IpProtocol.Name(Protocol), Ports, null, peer)).ToList();
+
+    public IReadOnlyList<string> Yaml => Rules.Select(NaclRuleText.Line).ToList();
 }

@@ -3,31 +3,35 @@ using Firewall.Engine.Model;
 
 namespace Firewall.Analysis.Replies;
 
+/// <summary>
+/// One allow rule a fix adds to a network ACL, before it is written in any syntax (the ruleset's YAML, an
+/// AWS CLI command, Terraform). <see cref="Number"/> is null when no number before the denying rule is free.
+/// </summary>
+/// <param name="Protocol">As the ruleset names it: tcp, udp, icmp, icmpv6, a number (47), or all.</param>
+/// <param name="Peer">The far end: the source of an inbound rule, the destination of an outbound one.</param>
+public readonly record struct NaclRuleToAdd(string Acl, Direction Direction, int? Number, string Protocol, PortRange? Ports, IcmpMatch? Icmp, Cidr Peer);
+
 /// <summary>A NACL rule as the YAML flow mapping the ruleset format reads, for pasting.</summary>
 public static class NaclRuleText
 {
-    public static string Line(int? number, byte protocol, PortRange? ports, IcmpMatch? icmp, Direction direction, Cidr peer) =>
-        Line(number, IpProtocol.Name(protocol), ports, icmp, direction, peer);
-
-    /// <summary>The rule for <paramref name="protocol"/> as the ruleset names it (tcp, 47, all).</summary>
-    public static string Line(int? number, string protocol, PortRange? ports, IcmpMatch? icmp, Direction direction, Cidr peer)
+    public static string Line(NaclRuleToAdd rule)
     {
         var parts = new List<string>
         {
-            $"rule: {(number is { } n ? n.ToString(System.Globalization.CultureInfo.InvariantCulture) : "N")}",
-            $"protocol: {protocol}",
+            $"rule: {(rule.Number is { } n ? n.ToString(System.Globalization.CultureInfo.InvariantCulture) : "N")}",
+            $"protocol: {rule.Protocol}",
         };
-        if (ports is { } p)
+        if (rule.Ports is { } p)
         {
             parts.Add($"ports: {p}");
         }
-        if (icmp is { } i && !i.IsAny)
+        if (rule.Icmp is { } i && !i.IsAny)
         {
             parts.Add($"icmp_type: {i.Type}");
         }
-        var far = direction == Direction.Inbound ? "source" : "destination";
+        var far = rule.Direction == Direction.Inbound ? "source" : "destination";
         // IPv6 text starts with or holds "::", which a YAML plain scalar may not; quote it.
-        parts.Add(peer.IsV6 ? $"{far}: \"{peer}\"" : $"{far}: {peer}");
+        parts.Add(rule.Peer.IsV6 ? $"{far}: \"{rule.Peer}\"" : $"{far}: {rule.Peer}");
         parts.Add("action: allow");
         return "- { " + string.Join(", ", parts) + " }";
     }

@@ -224,7 +224,7 @@ public static class ReplyDropAnalysis
             ports = new PortRange(Math.Min(ports.From, s.From), Math.Max(ports.To, s.To));
         }
         var numbers = ReplyPath.RuleNumbers(position.Acl, position.Direction, protocol, peers, ports, peers.Count, taken);
-        return new ReplyPathFix(paths.Select(p => p.Rule.Reference).Distinct().ToList(), peers, ports, clients, numbers, protocol, position.Direction);
+        return new ReplyPathFix(position.Acl.Name, paths.Select(p => p.Rule.Reference).Distinct().ToList(), peers, ports, clients, numbers, protocol, position.Direction);
     }
 
     /// <summary>

@@ -2,6 +2,7 @@ using Firewall.Analysis.Runs;
 using Firewall.Reporting;
 using Firewall.Reporting.Decode;
 using Firewall.Reporting.Lint;
+using Firewall.Reporting.Replies;
 
 namespace Firewall.Cli.Commands;
 
@@ -74,6 +75,9 @@ internal static class OptionWords
     public static readonly Words<FailCondition> FailOnFlow = new(FailCondition.Deny, FailCondition.ReplyDenied);
 
     public static readonly Words<DiffGate> DiffFailOn = new();
+
+    /// <summary><c>replies --fix-format</c>.</summary>
+    public static readonly Words<FixFormat> FixFormat = new();
 
     /// <summary>The report format a <c>check --format</c> other than flowlog names.</summary>
     public static ReportFormat Report(CheckFormat format) => format switch

@@ -4,6 +4,7 @@ using Firewall.Analysis.Replies;
 using Firewall.Analysis.Runs;
 using Firewall.Cli.Running;
 using Firewall.Reporting.Replies;
+using Firewall.Rulesets.Import;
 
 namespace Firewall.Cli.Commands;
 
@@ -19,6 +20,8 @@ internal static class RepliesCommand
         var common = new CommonOptions();
         var format = OptionWords.TextOrJson.Option("--format", "text (default) or json", defaulted: true, "-f");
         var failOn = RunGates.FailOnOption(capture: true);
+        var fixFormat = OptionWords.FixFormat.Option("--fix-format",
+            "the syntax of the rules to add: yaml (the ruleset format), aws-cli (aws ec2 create-network-acl-entry) or terraform (aws_network_acl_rule)", defaulted: true);
         var set = new Option<string?>("--set")
         {
             Description = "without a capture: the packets whose replies to check, e.g. \"tcp * -> web-1\" (default: every packet, \"* * -> *\")",
@@ -30,11 +33,15 @@ internal static class RepliesCommand
         command.Options.Add(set);
         command.Options.Add(format);
         command.Options.Add(failOn);
+        command.Options.Add(fixFormat);
         Combinations.Refuse(command, result => Refusal(result, common, set, failOn), "replies: ");
-        command.SetAction(parse => parse.GetValue(common.Capture) is null
-            ? RunStatic(console, parse.GetValue(common.Ruleset)!, parse.GetValue(set) ?? "* * -> *", parse.GetValue(common.Output),
-                parse.GetValue(format) == TextOrJson.Json, parse.GetValue(failOn) ?? [])
-            : Run(console, common.Settings(parse, parse.GetValue(common.Capture), null), parse.GetValue(format) == TextOrJson.Json, parse.GetValue(failOn) ?? []));
+        command.SetAction(parse =>
+        {
+            var output = new Output(parse.GetValue(format) == TextOrJson.Json, parse.GetValue(fixFormat));
+            return parse.GetValue(common.Capture) is null
+                ? RunStatic(console, parse.GetValue(common.Ruleset)!, parse.GetValue(set) ?? "* * -> *", parse.GetValue(common.Output), output, parse.GetValue(failOn) ?? [])
+                : Run(console, common.Settings(parse, parse.GetValue(common.Capture), null), output, parse.GetValue(failOn) ?? []);
+        });
         return command;
     }
 
@@ -61,29 +68,32 @@ internal static class RepliesCommand
     /// with the fixes for all their client ports and peers (docs/answers.md). <c>--fail-on reply-denied</c>
     /// exits 1 when there is one.
     /// </summary>
-    private static int RunStatic(CliConsole console, string rulesetPath, string setText, string? outputPath, bool json, FailCondition[] failOn)
+    private static int RunStatic(CliConsole console, string rulesetPath, string setText, string? outputPath, Output how, FailCondition[] failOn)
     {
         var error = console.Error;
-        var rules = Inputs.LoadRuleset(rulesetPath, error);
+        var origins = new Dictionary<string, AclOrigin>(StringComparer.Ordinal);
+        var rules = Inputs.LoadRuleset(rulesetPath, error, origins: origins);
         if (rules is null || QueryCommand.ParseSet(setText, rules, error) is not { } packets)
         {
             return ExitCodes.BadInput;
         }
         var analysis = StaticReplies.Analyze(rules, packets);
+        var fixes = new FixText(how.FixFormat, origins);
         var written = Inputs.WriteOutput(outputPath, console, output =>
         {
-            if (json)
+            if (how.Json)
             {
-                RepliesJsonWriter.Write(output, analysis);
+                RepliesJsonWriter.Write(output, analysis, fixes);
                 return;
             }
             using var text = Inputs.Text(output);
-            RepliesTextWriter.Write(text, analysis, rules, rulesetPath);
+            RepliesTextWriter.Write(text, analysis, rules, rulesetPath, fixes);
         });
         if (!written)
         {
             return ExitCodes.BadInput;
         }
+        NoteUnplaced(fixes, rulesetPath, error);
         if (failOn.Length > 0 && analysis.Groups.Count > 0)
         {
             error.WriteLine($"firewall: --fail-on reply-denied: {analysis.NaclReplyDenied} classes of packets have their replies dropped by a network ACL");
@@ -92,10 +102,11 @@ internal static class RepliesCommand
         return ExitCodes.Ok;
     }
 
-    private static int Run(CliConsole console, TrafficSettings settings, bool json, FailCondition[] failOn)
+    private static int Run(CliConsole console, TrafficSettings settings, Output how, FailCondition[] failOn)
     {
         var error = console.Error;
-        if (Traffic.Load(console, settings) is not (var rules, var traffic))
+        var origins = new Dictionary<string, AclOrigin>(StringComparer.Ordinal);
+        if (Traffic.Load(console, settings, origins) is not (var rules, var traffic))
         {
             return ExitCodes.BadInput;
         }
@@ -108,22 +119,41 @@ internal static class RepliesCommand
         {
             return ExitCodes.BadInput;
         }
+        var fixes = new FixText(how.FixFormat, origins);
         var written = Inputs.WriteOutput(settings.OutputPath, console, output =>
         {
             var analysis = ReplyDropAnalysis.Analyze(report.Rules, report.Catalog, report.Flows.Records);
-            if (json)
+            if (how.Json)
             {
-                RepliesJsonWriter.Write(output, report, analysis);
+                RepliesJsonWriter.Write(output, report, analysis, fixes);
                 return;
             }
             using var text = Inputs.Text(output);
-            RepliesTextWriter.Write(text, report, analysis);
+            RepliesTextWriter.Write(text, report, analysis, fixes);
         });
         if (!written)
         {
             return ExitCodes.BadInput;
         }
+        NoteUnplaced(fixes, settings.RulesetPath, error);
         Traffic.PrintWarnings(report, error, bounds: false);
         return RunGates.Exit(report, failOn, error);
+    }
+
+    /// <summary>How the report is written: JSON or text, and the syntax of its fixes.</summary>
+    private sealed record Output(bool Json, FixFormat FixFormat);
+
+    /// <summary>
+    /// One line on standard error per ACL whose fix was written with a placeholder, since the ruleset does
+    /// not say the ACL's AWS id or Terraform resource: the fix is still shown, and the line says what to put in.
+    /// </summary>
+    private static void NoteUnplaced(FixText fixes, string rulesetPath, TextWriter error)
+    {
+        var what = fixes.Format == FixFormat.AwsCli ? "the AWS id" : "the aws_network_acl resource or AWS id";
+        foreach (var acl in fixes.Unplaced)
+        {
+            error.WriteLine($"firewall: --fix-format {OptionWords.FixFormat.Name(fixes.Format)}: {rulesetPath} does not say {what} of network ACL {acl} "
+                + "(an imported plan or describe-network-acls output does); put it in place of the placeholder");
+        }
     }
 }

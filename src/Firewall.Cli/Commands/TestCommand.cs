@@ -13,7 +13,7 @@ internal static class TestCommand
     {
         var files = new Argument<string[]>("FILE")
         {
-            Description = "test files (YAML, see docs/test-format.md)",
+            Description = "test files (YAML, see docs/test-format.md), or directories: their *.tests.yaml files",
             Arity = ArgumentArity.OneOrMore,
         };
         var junit = new Option<string?>("--junit") { Description = "also write the results as JUnit XML to FILE (for Jenkins, GitLab, GitHub)" };
@@ -46,8 +46,12 @@ internal static class TestCommand
         return command;
     }
 
-    private static int Run(CliConsole console, string[] files, string? junitPath, string? rulesetPath, string[] names, TextOrJson format)
+    private static int Run(CliConsole console, string[] arguments, string? junitPath, string? rulesetPath, string[] names, TextOrJson format)
     {
+        if (TestFiles(arguments, console.Error) is not { } files)
+        {
+            return ExitCodes.BadInput;
+        }
         Ruleset? ruleset = null;
         if (rulesetPath is not null)
         {
@@ -93,5 +97,27 @@ internal static class TestCommand
             console.Error.WriteLine($"firewall: {run.Errors.Count} error(s) in the test files; those files were not run");
         }
         return run.ExitCode;
+    }
+
+    /// <summary>The test files named, a directory standing for its <c>*.tests.yaml</c> files in name order; null after saying that a directory holds none.</summary>
+    private static List<string>? TestFiles(string[] arguments, TextWriter error)
+    {
+        var files = new List<string>();
+        foreach (var argument in arguments)
+        {
+            if (!Directory.Exists(argument))
+            {
+                files.Add(argument);
+                continue;
+            }
+            var inside = Directory.GetFiles(argument, "*.tests.yaml").Order(StringComparer.Ordinal).ToList();
+            if (inside.Count == 0)
+            {
+                error.WriteLine($"firewall: {argument}: a directory with no test file (*.tests.yaml) in it");
+                return null;
+            }
+            files.AddRange(inside);
+        }
+        return files;
     }
 }

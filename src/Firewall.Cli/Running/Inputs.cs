@@ -6,6 +6,7 @@ using Firewall.Engine.Compilation;
 using Firewall.Flows.Definitions;
 using Firewall.Flows.Loading;
 using Firewall.Rulesets;
+using Firewall.Rulesets.Import;
 
 namespace Firewall.Cli.Running;
 
@@ -20,10 +21,15 @@ internal static class Inputs
     /// The ruleset at <paramref name="path"/>: a ruleset file, or with <paramref name="allowImport"/> a
     /// Terraform plan or AWS describe-* output (a file, or a directory of them), imported as
     /// <c>firewall import</c> would, its warnings printed.
+    /// <paramref name="origins"/>, when given, receives where each imported network ACL came from (none for a ruleset file).
     /// </summary>
-    public static CompiledRuleset? LoadRuleset(string path, TextWriter error, bool allowImport = true)
+    public static CompiledRuleset? LoadRuleset(string path, TextWriter error, bool allowImport = true, Dictionary<string, AclOrigin>? origins = null)
     {
         var source = allowImport ? RulesetSources.Load(path) : new RulesetSourceResult(RulesetLoader.LoadFile(path), [], null);
+        foreach (var (acl, origin) in source.AclOrigins)
+        {
+            origins?.TryAdd(acl, origin);
+        }
         foreach (var note in source.ImportNotes.Where(n => n.Severity != Rulesets.Import.ImportSeverity.Info))
         {
             error.WriteLine(note.ToString());

@@ -4,6 +4,7 @@ using Firewall.Engine.Compilation;
 using Firewall.Engine.Evaluation;
 using Firewall.Flows.Definitions;
 using Firewall.Flows.Synthesis;
+using Firewall.Rulesets.Import;
 using Firewall.Runs;
 
 namespace Firewall.Cli.Running;
@@ -41,13 +42,13 @@ internal sealed class Traffic : IDisposable
     /// Loads the ruleset, then opens the input; null after printing why either is unusable. A capture's
     /// per-packet code is compiled on another core meanwhile.
     /// </summary>
-    public static (CompiledRuleset Rules, Traffic Traffic)? Load(CliConsole console, TrafficSettings settings)
+    public static (CompiledRuleset Rules, Traffic Traffic)? Load(CliConsole console, TrafficSettings settings, Dictionary<string, AclOrigin>? origins = null)
     {
         if (settings.CapturePath is not null)
         {
             HotPathWarmup.Start();
         }
-        if (Inputs.LoadRuleset(settings.RulesetPath, console.Error) is not { } rules)
+        if (Inputs.LoadRuleset(settings.RulesetPath, console.Error, origins: origins) is not { } rules)
         {
             return null;
         }

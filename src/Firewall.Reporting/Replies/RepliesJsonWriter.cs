@@ -12,7 +12,7 @@ namespace Firewall.Reporting.Replies;
 /// <summary>The <c>firewall replies</c> report as one JSON document (docs/output-fields.md, "replies").</summary>
 public static class RepliesJsonWriter
 {
-    public static void Write(Stream output, RunReport report, ReplyDropReport analysis)
+    public static void Write(Stream output, RunReport report, ReplyDropReport analysis, FixText? fixes = null)
     {
         using var json = new JsonOutput(output, indented: true);
         var w = json.Writer;
@@ -48,7 +48,7 @@ public static class RepliesJsonWriter
                 w.WriteEndObject();
             }
             w.WriteEndArray();
-            WriteFixes(w, g.Fixes, "flows");
+            WriteFixes(w, g.Fixes, "flows", fixes);
             w.WriteEndObject();
         }
         w.WriteEndArray();
@@ -60,7 +60,7 @@ public static class RepliesJsonWriter
     /// <c>firewall replies --ruleset R</c> without a capture: the groups hold the classes (as <c>firewall query</c>
     /// writes them) instead of flows and examples, and the same fix objects, counting classes.
     /// </summary>
-    public static void Write(Stream output, StaticReplyReport analysis)
+    public static void Write(Stream output, StaticReplyReport analysis, FixText? fixes = null)
     {
         using var json = new JsonOutput(output, indented: true);
         var w = json.Writer;
@@ -83,7 +83,7 @@ public static class RepliesJsonWriter
                 AnswerWriter.WriteClass(w, c);
             }
             w.WriteEndArray();
-            WriteFixes(w, g.Fixes, "classes");
+            WriteFixes(w, g.Fixes, "classes", fixes);
             w.WriteEndObject();
         }
         w.WriteEndArray();
@@ -101,8 +101,12 @@ public static class RepliesJsonWriter
         else w.WriteNull("rule_number");
     }
 
-    /// <summary>The fix objects; <paramref name="counted"/> names what <see cref="NaclFix.Flows"/> counts (flows seen, or classes).</summary>
-    private static void WriteFixes(Utf8JsonWriter w, IReadOnlyList<NaclFix> fixes, string counted)
+    /// <summary>
+    /// The fix objects; <paramref name="counted"/> names what <see cref="NaclFix.Flows"/> counts (flows seen, or
+    /// classes). With <paramref name="text"/> in another syntax than YAML, each fix and path also holds
+    /// <c>fix_text</c>: the lines the text report prints for it.
+    /// </summary>
+    private static void WriteFixes(Utf8JsonWriter w, IReadOnlyList<NaclFix> fixes, string counted, FixText? text)
     {
         w.WriteStartArray("fixes");
         foreach (var fix in fixes)
@@ -125,6 +129,7 @@ public static class RepliesJsonWriter
             w.WritePropertyName("peer_count");
             w.WriteRawValue(fix.PeerCount.ToString(System.Globalization.CultureInfo.InvariantCulture));
             JsonArrays.WriteStrings(w, "yaml", fix.Yaml);
+            WriteFixText(w, text, fix.Rules);
             if (fix.Path is { } path)
             {
                 w.WriteStartObject("path");
@@ -134,6 +139,7 @@ public static class RepliesJsonWriter
                 JsonArrays.WriteStrings(w, "clients", path.Clients.Select(c => c.Name));
                 WriteNumbers(w, "rules", path.RuleNumbers);
                 JsonArrays.WriteStrings(w, "yaml", path.Yaml);
+                WriteFixText(w, text, path.Rules);
                 w.WriteEndObject();
             }
             else
@@ -143,6 +149,14 @@ public static class RepliesJsonWriter
             w.WriteEndObject();
         }
         w.WriteEndArray();
+    }
+
+    private static void WriteFixText(Utf8JsonWriter w, FixText? text, IReadOnlyList<NaclRuleToAdd> rules)
+    {
+        if (text is { Format: not FixFormat.Yaml })
+        {
+            JsonArrays.WriteStrings(w, "fix_text", text.Lines(rules));
+        }
     }
 
     private static void WriteNumbers(Utf8JsonWriter w, string name, IEnumerable<int?> values)

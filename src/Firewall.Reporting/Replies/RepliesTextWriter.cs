@@ -12,11 +12,15 @@ using Firewall.Reporting.Text;
 
 namespace Firewall.Reporting.Replies;
 
-/// <summary>The <c>firewall replies</c> report for people: one block per denying NACL rule, ending in the YAML to paste.</summary>
+/// <summary>
+/// The <c>firewall replies</c> report for people: one block per denying NACL rule, ending in the rules to
+/// add, as YAML to paste or in the syntax a <see cref="FixText"/> chooses.
+/// </summary>
 public static class RepliesTextWriter
 {
-    public static void Write(TextWriter o, RunReport report, ReplyDropReport analysis)
+    public static void Write(TextWriter o, RunReport report, ReplyDropReport analysis, FixText? fixes = null)
     {
+        fixes ??= FixText.Yaml;
         var input = report.Input;
         var format = input.CaptureFormat is { } f ? $" ({f}{(input.CaptureCompressed ? ", gzip" : "")})" : "";
         o.Write($"Capture  {input.CaptureName}{format}\n");
@@ -39,7 +43,7 @@ public static class RepliesTextWriter
 
         foreach (var g in analysis.Groups)
         {
-            WriteGroup(o, g);
+            WriteGroup(o, g, fixes);
         }
     }
 
@@ -48,8 +52,9 @@ public static class RepliesTextWriter
     /// classes of packets whose requests pass and whose replies it drops, then the same fixes as with traffic,
     /// for every client port and peer of those classes.
     /// </summary>
-    public static void Write(TextWriter o, StaticReplyReport analysis, CompiledRuleset rules, string rulesetPath)
+    public static void Write(TextWriter o, StaticReplyReport analysis, CompiledRuleset rules, string rulesetPath, FixText? fixes = null)
     {
+        fixes ??= FixText.Yaml;
         var answer = analysis.Answer;
         o.Write($"Ruleset  {answer.Ruleset} ({rulesetPath})\n");
         o.Write($"Set      {answer.Set}\n");
@@ -78,12 +83,12 @@ public static class RepliesTextWriter
         var text = new AddressSetText(rules);
         foreach (var g in analysis.Groups)
         {
-            WriteGroup(o, g, text);
+            WriteGroup(o, g, text, fixes);
         }
     }
 
     /// <summary>One denying rule's block: the flows and fixes in numbers, examples, then the fixes.</summary>
-    private static void WriteGroup(TextWriter o, ReplyDropGroup g)
+    private static void WriteGroup(TextWriter o, ReplyDropGroup g, FixText fixes)
     {
         WriteHeading(o, g.Rule, g.Position);
         var facts = new TextTable(false, false);
@@ -120,12 +125,12 @@ public static class RepliesTextWriter
         }
         foreach (var fix in g.Fixes)
         {
-            WriteFix(o, g.Position, fix, "seen");
+            WriteFix(o, g.Position, fix, "seen", fixes);
         }
     }
 
     /// <summary>One denying rule's block: the classes in numbers and as a table, then the fixes.</summary>
-    private static void WriteGroup(TextWriter o, StaticReplyGroup g, AddressSetText text)
+    private static void WriteGroup(TextWriter o, StaticReplyGroup g, AddressSetText text, FixText fixes)
     {
         WriteHeading(o, g.Rule, g.Position);
         var facts = new TextTable(false, false);
@@ -158,7 +163,7 @@ public static class RepliesTextWriter
         }
         foreach (var fix in g.Fixes)
         {
-            WriteFix(o, g.Position, fix, "of these classes");
+            WriteFix(o, g.Position, fix, "of these classes", fixes);
         }
     }
 
@@ -178,23 +183,23 @@ public static class RepliesTextWriter
     /// The rules that open the reply path (what <c>firewall lint</c> checks) first, then the narrowest
     /// rules that cover only what was seen: a person pastes one or the other.
     /// </summary>
-    private static void WriteFix(TextWriter o, NaclPosition position, NaclFix fix, string seen)
+    private static void WriteFix(TextWriter o, NaclPosition position, NaclFix fix, string seen, FixText fixes)
     {
-        var where = $"network_acls.{fix.Acl}.{DirectionText.Name(fix.Direction)}";
+        var where = fixes.Where(fix.Acl, fix.Direction);
         var before = position.Number is { } num ? $"before rule {num}" : "after the existing rules";
         var likely = fix.PortsSeen is not null ? $"; likely client: {LikelyClients.Describe(fix.Client)}" : "";
         if (fix.Path is { } path)
         {
-            o.Write($"  fix: add to {where} ({before}):\n");
-            WriteLines(o, path.Yaml, path.RuleNumbers, position);
+            o.Write($"  fix: {where} ({before}):\n");
+            WriteLines(o, fixes.Lines(path.Rules), path.RuleNumbers, position);
             o.Write($"  it opens the reply path of {ReplyPathText.Describe(path, fix.PortsSeen is not null)}; `firewall lint` checks the same\n");
             o.Write($"  narrowest (only the {(fix.PortsSeen is not null ? "ports and peers" : "peers")} {seen}{fix.PeersNote}{likely}):\n");
-            WriteLines(o, fix.Yaml, fix.RuleNumbers, position);
+            WriteLines(o, fixes.Lines(fix.Rules), fix.RuleNumbers, position);
             return;
         }
         var covers = fix.PortsSeen is not null ? $"the ports and peers {seen}" : "these replies";
-        o.Write($"  fix: add to {where} ({before}; covers {covers}{fix.PeersNote}{likely}):\n");
-        WriteLines(o, fix.Yaml, fix.RuleNumbers, position);
+        o.Write($"  fix: {where} ({before}; covers {covers}{fix.PeersNote}{likely}):\n");
+        WriteLines(o, fixes.Lines(fix.Rules), fix.RuleNumbers, position);
     }
 
     private static void WriteLines(TextWriter o, IReadOnlyList<string> lines, IReadOnlyList<int?> numbers, NaclPosition position)
@@ -205,7 +210,7 @@ public static class RepliesTextWriter
         }
         foreach (var line in lines)
         {
-            o.Write($"    {line}\n");
+            o.Write(line.Length == 0 ? "\n" : $"    {line}\n");
         }
     }
 }

@@ -16,6 +16,9 @@ public sealed record ImportResult(
 {
     public bool Succeeded => Ruleset is not null;
 
+    /// <summary>Where each imported network ACL came from, by its name in <see cref="Ruleset"/>.</summary>
+    public IReadOnlyDictionary<string, AclOrigin> AclOrigins { get; init; } = new Dictionary<string, AclOrigin>();
+
     /// <summary>An import that produced no ruleset: only its notes, which say why.</summary>
     public static ImportResult Failed(ImportNotes notes) =>
         new(null, new Dictionary<string, string>(), new Dictionary<string, string>(), notes.All);
@@ -79,7 +82,10 @@ internal static class RulesetAssembler
             draft.VpcCidr,
             TrackingSettings.Default);
 
-        var result = new ImportResult(ruleset, subnetDescriptions, interfaceDescriptions, notes.All);
+        var result = new ImportResult(ruleset, subnetDescriptions, interfaceDescriptions, notes.All)
+        {
+            AclOrigins = draft.Acls.Where(a => a.Origin is not null).ToDictionary(a => a.Name, a => a.Origin!, StringComparer.Ordinal),
+        };
         var reloaded = RulesetLoader.LoadText(result.ToYaml(), "imported.yaml");
         foreach (var d in reloaded.Diagnostics)
         {

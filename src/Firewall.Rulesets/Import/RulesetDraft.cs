@@ -37,6 +37,9 @@ internal sealed class DraftAcl(string key, string name, string? description, str
     public string? Description { get; } = description;
     public string Source { get; } = source;
     public List<DraftNaclRule> Rules { get; } = [];
+
+    /// <summary>Where the ACL came from (its AWS id, or its Terraform resource), for fixes written in that syntax.</summary>
+    public AclOrigin? Origin { get; set; }
 }
 
 internal sealed class DraftSubnet(string key, string name, Cidr? cidr, Cidr? ipv6Cidr, string? description, string source)

@@ -26,7 +26,7 @@ internal static class AwsNetworkAclReader
         {
             parts.Add("the VPC's default network ACL");
         }
-        var acl = new DraftAcl(id, draft.AclNames.Claim(id), parts.Count == 0 ? null : string.Join("; ", parts), path);
+        var acl = new DraftAcl(id, draft.AclNames.Claim(id), parts.Count == 0 ? null : string.Join("; ", parts), path) { Origin = new AwsAclOrigin(id) };
         draft.Acls.Add(acl);
         foreach (var (entry, entryPath) in JsonInput.Array(a, "Entries", path, notes))
         {

@@ -100,6 +100,9 @@ internal sealed class TfInlineBlocks
         return false;
     }
 
+    /// <summary>Whether the configuration block of <paramref name="r"/> sets <paramref name="attr"/> (see <see cref="TerraformPlan.Sets"/>).</summary>
+    public bool ConfigurationSets(TfResource r, string attr) => _plan.Sets(r, attr);
+
     private (List<string> Managing, List<string> Deleted) SeparateResources(TfResource r, string attr) =>
         _separate.GetValueOrDefault((r.Address, attr), ([], []));
 

@@ -13,17 +13,22 @@ internal sealed class TfNetworkAclReader(RulesetDraft draft, ImportNotes notes, 
         var v = r.Values;
         var acl = new DraftAcl(r.Address, draft.AclNames.Claim(refs.NameOf(r)), string.Join(": ", new[] { r.Address, v.Tag("Name") }.Where(p => !string.IsNullOrWhiteSpace(p))), r.Address);
         draft.Acls.Add(acl);
+        var inlineRules = false;
         foreach (var (attr, direction) in new[] { ("ingress", Direction.Inbound), ("egress", Direction.Outbound) })
         {
+            // Set in the configuration, even empty (`egress = []`), the blocks are the ACL's whole rule set.
+            inlineRules |= inline.ConfigurationSets(r, attr);
             if (!inline.AreConfigured(r, attr, ("rule", "rules")))
             {
                 continue;
             }
             foreach (var b in v.Blocks(attr))
             {
+                inlineRules = true;
                 AddAclRule(acl, direction, b, b.Long("rule_no"), b.Str("action"), null);
             }
         }
+        acl.Origin = new TerraformAclOrigin(r.Address, r.ModuleInstance, r.Values.IsUnknown("id") ? null : r.Values.Str("id") is { Length: > 0 } id ? id : null, inlineRules);
     }
 
     private void AddAclRule(DraftAcl acl, Direction direction, TfObject b, long? number, string? action, string? description)
