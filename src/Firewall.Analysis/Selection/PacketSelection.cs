@@ -21,7 +21,8 @@ public enum PacketSelection : byte
 /// thread of a sharded run), with flow ids as the finished report numbers them.
 /// </summary>
 /// <param name="packets">Where the selected packets go; null when only the flows are narrowed.</param>
-public sealed class SelectedPackets(IRunSink? packets, Listing listing) : IRunSink
+/// <param name="flows">Whether the report lists flows, so that the narrowed report says how many it lists.</param>
+public sealed class SelectedPackets(IRunSink? packets, Listing listing, bool flows = true) : IRunSink
 {
     private ulong[] _flows = new ulong[64];
     private long _packetsListed;
@@ -67,7 +68,7 @@ public sealed class SelectedPackets(IRunSink? packets, Listing listing) : IRunSi
     public RunReport Narrow(RunReport report) => !listing.Narrows ? report : report.ListedAs(new ReportListing(
         listing.Describe(),
         packets is null ? null : _packetsListed,
-        listing.NarrowsFlows ? _flows : null));
+        flows && listing.NarrowsFlows ? _flows : null));
 
     public void Complete(RunReport report) => packets?.Complete(Narrow(report));
 

@@ -166,7 +166,7 @@ internal static class CheckCommand
             using var writer = options.FlowLog is { } flowLog
                 ? new FlowLogWriter(output, rules, flowLog)
                 : ReportWriters.Create(options.Format, output, options.Content, rules);
-            using var selected = new SelectedPackets(options.Content.Packets ? writer : null, listing);
+            using var selected = new SelectedPackets(options.Content.Packets ? writer : null, listing, options.Content.Flows);
             IRunSink? packetWriter = options.FlowLog is not null ? writer
                 : listing.Narrows ? selected
                 : options.Content.Packets ? writer : null;
