@@ -23,9 +23,10 @@ public static class ReplyDropAnalysis
     public const int WidestV4Prefix = 16;
     public const int WidestV6Prefix = 48;
 
-    public static ReplyDropReport Analyze(CompiledRuleset rules, RuleCatalog catalog, FlowRecords flows)
+    /// <param name="listed">The flows a narrowed report lists (<see cref="Runs.RunReport.ListsFlow"/>); null for all.</param>
+    public static ReplyDropReport Analyze(CompiledRuleset rules, RuleCatalog catalog, FlowRecords flows, Func<int, bool>? listed = null)
     {
-        var byRule = ByDenyingRule(catalog, flows, out var other);
+        var byRule = ByDenyingRule(catalog, flows, listed, out var other);
         var taken = new TakenRuleNumbers();
         var paths = ReplyPath.All(rules.Model).ToLookup(p => (p.Rule.Reference, p.Interface.Name));
         var groups = byRule
@@ -36,12 +37,16 @@ public static class ReplyDropAnalysis
     }
 
     /// <summary>The flows whose replies a NACL dropped, by the denying reference; <paramref name="other"/> counts those whose replies something else dropped.</summary>
-    private static Dictionary<int, List<(int Id, FlowRecord Flow)>> ByDenyingRule(RuleCatalog catalog, FlowRecords flows, out int other)
+    private static Dictionary<int, List<(int Id, FlowRecord Flow)>> ByDenyingRule(RuleCatalog catalog, FlowRecords flows, Func<int, bool>? listed, out int other)
     {
         var byRule = new Dictionary<int, List<(int Id, FlowRecord Flow)>>();
         other = 0;
         for (var i = 0; i < flows.Length; i++)
         {
+            if (listed is not null && !listed(i))
+            {
+                continue;
+            }
             ref readonly var f = ref flows[i];
             if (RunSummary.IsNaclReplyDrop(in f, catalog))
             {

@@ -1,6 +1,7 @@
 using Firewall.Engine.Compilation;
 using Firewall.Engine.Evaluation;
 using Firewall.Engine.Packets;
+using Firewall.Analysis.Selection;
 using Firewall.Analysis.Summaries;
 
 namespace Firewall.Analysis.Runs;
@@ -56,6 +57,26 @@ public sealed class RunReport
         Input = input;
         Catalog = RuleCatalog.For(rules);
     }
+
+    private RunReport(RunReport run, ReportListing listing)
+    {
+        Rules = run.Rules;
+        Options = run.Options;
+        Counters = run.Counters;
+        Flows = run.Flows;
+        Input = run.Input;
+        Catalog = run.Catalog;
+        Listing = listing;
+    }
+
+    /// <summary>How the report's records were narrowed (<c>--only</c>, <c>--filter</c>, ...), or null when they list everything.</summary>
+    public ReportListing? Listing { get; }
+
+    /// <summary>Whether the report lists the flow: every flow unless the listing was narrowed.</summary>
+    public bool ListsFlow(int id) => Listing?.ListsFlow(id) ?? true;
+
+    /// <summary>The same run, its records narrowed as <paramref name="listing"/> says; the totals are unchanged.</summary>
+    public RunReport ListedAs(ReportListing listing) => new(this, listing);
 
     public RunInput Input { get; }
 

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.CommandLine.Parsing;
 using Firewall.Analysis.Runs;
+using Firewall.Analysis.Selection;
 using Firewall.Cli.Running;
 using Firewall.Reporting;
 using Firewall.Reporting.FlowLogs;
@@ -9,13 +10,14 @@ namespace Firewall.Cli.Commands;
 
 /// <summary>Everything <c>check</c> was asked, parsed and checked.</summary>
 /// <param name="FlowLog">The flow log's settings with <c>--format flowlog</c>, else null.</param>
+/// <param name="Listing">What the records list (<c>--only</c>, <c>--filter</c>, ...); evaluation sees every packet.</param>
 internal sealed record CheckOptions(
     TrafficSettings Traffic,
     ReportFormat Format,
     ReportContent Content,
     FailCondition[] FailOn,
     FlowLogOptions? FlowLog,
-    PacketSelection Only = PacketSelection.All);
+    ListingRequest Listing);
 
 /// <summary><c>firewall check CAPTURE --ruleset R</c>: evaluate a capture and report (SPEC §5, §6).</summary>
 internal static class CheckCommand
@@ -43,6 +45,7 @@ internal static class CheckCommand
             "--only",
             "with --packets: list only denied packets, replies denied (reply-denied), allowed or undecodable ones; every packet is still evaluated and counted",
             defaulted: true);
+        public readonly ListingOptions Listing = new();
         public readonly Option<FailCondition[]> FailOn = RunGates.FailOnOption(capture: true);
 
         public Options()
@@ -61,6 +64,7 @@ internal static class CheckCommand
         o.Flows.AddTo(command, o.Common.FlowsFile);
         command.Options.Add(o.FlowRecords);
         command.Options.Add(o.Only);
+        o.Listing.AddTo(command);
         command.Options.Add(o.FailOn);
         command.Options.Add(o.FlowlogInterval);
         command.Options.Add(o.FlowlogAccount);
@@ -86,7 +90,7 @@ internal static class CheckCommand
             format == CheckFormat.Flowlog
                 ? new FlowLogOptions { IntervalSeconds = parse.GetValue(o.FlowlogInterval), AccountId = parse.GetValue(o.FlowlogAccount)!, IncludeRule = parse.GetValue(o.FlowlogRule) }
                 : null,
-            parse.GetValue(o.Only));
+            o.Listing.Request(parse, parse.GetValue(o.Only)));
     }
 
     /// <summary>Why these options cannot go together, or null: the first problem only, as one message.</summary>
@@ -107,6 +111,10 @@ internal static class CheckCommand
         {
             return "--only selects the per-packet records: add --packets";
         }
+        if (o.Listing.Given(result) is { } narrowing && !content.Packets && !content.Flows)
+        {
+            return $"{narrowing} narrows the per-packet and per-flow records: add --packets or --flows";
+        }
         if (ReportWriters.Refuse(OptionWords.Report(format), content) is { } refusal)
         {
             return refusal;
@@ -121,6 +129,10 @@ internal static class CheckCommand
         if (content.Packets || content.Flows)
         {
             return "--format flowlog writes flow log records only: drop --packets and --flows";
+        }
+        if (o.Listing.Given(result) is { } narrowing)
+        {
+            return $"--format flowlog writes every flow: {narrowing} narrows --packets and --flows records only";
         }
         if (interval is < FlowLogOptions.MinInterval or > FlowLogOptions.MaxInterval)
         {
@@ -142,6 +154,10 @@ internal static class CheckCommand
         }
         using (traffic)
         {
+            if (options.Listing.Resolve(rules, error) is not { } listing)
+            {
+                return ExitCodes.BadInput;
+            }
             using var output = Inputs.OpenOutput(options.Traffic.OutputPath, console);
             if (output is null)
             {
@@ -150,16 +166,16 @@ internal static class CheckCommand
             using var writer = options.FlowLog is { } flowLog
                 ? new FlowLogWriter(output, rules, flowLog)
                 : ReportWriters.Create(options.Format, output, options.Content, rules);
-            using var selected = new SelectedPackets(writer, options.Only);
+            using var selected = new SelectedPackets(options.Content.Packets ? writer : null, listing, options.Content.Flows);
             IRunSink? packetWriter = options.FlowLog is not null ? writer
-                : !options.Content.Packets ? null
-                : options.Only == PacketSelection.All ? writer : selected;
+                : listing.Narrows ? selected
+                : options.Content.Packets ? writer : null;
             var report = traffic.Evaluate(console, rules, options.Traffic.RulesetPath, packetWriter);
             if (report is null)
             {
                 return ExitCodes.BadInput;
             }
-            writer.Complete(report);
+            writer.Complete(selected.Narrow(report));
             if (options.Format != ReportFormat.Text || options.FlowLog is not null)
             {
                 // The text report lists capture warnings itself; machine formats carry them in the input record.

@@ -1,4 +1,4 @@
-using Firewall.Analysis.Runs;
+using Firewall.Analysis.Selection;
 using Firewall.Reporting;
 using Firewall.Reporting.Decode;
 using Firewall.Reporting.Lint;

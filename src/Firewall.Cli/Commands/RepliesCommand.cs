@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.CommandLine.Parsing;
 using Firewall.Analysis.Replies;
 using Firewall.Analysis.Runs;
+using Firewall.Analysis.Selection;
 using Firewall.Cli.Running;
 using Firewall.Reporting.Replies;
 using Firewall.Rulesets.Import;
@@ -34,25 +35,27 @@ internal static class RepliesCommand
         command.Options.Add(format);
         command.Options.Add(failOn);
         command.Options.Add(fixFormat);
-        Combinations.Refuse(command, result => Refusal(result, common, set, failOn), "replies: ");
+        var listing = new ListingOptions();
+        listing.AddTo(command);
+        Combinations.Refuse(command, result => Refusal(result, common, set, failOn, listing), "replies: ");
         command.SetAction(parse =>
         {
             var output = new Output(parse.GetValue(format) == TextOrJson.Json, parse.GetValue(fixFormat));
             return parse.GetValue(common.Capture) is null
                 ? RunStatic(console, parse.GetValue(common.Ruleset)!, parse.GetValue(set) ?? "* * -> *", parse.GetValue(common.Output), output, parse.GetValue(failOn) ?? [])
-                : Run(console, common.Settings(parse, parse.GetValue(common.Capture), null), output, parse.GetValue(failOn) ?? []);
+                : Run(console, common.Settings(parse, parse.GetValue(common.Capture), null), output, parse.GetValue(failOn) ?? [], listing.Request(parse));
         });
         return command;
     }
 
     /// <summary>Why these options cannot go together, or null.</summary>
-    private static string? Refusal(CommandResult result, CommonOptions common, Option<string?> set, Option<FailCondition[]> failOn)
+    private static string? Refusal(CommandResult result, CommonOptions common, Option<string?> set, Option<FailCondition[]> failOn, ListingOptions listing)
     {
         if (result.GetValue(common.Capture) is not null)
         {
             return result.GetValue(set) is not null ? "--set chooses packets without a capture; with a capture, its traffic is the set" : null;
         }
-        if (CommonOptions.TrafficOnly(result, common.Midstream, common.RelatedIcmp, common.Decap) is { } given)
+        if ((CommonOptions.TrafficOnly(result, common.Midstream, common.RelatedIcmp, common.Decap) ?? listing.Given(result)) is { } given)
         {
             return $"{given} applies to a capture; without one, every packet is answered with check's defaults (docs/answers.md)";
         }
@@ -102,7 +105,7 @@ internal static class RepliesCommand
         return ExitCodes.Ok;
     }
 
-    private static int Run(CliConsole console, TrafficSettings settings, Output how, FailCondition[] failOn)
+    private static int Run(CliConsole console, TrafficSettings settings, Output how, FailCondition[] failOn, ListingRequest request)
     {
         var error = console.Error;
         var origins = new Dictionary<string, AclOrigin>(StringComparer.Ordinal);
@@ -113,7 +116,13 @@ internal static class RepliesCommand
         RunReport? report;
         using (traffic)
         {
-            report = traffic.Evaluate(console, rules, settings.RulesetPath, null);
+            if (request.Resolve(rules, error) is not { } listing)
+            {
+                return ExitCodes.BadInput;
+            }
+            // Every packet is evaluated; the listing marks the flows whose packets it selects.
+            var selected = new SelectedPackets(null, listing);
+            report = traffic.Evaluate(console, rules, settings.RulesetPath, listing.Narrows ? selected : null) is { } run ? selected.Narrow(run) : null;
         }
         if (report is null)
         {
@@ -122,7 +131,7 @@ internal static class RepliesCommand
         var fixes = new FixText(how.FixFormat, origins);
         var written = Inputs.WriteOutput(settings.OutputPath, console, output =>
         {
-            var analysis = ReplyDropAnalysis.Analyze(report.Rules, report.Catalog, report.Flows.Records);
+            var analysis = ReplyDropAnalysis.Analyze(report.Rules, report.Catalog, report.Flows.Records, report.Listing is null ? null : report.ListsFlow);
             if (how.Json)
             {
                 RepliesJsonWriter.Write(output, report, analysis, fixes);

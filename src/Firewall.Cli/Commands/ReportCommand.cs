@@ -1,4 +1,6 @@
 using System.CommandLine;
+using Firewall.Analysis.Runs;
+using Firewall.Analysis.Selection;
 using Firewall.Cli.Running;
 using Firewall.Reporting.Html;
 
@@ -33,17 +35,20 @@ internal static class ReportCommand
         common.AddTo(command);
         command.Options.Add(common.FlowsFile);
         command.Options.Add(maxFlows);
+        var listing = new ListingOptions();
+        listing.AddTo(command);
         Combinations.Refuse(command, result => TrafficInput.Of(result, common).Refusal("report"));
         command.SetAction(parse =>
         {
             var input = TrafficInput.Of(parse.CommandResult, common);
             input.NoteOldSpelling(console.Error);
-            return Run(console, common.Settings(parse, input.Capture, input.FlowsFile), new HtmlReportOptions { MaxFlowRows = parse.GetValue(maxFlows) });
+            return Run(console, common.Settings(parse, input.Capture, input.FlowsFile), new HtmlReportOptions { MaxFlowRows = parse.GetValue(maxFlows) },
+                listing.Request(parse));
         });
         return command;
     }
 
-    private static int Run(CliConsole console, TrafficSettings settings, HtmlReportOptions options)
+    private static int Run(CliConsole console, TrafficSettings settings, HtmlReportOptions options, ListingRequest request)
     {
         if (Traffic.Load(console, settings) is not (var rules, var traffic))
         {
@@ -51,18 +56,24 @@ internal static class ReportCommand
         }
         using (traffic)
         {
+            if (request.Resolve(rules, console.Error) is not { } listing)
+            {
+                return ExitCodes.BadInput;
+            }
             using var output = Inputs.OpenOutput(settings.OutputPath, console);
             if (output is null)
             {
                 return ExitCodes.BadInput;
             }
             using var writer = new HtmlReportWriter(output, options);
-            var report = traffic.Evaluate(console, rules, settings.RulesetPath, writer);
+            // The page's timeline counts every packet; the listing only marks the flows the page lists.
+            var selected = new SelectedPackets(null, listing);
+            var report = traffic.Evaluate(console, rules, settings.RulesetPath, listing.Narrows ? new SinkPair(writer, selected) : writer);
             if (report is null)
             {
                 return ExitCodes.BadInput;
             }
-            writer.Complete(report);
+            writer.Complete(selected.Narrow(report));
             Traffic.PrintWarnings(report, console.Error, bounds: false);
             return RunGates.Exit(report, null, console.Error);
         }

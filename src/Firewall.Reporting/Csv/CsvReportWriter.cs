@@ -172,7 +172,10 @@ public sealed class CsvReportWriter : IRunSink
             var flows = report.Flows.Records;
             for (var i = 0; i < flows.Length; i++)
             {
-                WriteFlow(i, in flows[i]);
+                if (report.ListsFlow(i))
+                {
+                    WriteFlow(i, in flows[i]);
+                }
             }
         }
         _out.Drain();

@@ -14,12 +14,17 @@ internal static class FlowsSection
     public static void Write(StringBuilder h, RunReport report, HtmlReportOptions options)
     {
         var flows = report.Flows.Records;
-        var selection = ReportFigures.SelectFlows(flows, options.MaxFlowRows);
+        var selection = ReportFigures.SelectFlows(flows, options.MaxFlowRows, report.ListsFlow);
+        var listed = selection.Ids.Count + selection.LeftOut;
         var references = report.Rules.Rules;
+        var narrowed = report.Listing is { NarrowsFlows: true } listing
+            ? $" Listed: the {Count(listed, "flow")} of {N(flows.Length)} with a packet that {listing.Description} selects."
+            : "";
         Section(h, "flows", "Flows",
-            selection.LeftOut == 0
-                ? $"All {Count(flows.Length, "flow")}, in order of appearance. With scripts on, type to filter and click a heading to sort."
-                : $"{N(selection.Ids.Count)} of {N(flows.Length)} flows: those with a denied packet first, then allowed ones, shown in order of appearance. With scripts on, type to filter and click a heading to sort.");
+            (selection.LeftOut == 0
+                ? $"All {Count(listed, "flow")}, in order of appearance."
+                : $"{N(selection.Ids.Count)} of {N(listed)} flows: those with a denied packet first, then allowed ones, shown in order of appearance.")
+            + narrowed + " With scripts on, type to filter and click a heading to sort.");
         if (selection.LeftOut > 0)
         {
             h.Append("<p class=\"note\" id=\"flows-left-out\">").Append(N(selection.LeftOut)).Append(" flows are not shown (")

@@ -30,6 +30,10 @@ internal static class MastheadSection
             h.Append("<span>").Append(E(FieldText.Time(span.First))).Append(" to ").Append(E(FieldText.Time(span.Last)))
                 .Append(" (").Append(Duration(span.Last - span.First)).Append(")</span>");
         }
+        if (report.Listing is { } listing)
+        {
+            h.Append("<span id=\"listed\">listed: ").Append(E(listing.Description)).Append(" (the totals count every packet)</span>");
+        }
         h.Append("</p>\n<div class=\"stats\">\n");
         Stat(h, "packets", "packets read", s.Packets, null, "");
         Stat(h, "allowed", "allowed", s.Allowed, s.Packets, "good");

@@ -237,15 +237,17 @@ public static class ReportFigures
     /// The flows the table shows: all of them when they fit, else flows with a denied packet first (they
     /// are what a reader looks for), then allowed flows, each in order of appearance; shown by flow number.
     /// </summary>
-    public static FlowSelection SelectFlows(FlowRecords flows, int max)
+    /// <param name="listed">The flows a narrowed report lists; the others are neither shown nor counted as left out.</param>
+    public static FlowSelection SelectFlows(FlowRecords flows, int max, Func<int, bool> listed)
     {
-        if (flows.Length <= max)
+        var candidates = Enumerable.Range(0, flows.Length).Where(listed).ToList();
+        if (candidates.Count <= max)
         {
-            return new FlowSelection(Enumerable.Range(0, flows.Length).ToList(), 0, 0);
+            return new FlowSelection(candidates, 0, 0);
         }
         var ids = new List<int>(max);
         var denied = 0;
-        for (var i = 0; i < flows.Length; i++)
+        foreach (var i in candidates)
         {
             if (flows[i].Outcome != FlowOutcome.Allowed)
             {
@@ -253,13 +255,14 @@ public static class ReportFigures
                 if (ids.Count < max) ids.Add(i);
             }
         }
-        for (var i = 0; i < flows.Length && ids.Count < max; i++)
+        foreach (var i in candidates)
         {
+            if (ids.Count >= max) break;
             if (flows[i].Outcome == FlowOutcome.Allowed) ids.Add(i);
         }
         ids.Sort();
         var shownDenied = Math.Min(denied, max);
-        return new FlowSelection(ids, flows.Length - ids.Count, denied - shownDenied);
+        return new FlowSelection(ids, candidates.Count - ids.Count, denied - shownDenied);
     }
 
     /// <summary>Rule hits of one security group, inbound then outbound, in file order.</summary>

@@ -43,6 +43,10 @@ public sealed class JsonLinesReportWriter : IRunSink
             var flows = report.Flows.Records;
             for (var i = 0; i < flows.Length; i++)
             {
+                if (!report.ListsFlow(i))
+                {
+                    continue;
+                }
                 _records.WriteFlow(_out.Writer, i, in flows[i], typed: true);
                 _out.EndLine();
             }

@@ -61,6 +61,10 @@ public sealed class JsonReportWriter : IRunSink
             var flows = report.Flows.Records;
             for (var i = 0; i < flows.Length; i++)
             {
+                if (!report.ListsFlow(i))
+                {
+                    continue;
+                }
                 _records.WriteFlow(w, i, in flows[i]);
                 _out.DrainIfLarge();
             }

@@ -24,7 +24,12 @@ public static class RepliesTextWriter
         var input = report.Input;
         var format = input.CaptureFormat is { } f ? $" ({f}{(input.CaptureCompressed ? ", gzip" : "")})" : "";
         o.Write($"Capture  {input.CaptureName}{format}\n");
-        o.Write($"Ruleset  {report.Rules.Model.Name} ({input.RulesetPath})\n\n");
+        o.Write($"Ruleset  {report.Rules.Model.Name} ({input.RulesetPath})\n");
+        if (report.Listing is { } listing)
+        {
+            o.Write($"Listed   {listing.Summary()}\n");
+        }
+        o.Write('\n');
 
         var n = analysis.NaclReplyDeniedFlows;
         if (n == 0)

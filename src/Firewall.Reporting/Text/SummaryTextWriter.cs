@@ -29,7 +29,12 @@ internal static class SummaryTextWriter
         var input = report.Input;
         var format = input.CaptureFormat is { } f ? $" ({f}{(input.CaptureCompressed ? ", gzip" : "")})" : "";
         o.Write($"Capture  {input.CaptureName}{format}{(input.DecapsulateVxlan ? ", VXLAN unwrapped" : "")}\n");
-        o.Write($"Ruleset  {report.Rules.Model.Name} ({input.RulesetPath})\n\n");
+        o.Write($"Ruleset  {report.Rules.Model.Name} ({input.RulesetPath})\n");
+        if (report.Listing is { } listing)
+        {
+            o.Write($"Listed   {listing.Summary()}\n");
+        }
+        o.Write('\n');
     }
 
     /// <summary>Every frame counted once: allowed, denied (by reason), not filtered, skipped, undecodable.</summary>

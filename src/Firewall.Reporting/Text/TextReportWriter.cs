@@ -129,11 +129,15 @@ public sealed class TextReportWriter : IRunSink
     private void WriteFlows(RunReport report)
     {
         var flows = report.Flows.Records;
-        _out.Write($"Flows ({flows.Length})\n");
+        _out.Write($"Flows ({report.Listing?.FlowsListed ?? flows.Length})\n");
         var table = new TextTable(true, false, false, false, true, true, true, true, false, false, false, false, false);
         table.Add("flow", "proto", "client", "server", "req ok", "req drop", "rep ok", "rep drop", "outcome", "denied by", "stateless", "tcp state", "tracking");
         for (var i = 0; i < flows.Length; i++)
         {
+            if (!report.ListsFlow(i))
+            {
+                continue;
+            }
             ref readonly var f = ref flows[i];
             var ports = FieldText.FlowHasPorts(in f);
             table.Add(
