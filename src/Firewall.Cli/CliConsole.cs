@@ -18,6 +18,12 @@ public sealed class CliConsole
     /// <summary>Progress is shown only when standard error is a terminal.</summary>
     public bool ErrorIsTerminal { get; init; }
 
+    /// <summary>Text reports are coloured by default only when standard output is a terminal.</summary>
+    public bool OutIsTerminal { get; init; }
+
+    /// <summary>An environment variable's value, or null (<c>NO_COLOR</c>); none by default, so that tests see no process environment.</summary>
+    public Func<string, string?> Variable { get; init; } = _ => null;
+
     public static CliConsole FromSystem()
     {
         // A report piped out moves faster through a larger pipe (no-op unless standard output is a Linux pipe).
@@ -33,6 +39,8 @@ public sealed class CliConsole
                 return Console.OpenStandardInput();
             },
             ErrorIsTerminal = !Console.IsErrorRedirected,
+            OutIsTerminal = !Console.IsOutputRedirected,
+            Variable = Environment.GetEnvironmentVariable,
         };
     }
 }
