@@ -3,6 +3,7 @@ using System.CommandLine.Parsing;
 using Firewall.Analysis.Replies;
 using Firewall.Analysis.Runs;
 using Firewall.Cli.Running;
+using Firewall.Reporting.Formatting;
 using Firewall.Reporting.Replies;
 
 namespace Firewall.Cli.Commands;
@@ -19,6 +20,7 @@ internal static class RepliesCommand
         var common = new CommonOptions();
         var format = OptionWords.TextOrJson.Option("--format", "text (default) or json", defaulted: true, "-f");
         var failOn = RunGates.FailOnOption(capture: true);
+        var color = ColorOption.Create();
         var set = new Option<string?>("--set")
         {
             Description = "without a capture: the packets whose replies to check, e.g. \"tcp * -> web-1\" (default: every packet, \"* * -> *\")",
@@ -30,11 +32,16 @@ internal static class RepliesCommand
         command.Options.Add(set);
         command.Options.Add(format);
         command.Options.Add(failOn);
+        command.Options.Add(color);
         Combinations.Refuse(command, result => Refusal(result, common, set, failOn), "replies: ");
-        command.SetAction(parse => parse.GetValue(common.Capture) is null
-            ? RunStatic(console, parse.GetValue(common.Ruleset)!, parse.GetValue(set) ?? "* * -> *", parse.GetValue(common.Output),
-                parse.GetValue(format) == TextOrJson.Json, parse.GetValue(failOn) ?? [])
-            : Run(console, common.Settings(parse, parse.GetValue(common.Capture), null), parse.GetValue(format) == TextOrJson.Json, parse.GetValue(failOn) ?? []));
+        command.SetAction(parse =>
+        {
+            var palette = ColorOption.Palette(parse.GetValue(color), console, parse.GetValue(common.Output));
+            return parse.GetValue(common.Capture) is null
+                ? RunStatic(console, parse.GetValue(common.Ruleset)!, parse.GetValue(set) ?? "* * -> *", parse.GetValue(common.Output),
+                    parse.GetValue(format) == TextOrJson.Json, parse.GetValue(failOn) ?? [], palette)
+                : Run(console, common.Settings(parse, parse.GetValue(common.Capture), null), parse.GetValue(format) == TextOrJson.Json, parse.GetValue(failOn) ?? [], palette);
+        });
         return command;
     }
 
@@ -61,7 +68,7 @@ internal static class RepliesCommand
     /// with the fixes for all their client ports and peers (docs/answers.md). <c>--fail-on reply-denied</c>
     /// exits 1 when there is one.
     /// </summary>
-    private static int RunStatic(CliConsole console, string rulesetPath, string setText, string? outputPath, bool json, FailCondition[] failOn)
+    private static int RunStatic(CliConsole console, string rulesetPath, string setText, string? outputPath, bool json, FailCondition[] failOn, TextPalette palette)
     {
         var error = console.Error;
         var rules = Inputs.LoadRuleset(rulesetPath, error);
@@ -78,7 +85,7 @@ internal static class RepliesCommand
                 return;
             }
             using var text = Inputs.Text(output);
-            RepliesTextWriter.Write(text, analysis, rules, rulesetPath);
+            RepliesTextWriter.Write(text, analysis, rules, rulesetPath, palette);
         });
         if (!written)
         {
@@ -92,7 +99,7 @@ internal static class RepliesCommand
         return ExitCodes.Ok;
     }
 
-    private static int Run(CliConsole console, TrafficSettings settings, bool json, FailCondition[] failOn)
+    private static int Run(CliConsole console, TrafficSettings settings, bool json, FailCondition[] failOn, TextPalette palette)
     {
         var error = console.Error;
         if (Traffic.Load(console, settings) is not (var rules, var traffic))
@@ -117,7 +124,7 @@ internal static class RepliesCommand
                 return;
             }
             using var text = Inputs.Text(output);
-            RepliesTextWriter.Write(text, report, analysis);
+            RepliesTextWriter.Write(text, report, analysis, palette);
         });
         if (!written)
         {
