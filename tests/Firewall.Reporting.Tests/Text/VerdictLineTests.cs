@@ -9,9 +9,9 @@ namespace Firewall.Reporting.Tests.Text;
 /// <summary>The first line of the text report, for each kind of run: what a person reads first must be right.</summary>
 public sealed class VerdictLineTests
 {
-    private static string Verdict(TestRun run, TextPalette? palette = null)
+    private static string Verdict(TestRun run, TextPalette? palette = null, Engine.Evaluation.EvaluationOptions? options = null)
     {
-        var report = run.Evaluate();
+        var report = run.Evaluate(options: options);
         return VerdictLine.For(report, RunSummary.Of(report), palette ?? TextPalette.Plain);
     }
 
@@ -73,6 +73,16 @@ public sealed class VerdictLineTests
             .NotIp(1, NotIpKind.Arp, 0x0806)
             .Undecodable(2, DecodeError.BadIpHeaderLength);
         Assert.Equal("No flows: 3 packets read, 2 out of scope, 1 undecodable", Verdict(run));
+    }
+
+    [Fact]
+    public void Packets_of_flows_past_the_bound_are_not_left_unsaid()
+    {
+        var run = App()
+            .Connection(0, "198.51.100.8", 40000, "10.0.2.10", 443)
+            .Connection(1, "198.51.100.8", 40001, "10.0.2.10", 443);
+        Assert.Equal("1 flow: 1 allowed; 4 packets of flows past the bound of 1 flow not counted here",
+            Verdict(run, options: new Engine.Evaluation.EvaluationOptions { MaxFlows = 1 }));
     }
 
     [Fact]
