@@ -18,8 +18,14 @@ public sealed class CliConsole
     /// <summary>Progress is shown only when standard error is a terminal.</summary>
     public bool ErrorIsTerminal { get; init; }
 
-    /// <summary>Standard output is a terminal: a person reads records as they come.</summary>
+    /// <summary>
+    /// Standard output is a terminal: a person reads records as they come, and text reports are coloured
+    /// by default.
+    /// </summary>
     public bool OutIsTerminal { get; init; }
+
+    /// <summary>An environment variable's value, or null (<c>NO_COLOR</c>); none by default, so that tests see no process environment.</summary>
+    public Func<string, string?> Variable { get; init; } = _ => null;
 
     public static CliConsole FromSystem()
     {
@@ -37,6 +43,7 @@ public sealed class CliConsole
             },
             ErrorIsTerminal = !Console.IsErrorRedirected,
             OutIsTerminal = !Console.IsOutputRedirected,
+            Variable = Environment.GetEnvironmentVariable,
         };
     }
 

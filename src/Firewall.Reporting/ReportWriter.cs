@@ -20,9 +20,10 @@ public readonly record struct ReportContent(bool Packets, bool Flows);
 public static class ReportWriters
 {
     /// <summary>The writer for a format. CSV holds one table: exactly one of packets or flows.</summary>
-    public static IRunSink Create(ReportFormat format, Stream output, ReportContent content, CompiledRuleset rules) => format switch
+    /// <param name="text">Text only: how much to write and in what colours (machine formats have neither).</param>
+    public static IRunSink Create(ReportFormat format, Stream output, ReportContent content, CompiledRuleset rules, TextReportOptions? text = null) => format switch
     {
-        ReportFormat.Text => new TextReportWriter(output, content, rules),
+        ReportFormat.Text => new TextReportWriter(output, content, rules, text),
         ReportFormat.Json => new JsonReportWriter(output, content, rules),
         ReportFormat.Jsonl => new JsonLinesReportWriter(output, content, rules),
         ReportFormat.Csv => new CsvReportWriter(output, content, rules),

@@ -35,6 +35,15 @@ public sealed class SampleGoldenTests
     }
 
     [SkippableFact]
+    public void Check_summary()
+    {
+        var r = RunInRepo("check", Sample, "--ruleset", Ruleset, "--summary");
+        Assert.Equal(0, r.ExitCode);
+        Assert.Equal("", r.Error);
+        Golden.Check("sample-check-summary.txt", r.Out);
+    }
+
+    [SkippableFact]
     public void Check_json_with_flows()
     {
         var r = RunInRepo("check", Sample, "--ruleset", Ruleset, "--format", "json", "--flows");

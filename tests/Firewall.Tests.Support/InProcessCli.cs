@@ -25,7 +25,17 @@ public static class InProcessCli
         RunWithStream(() => new MemoryStream(stdin ?? [], writable: false), args);
 
     /// <summary>Runs with standard input opened by <paramref name="openInput"/> (e.g. a stream that fails part-way, or one that never ends).</summary>
-    public static CliResult RunWithStream(Func<Stream> openInput, params string[] args)
+    public static CliResult RunWithStream(Func<Stream> openInput, params string[] args) =>
+        RunWith(openInput, false, _ => null, args);
+
+    /// <summary>
+    /// Runs as if standard output were a terminal (<paramref name="outIsTerminal"/>) and the environment held
+    /// <paramref name="environment"/>'s variables (and no other), standard input empty.
+    /// </summary>
+    public static CliResult RunWithConsole(bool outIsTerminal, IReadOnlyDictionary<string, string> environment, params string[] args) =>
+        RunWith(() => new MemoryStream([], writable: false), outIsTerminal, name => environment.GetValueOrDefault(name), args);
+
+    private static CliResult RunWith(Func<Stream> openInput, bool outIsTerminal, Func<string, string?> variable, string[] args)
     {
         var output = new MemoryStream();
         var error = new StringWriter { NewLine = "\n" };
@@ -35,6 +45,8 @@ public static class InProcessCli
             Error = error,
             OpenInput = openInput,
             ErrorIsTerminal = false,
+            OutIsTerminal = outIsTerminal,
+            Variable = variable,
         };
         var code = FirewallCli.Run(args, console);
         return new CliResult(code, Encoding.UTF8.GetString(output.ToArray()), error.ToString());

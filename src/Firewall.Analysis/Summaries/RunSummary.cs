@@ -12,6 +12,12 @@ public sealed record RuleCount(RuleEntry Rule, long Packets, long Flows);
 public sealed record NamedCount(string Name, long Count);
 
 /// <summary>
+/// Reply-denied flows by what dropped their first denied reply: a network ACL, a security group's rules (a
+/// reply that no tracking entry admitted), or connection tracking itself (a full table, <c>--midstream strict</c>).
+/// </summary>
+public readonly record struct ReplyDenials(int Nacl, int SecurityGroup, int Tracking);
+
+/// <summary>
 /// The figures every summary prints, computed once from a finished run: totals, flows by outcome, the
 /// denying rules, replies dropped by NACLs, rule hits in ruleset order, the stateful-only flows.
 /// </summary>
@@ -45,6 +51,9 @@ public sealed class RunSummary
 
     /// <summary>Flows allowed as they are, but not if security groups kept no state.</summary>
     public int StatefulOnlyFlows { get; private init; }
+
+    /// <summary>What dropped the replies of the <see cref="FlowOutcome.ReplyDenied"/> flows.</summary>
+    public ReplyDenials ReplyDeniedBy { get; private init; }
 
     public int InferredFlows { get; private init; }
     public int UntrackedFlows { get; private init; }
@@ -89,6 +98,7 @@ public sealed class RunSummary
             FragmentsWithoutFirst = c.FragmentsWithoutFirst,
             Flows = flows.Length,
             StatefulOnlyFlows = tally.StatefulOnly,
+            ReplyDeniedBy = new ReplyDenials(tally.NaclReplies, tally.SgReplies, tally.TrackingReplies),
             InferredFlows = tally.Inferred,
             UntrackedFlows = tally.Untracked,
             DenyingRules = catalog.RulesetRules.Concat(catalog.EngineReferences)
@@ -114,7 +124,7 @@ public sealed class RunSummary
     {
         public readonly Dictionary<int, (long Packets, long Flows)> ReplyDrops = new();
         public readonly int[] ByOutcome = new int[4];
-        public int StatefulOnly, Inferred, Untracked;
+        public int StatefulOnly, Inferred, Untracked, NaclReplies, SgReplies, TrackingReplies;
 
         public static FlowTally Of(FlowRecords flows, RuleCatalog catalog)
         {
@@ -133,6 +143,12 @@ public sealed class RunSummary
                 {
                     t.ReplyDrops.TryGetValue(f.DeniedBy, out var sum);
                     t.ReplyDrops[f.DeniedBy] = (sum.Packets + f.ReplyDenied, sum.Flows + 1);
+                    t.NaclReplies++;
+                }
+                else if (outcome == FlowOutcome.ReplyDenied)
+                {
+                    if (f.DeniedBy >= 0 && catalog[f.DeniedBy].Kind is RuleKind.SgRule or RuleKind.SgNoMatch) t.SgReplies++;
+                    else t.TrackingReplies++;
                 }
             }
             return t;

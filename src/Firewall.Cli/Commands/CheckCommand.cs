@@ -5,19 +5,22 @@ using Firewall.Analysis.Selection;
 using Firewall.Cli.Running;
 using Firewall.Reporting;
 using Firewall.Reporting.FlowLogs;
+using Firewall.Reporting.Text;
 
 namespace Firewall.Cli.Commands;
 
 /// <summary>Everything <c>check</c> was asked, parsed and checked.</summary>
 /// <param name="FlowLog">The flow log's settings with <c>--format flowlog</c>, else null.</param>
 /// <param name="Listing">What the records list (<c>--only</c>, <c>--filter</c>, ...); evaluation sees every packet.</param>
+/// <param name="Text">With <c>--format text</c>: <c>--summary</c>, <c>--assumptions</c> and the colours.</param>
 internal sealed record CheckOptions(
     TrafficSettings Traffic,
     ReportFormat Format,
     ReportContent Content,
     FailCondition[] FailOn,
     FlowLogOptions? FlowLog,
-    ListingRequest Listing);
+    ListingRequest Listing,
+    TextReportOptions Text);
 
 /// <summary><c>firewall check CAPTURE --ruleset R</c>: evaluate a capture and report (SPEC §5, §6).</summary>
 internal static class CheckCommand
@@ -47,6 +50,9 @@ internal static class CheckCommand
             defaulted: true);
         public readonly ListingOptions Listing = new();
         public readonly Option<FailCondition[]> FailOn = RunGates.FailOnOption(capture: true);
+        public readonly Option<bool> Summary = new("--summary") { Description = "text: only the verdict line and the totals (packets and flows), no rule tables" };
+        public readonly Option<bool> Assumptions = new("--assumptions") { Description = "text: list every assumption the run depends on, with where it comes from (by default one line counts them)" };
+        public readonly Option<ColorMode> Color = ColorOption.Create();
 
         public Options()
         {
@@ -69,28 +75,38 @@ internal static class CheckCommand
         command.Options.Add(o.FlowlogInterval);
         command.Options.Add(o.FlowlogAccount);
         command.Options.Add(o.FlowlogRule);
+        command.Options.Add(o.Summary);
+        command.Options.Add(o.Assumptions);
+        command.Options.Add(o.Color);
         Combinations.Refuse(command, result => Refusal(result, o));
         command.SetAction(parse =>
         {
             o.Flows.Input(parse.CommandResult, o.Common).NoteOldSpelling(console.Error);
-            return Run(console, Parse(parse, o));
+            return Run(console, Parse(parse, o, console));
         });
         return command;
     }
 
-    private static CheckOptions Parse(ParseResult parse, Options o)
+    private static CheckOptions Parse(ParseResult parse, Options o, CliConsole console)
     {
         var input = o.Flows.Input(parse.CommandResult, o.Common);
         var format = parse.GetValue(o.Format);
+        var settings = o.Common.Settings(parse, input.Capture, input.FlowsFile);
         return new CheckOptions(
-            o.Common.Settings(parse, input.Capture, input.FlowsFile),
+            settings,
             OptionWords.Report(format),
             new ReportContent(parse.GetValue(o.Packets), parse.GetValue(o.FlowRecords) || input.FlowRecords),
             parse.GetValue(o.FailOn) ?? [],
             format == CheckFormat.Flowlog
                 ? new FlowLogOptions { IntervalSeconds = parse.GetValue(o.FlowlogInterval), AccountId = parse.GetValue(o.FlowlogAccount)!, IncludeRule = parse.GetValue(o.FlowlogRule) }
                 : null,
-            o.Listing.Request(parse, parse.GetValue(o.Only)));
+            o.Listing.Request(parse, parse.GetValue(o.Only)),
+            new TextReportOptions
+            {
+                SummaryOnly = parse.GetValue(o.Summary),
+                ListAssumptions = parse.GetValue(o.Assumptions),
+                Palette = ColorOption.Palette(parse.GetValue(o.Color), console, settings.OutputPath),
+            });
     }
 
     /// <summary>Why these options cannot go together, or null: the first problem only, as one message.</summary>
@@ -115,11 +131,30 @@ internal static class CheckCommand
         {
             return $"{narrowing} narrows the per-packet and per-flow records: add --packets or --flows";
         }
+        if (TextOnlyRefusal(result, o, content, format) is { } textOnly)
+        {
+            return textOnly;
+        }
         if (ReportWriters.Refuse(OptionWords.Report(format), content) is { } refusal)
         {
             return refusal;
         }
         return input.Refusal("check");
+    }
+
+    /// <summary>--summary and --assumptions shape the text report; --summary leaves out every table, the records too.</summary>
+    private static string? TextOnlyRefusal(CommandResult result, Options o, ReportContent content, CheckFormat format)
+    {
+        var summary = result.GetValue(o.Summary);
+        if (format != CheckFormat.Text && (summary || result.GetValue(o.Assumptions)))
+        {
+            return $"{(summary ? "--summary" : "--assumptions")} shapes the text report: --format {OptionWords.CheckFormat.Name(format)} writes {(format == CheckFormat.Flowlog ? "flow log records" : "every total and assumption as data")}";
+        }
+        if (summary && (content.Packets || content.Flows))
+        {
+            return $"--summary prints only the totals: drop {(content.Packets ? "--packets" : "--flows")}";
+        }
+        return null;
     }
 
     private static string? FlowLogRefusal(CommandResult result, Options o, ReportContent content)
@@ -165,7 +200,7 @@ internal static class CheckCommand
             }
             using var writer = options.FlowLog is { } flowLog
                 ? new FlowLogWriter(output, rules, flowLog)
-                : ReportWriters.Create(options.Format, output, options.Content, rules);
+                : ReportWriters.Create(options.Format, output, options.Content, rules, options.Text);
             using var selected = new SelectedPackets(options.Content.Packets ? writer : null, listing, options.Content.Flows);
             IRunSink? packetWriter = options.FlowLog is not null ? writer
                 : listing.Narrows ? selected

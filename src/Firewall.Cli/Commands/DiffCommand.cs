@@ -8,6 +8,7 @@ using Firewall.Runs;
 using Firewall.Engine.Compilation;
 using Firewall.Reporting.Answers;
 using Firewall.Reporting.Diff;
+using Firewall.Reporting.Formatting;
 
 namespace Firewall.Cli.Commands;
 
@@ -29,27 +30,29 @@ internal static class DiffCommand
         var format = OptionWords.TextOrJson.Option("--format", "text (default) or json", defaulted: true, "-f");
         var failOn = OptionWords.DiffFailOn.Option("--fail-on",
             "exit 1 when any flow (or class of packets) is newly blocked ('newly-blocked') or changes at all ('any')", defaulted: false);
+        var color = ColorOption.Create();
         var set = new Option<string?>("--set")
         {
             Description = "without a capture or flows: the packets to compare, e.g. \"tcp * -> db-1:5432\" (default: every packet, \"* * -> *\")",
         };
         var command = new Command("diff", "Compare two rulesets: on a capture or synthetic flows, the flows whose outcome changes; with neither, every class of packets whose outcome or deciding rule changes.")
         {
-            common.Capture, common.Ruleset, against, common.FlowsFile, set, common.Midstream, common.RelatedIcmp, common.Decap, common.Quiet, common.Output, format, failOn,
+            common.Capture, common.Ruleset, against, common.FlowsFile, set, common.Midstream, common.RelatedIcmp, common.Decap, common.Quiet, common.Output, format, failOn, color,
         };
         Combinations.Refuse(command, result => Refusal(result, common, set), "diff: ");
         command.SetAction(parse =>
         {
             var input = TrafficInput.Of(parse.CommandResult, common);
             var gate = parse.GetResult(failOn) is null ? (DiffGate?)null : parse.GetValue(failOn);
+            var palette = ColorOption.Palette(parse.GetValue(color), console, parse.GetValue(common.Output));
             if (input.Capture is null && input.FlowsFile is null)
             {
-                return RunStatic(console, parse.GetValue(common.Ruleset)!, parse.GetValue(against)!, parse.GetValue(set) ?? "* * -> *",
-                    parse.GetValue(common.Output), parse.GetValue(format) == TextOrJson.Json, gate);
+                return RunStatic(console, (parse.GetValue(common.Ruleset)!, parse.GetValue(against)!), parse.GetValue(set) ?? "* * -> *",
+                    parse.GetValue(common.Output), parse.GetValue(format) == TextOrJson.Json, gate, palette);
             }
             input.NoteOldSpelling(console.Error);
             return Run(console, common.Settings(parse, input.Capture, input.FlowsFile), parse.GetValue(against)!,
-                parse.GetValue(format) == TextOrJson.Json ? DiffFormat.Json : DiffFormat.Text, gate);
+                parse.GetValue(format) == TextOrJson.Json ? DiffFormat.Json : DiffFormat.Text, gate, palette);
         });
         return command;
     }
@@ -79,8 +82,9 @@ internal static class DiffCommand
     /// Without traffic: every class of the set's packets whose outcome, stateless outcome or deciding rules
     /// differ between the two rulesets (docs/answers.md).
     /// </summary>
-    private static int RunStatic(CliConsole console, string oldPath, string newPath, string setText, string? outputPath, bool json, DiffGate? failOn)
+    private static int RunStatic(CliConsole console, (string Old, string New) paths, string setText, string? outputPath, bool json, DiffGate? failOn, TextPalette palette)
     {
+        var (oldPath, newPath) = paths;
         var error = console.Error;
         var oldRules = Inputs.LoadRuleset(oldPath, error);
         var newRules = Inputs.LoadRuleset(newPath, error);
@@ -99,7 +103,7 @@ internal static class DiffCommand
                 return;
             }
             using var text = Inputs.Text(stream);
-            AnswerWriter.WriteText(text, diff, oldRules, oldPath, newPath);
+            AnswerWriter.WriteText(text, diff, oldRules, oldPath, newPath, palette);
         });
         if (!written)
         {
@@ -127,7 +131,7 @@ internal static class DiffCommand
         return ExitCodes.ConditionMet;
     }
 
-    private static int Run(CliConsole console, TrafficSettings settings, string newPath, DiffFormat format, DiffGate? failOn)
+    private static int Run(CliConsole console, TrafficSettings settings, string newPath, DiffFormat format, DiffGate? failOn, TextPalette palette)
     {
         var error = console.Error;
         if (settings.CapturePath is not null)
@@ -152,7 +156,7 @@ internal static class DiffCommand
             return ExitCodes.BadInput;
         }
         var diff = RulesetDiff.Compare(oldRun, oldDecisions, newRun, newDecisions);
-        if (!Inputs.WriteOutput(settings.OutputPath, console, output => DiffWriter.Write(output, format, diff)))
+        if (!Inputs.WriteOutput(settings.OutputPath, console, output => DiffWriter.Write(output, format, diff, palette)))
         {
             return ExitCodes.BadInput;
         }

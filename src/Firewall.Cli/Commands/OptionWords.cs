@@ -37,6 +37,14 @@ internal enum TextOrJson
     Json,
 }
 
+/// <summary><c>--color</c>: whether text reports on standard output are coloured.</summary>
+internal enum ColorMode
+{
+    Auto,
+    Never,
+    Always,
+}
+
 /// <summary><c>--fail-on</c> of the commands that evaluate traffic (explain takes the first two).</summary>
 internal enum FailCondition
 {
@@ -78,6 +86,8 @@ internal static class OptionWords
 
     /// <summary><c>replies --fix-format</c>.</summary>
     public static readonly Words<FixFormat> FixFormat = new();
+
+    public static readonly Words<ColorMode> Color = new();
 
     /// <summary>The report format a <c>check --format</c> other than flowlog names.</summary>
     public static ReportFormat Report(CheckFormat format) => format switch

@@ -4,6 +4,7 @@ using Firewall.Analysis.Replies;
 using Firewall.Analysis.Runs;
 using Firewall.Analysis.Selection;
 using Firewall.Cli.Running;
+using Firewall.Reporting.Formatting;
 using Firewall.Reporting.Replies;
 using Firewall.Rulesets.Import;
 
@@ -23,6 +24,7 @@ internal static class RepliesCommand
         var failOn = RunGates.FailOnOption(capture: true);
         var fixFormat = OptionWords.FixFormat.Option("--fix-format",
             "the syntax of the rules to add: yaml (the ruleset format), aws-cli (aws ec2 create-network-acl-entry) or terraform (aws_network_acl_rule)", defaulted: true);
+        var color = ColorOption.Create();
         var set = new Option<string?>("--set")
         {
             Description = "without a capture: the packets whose replies to check, e.g. \"tcp * -> web-1\" (default: every packet, \"* * -> *\")",
@@ -35,12 +37,14 @@ internal static class RepliesCommand
         command.Options.Add(format);
         command.Options.Add(failOn);
         command.Options.Add(fixFormat);
+        command.Options.Add(color);
         var listing = new ListingOptions();
         listing.AddTo(command);
         Combinations.Refuse(command, result => Refusal(result, common, set, failOn, listing), "replies: ");
         command.SetAction(parse =>
         {
-            var output = new Output(parse.GetValue(format) == TextOrJson.Json, parse.GetValue(fixFormat));
+            var output = new Output(parse.GetValue(format) == TextOrJson.Json, parse.GetValue(fixFormat),
+                ColorOption.Palette(parse.GetValue(color), console, parse.GetValue(common.Output)));
             return parse.GetValue(common.Capture) is null
                 ? RunStatic(console, parse.GetValue(common.Ruleset)!, parse.GetValue(set) ?? "* * -> *", parse.GetValue(common.Output), output, parse.GetValue(failOn) ?? [])
                 : Run(console, common.Settings(parse, parse.GetValue(common.Capture), null), output, parse.GetValue(failOn) ?? [], listing.Request(parse));
@@ -90,7 +94,7 @@ internal static class RepliesCommand
                 return;
             }
             using var text = Inputs.Text(output);
-            RepliesTextWriter.Write(text, analysis, rules, rulesetPath, fixes);
+            RepliesTextWriter.Write(text, analysis, rules, rulesetPath, fixes, how.Palette);
         });
         if (!written)
         {
@@ -138,7 +142,7 @@ internal static class RepliesCommand
                 return;
             }
             using var text = Inputs.Text(output);
-            RepliesTextWriter.Write(text, report, analysis, fixes);
+            RepliesTextWriter.Write(text, report, analysis, fixes, how.Palette);
         });
         if (!written)
         {
@@ -150,7 +154,7 @@ internal static class RepliesCommand
     }
 
     /// <summary>How the report is written: JSON or text, and the syntax of its fixes.</summary>
-    private sealed record Output(bool Json, FixFormat FixFormat);
+    private sealed record Output(bool Json, FixFormat FixFormat, TextPalette Palette);
 
     /// <summary>
     /// One line on standard error per ACL whose fix was written with a placeholder, since the ruleset does

@@ -2,6 +2,7 @@ using System.CommandLine;
 using Firewall.Cli.Running;
 using Firewall.Engine.Model;
 using Firewall.Flows.Testing;
+using Firewall.Reporting.Formatting;
 using Firewall.Reporting.Testing;
 
 namespace Firewall.Cli.Commands;
@@ -28,6 +29,7 @@ internal static class TestCommand
             HelpName = "NAME",
         };
         var format = OptionWords.TextOrJson.Option("--format", "text (default) or json on standard output; --junit writes JUnit XML beside either", defaulted: true, "-f");
+        var color = ColorOption.Create();
         var command = new Command("test", "Run rule regression tests: synthesized flows and captures with expected verdicts; exit 1 on any failure.")
         {
             files,
@@ -35,6 +37,7 @@ internal static class TestCommand
             ruleset,
             filter,
             format,
+            color,
         };
         // A token that looks like an option and is none (`test t.yaml -q`) would otherwise be taken for a
         // test file's name: refuse it, as every other command refuses an unknown option.
@@ -42,11 +45,12 @@ internal static class TestCommand
             result.GetValue(files)?.FirstOrDefault(f => f.Length > 1 && f[0] == '-') is { } unknown
                 ? $"unknown option '{unknown}' (a test file whose name starts with '-' is written ./{unknown})"
                 : null);
-        command.SetAction(parse => Run(console, parse.GetValue(files)!, parse.GetValue(junit), parse.GetValue(ruleset), parse.GetValue(filter) ?? [], parse.GetValue(format)));
+        command.SetAction(parse => Run(console, parse.GetValue(files)!, parse.GetValue(junit), parse.GetValue(ruleset), parse.GetValue(filter) ?? [], parse.GetValue(format),
+            ColorOption.Palette(parse.GetValue(color), console, null)));
         return command;
     }
 
-    private static int Run(CliConsole console, string[] arguments, string? junitPath, string? rulesetPath, string[] names, TextOrJson format)
+    private static int Run(CliConsole console, string[] arguments, string? junitPath, string? rulesetPath, string[] names, TextOrJson format, TextPalette palette)
     {
         if (TestFiles(arguments, console.Error) is not { } files)
         {
@@ -78,7 +82,7 @@ internal static class TestCommand
         else
         {
             using var text = Inputs.Text(console.Out);
-            TestTextWriter.Write(run.Suites, text);
+            TestTextWriter.Write(run.Suites, text, palette);
         }
         if (junitPath is not null)
         {

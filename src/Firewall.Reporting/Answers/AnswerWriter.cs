@@ -81,8 +81,11 @@ public static class AnswerWriter
     // ---- static diff ----
 
     /// <summary>One section per destination; per class its service, sources and source ports, then what the old and the new ruleset give it, and an example.</summary>
-    public static void WriteText(TextWriter o, DiffAnswer diff, CompiledRuleset old, string oldPath, string newPath)
+    /// <param name="palette">Colours for a terminal (the caller decides); none by default.</param>
+    public static void WriteText(TextWriter o, DiffAnswer diff, CompiledRuleset old, string oldPath, string newPath, TextPalette? palette = null)
     {
+        var p = palette ?? TextPalette.Plain;
+        string Outcome(ClassOutcome side) => $"{p.Paint(side.Outcome, side.Outcome == "allowed" ? Tone.Good : Tone.Bad)} (stateless {side.StatelessOutcome})";
         o.Write($"Old      {diff.OldRuleset} ({oldPath})\n");
         o.Write($"New      {diff.NewRuleset} ({newPath})\n");
         o.Write($"Set      {diff.Set}\n");
@@ -90,14 +93,14 @@ public static class AnswerWriter
         var text = new AddressSetText(old);
         foreach (var section in diff.Classes.GroupBy(c => Destination(c.Packets, text)))
         {
-            o.Write($"\nto {section.Key}\n");
+            o.Write($"\n{p.Heading($"to {section.Key}")}\n");
             var table = new TextTable(false, false, false, false, false, false, false);
             table.Add("service", "from", "source ports", "", "outcome", "request rule", "reply rule");
             foreach (var c in section.OrderBy(c => ProtocolOrder(c.Packets)).ThenBy(c => FirstValue(c.Packets, Dim.DestinationPort, Dim.IcmpType)))
             {
                 table.Add(Service(c.Packets), text.Describe(c.Packets.Sets[Dim.Source], c.Packets.IsV6), SourcePorts(c.Packets),
-                    "old", $"{c.Old.Outcome} (stateless {c.Old.StatelessOutcome})", c.Old.RequestRule ?? "-", c.Old.ReplyRule ?? "-");
-                table.Add("", "", "", "new", $"{c.New.Outcome} (stateless {c.New.StatelessOutcome})", c.New.RequestRule ?? "-", c.New.ReplyRule ?? "-");
+                    "old", Outcome(c.Old), c.Old.RequestRule ?? "-", c.Old.ReplyRule ?? "-");
+                table.Add("", "", "", "new", Outcome(c.New), c.New.RequestRule ?? "-", c.New.ReplyRule ?? "-");
                 table.Add("", "", "", "e.g.", c.Packets.Example.ToString(), "", "");
             }
             table.WriteTo(o, "  ");

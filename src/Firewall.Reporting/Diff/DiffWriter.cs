@@ -2,6 +2,7 @@ using System.Text;
 using System.Text.Json;
 using Firewall.Analysis.Diff;
 using Firewall.Engine.Evaluation;
+using Firewall.Reporting.Formatting;
 using Firewall.Reporting.Json;
 
 namespace Firewall.Reporting.Diff;
@@ -15,11 +16,12 @@ public enum DiffFormat
 /// <summary>Writes a <see cref="DiffResult"/>: text for review, JSON for tools.</summary>
 public static class DiffWriter
 {
-    public static void Write(Stream output, DiffFormat format, DiffResult diff)
+    /// <param name="palette">Text only: colours for a terminal (the caller decides); none by default.</param>
+    public static void Write(Stream output, DiffFormat format, DiffResult diff, TextPalette? palette = null)
     {
         if (format == DiffFormat.Text)
         {
-            output.Write(Encoding.UTF8.GetBytes(Text(diff)));
+            output.Write(Encoding.UTF8.GetBytes(Text(diff, palette)));
         }
         else
         {
@@ -28,16 +30,24 @@ public static class DiffWriter
         output.Flush();
     }
 
-    public static string Summary(DiffResult d) =>
-        $"{d.FlowsCompared} flows compared: {d.Count(FlowChangeKind.NewlyAllowed)} newly allowed, {d.Count(FlowChangeKind.NewlyBlocked)} newly blocked, {d.Count(FlowChangeKind.Changed)} otherwise changed";
-
-    public static string Text(DiffResult d)
+    /// <summary>The changes in one line: "12 flows compared: 0 newly allowed, 2 newly blocked, 1 otherwise changed".</summary>
+    public static string Summary(DiffResult d, TextPalette? palette = null)
     {
+        var p = palette ?? TextPalette.Plain;
+        var allowed = d.Count(FlowChangeKind.NewlyAllowed);
+        var blocked = d.Count(FlowChangeKind.NewlyBlocked);
+        return $"{d.FlowsCompared} flows compared: {p.Count(allowed, $"{allowed} newly allowed", Tone.Good)}, "
+            + $"{p.Count(blocked, $"{blocked} newly blocked", Tone.Bad)}, {d.Count(FlowChangeKind.Changed)} otherwise changed";
+    }
+
+    public static string Text(DiffResult d, TextPalette? palette = null)
+    {
+        var p = palette ?? TextPalette.Plain;
         var b = new StringBuilder();
         b.Append("capture: ").Append(d.CaptureName).Append('\n');
         b.Append("old ruleset: ").Append(d.OldRuleset).Append('\n');
         b.Append("new ruleset: ").Append(d.NewRuleset).Append('\n');
-        b.Append(Summary(d)).Append('\n');
+        b.Append(Summary(d, p)).Append('\n');
         if (d.OnlyOld + d.OnlyNew > 0)
         {
             b.Append($"flows seen by one run only: {d.OnlyOld} old, {d.OnlyNew} new\n");
@@ -49,17 +59,21 @@ public static class DiffWriter
             {
                 continue;
             }
-            b.Append('\n').Append(FlowChange.Name(kind)).Append(" (").Append(list.Count).Append(")\n");
+            var tone = kind switch { FlowChangeKind.NewlyBlocked => Tone.Bad, FlowChangeKind.NewlyAllowed => Tone.Good, _ => Tone.Heading };
+            b.Append('\n').Append(p.Paint($"{FlowChange.Name(kind)} ({list.Count})", tone)).Append('\n');
             foreach (var c in list)
             {
                 b.Append("  ").Append(c.Flow).Append("  frame ").Append(c.FirstFrame).Append(": ")
-                    .Append(FlowRecord.Name(c.Old.Outcome)).Append(" -> ").Append(FlowRecord.Name(c.New.Outcome)).Append('\n');
+                    .Append(Outcome(c.Old.Outcome, p)).Append(" -> ").Append(Outcome(c.New.Outcome, p)).Append('\n');
                 b.Append("    old: ").Append(string.Join(", ", c.Old.DecidedBy)).Append('\n');
                 b.Append("    new: ").Append(string.Join(", ", c.New.DecidedBy)).Append('\n');
             }
         }
         return b.ToString();
     }
+
+    private static string Outcome(FlowOutcome outcome, TextPalette p) =>
+        p.Paint(FlowRecord.Name(outcome), outcome == FlowOutcome.Allowed ? Tone.Good : Tone.Bad);
 
     private static void WriteJson(Stream output, DiffResult d)
     {

@@ -2,7 +2,8 @@ namespace Firewall.Reporting.Formatting;
 
 /// <summary>
 /// Aligned columns for text reports: each column as wide as its widest cell, numbers right-aligned,
-/// text left-aligned, two spaces between columns, the last column never padded.
+/// text left-aligned, two spaces between columns, the last column never padded. Widths count visible
+/// characters: a cell painted by <see cref="TextPalette"/> lines up with the same cell unpainted.
 /// </summary>
 public sealed class TextTable
 {
@@ -30,7 +31,7 @@ public sealed class TextTable
         {
             for (var i = 0; i < row.Length; i++)
             {
-                widths[i] = Math.Max(widths[i], row[i].Length);
+                widths[i] = Math.Max(widths[i], TextPalette.VisibleLength(row[i]));
             }
         }
         var last = widths.Length - 1;
@@ -48,13 +49,18 @@ public sealed class TextTable
                     line.Append("  ");
                 }
                 var cell = row[i];
+                var padding = widths[i] - TextPalette.VisibleLength(cell);
                 if (_rightAligned[i])
                 {
-                    line.Append(cell.PadLeft(widths[i]));
+                    line.Append(' ', padding).Append(cell);
                 }
                 else
                 {
-                    line.Append(i == last ? cell : cell.PadRight(widths[i]));
+                    line.Append(cell);
+                    if (i != last)
+                    {
+                        line.Append(' ', padding);
+                    }
                 }
             }
             writer.Write(line.ToString().TrimEnd());

@@ -18,9 +18,11 @@ namespace Firewall.Reporting.Replies;
 /// </summary>
 public static class RepliesTextWriter
 {
-    public static void Write(TextWriter o, RunReport report, ReplyDropReport analysis, FixText? fixes = null)
+    /// <param name="palette">Colours for a terminal (the caller decides); none by default.</param>
+    public static void Write(TextWriter o, RunReport report, ReplyDropReport analysis, FixText? fixes = null, TextPalette? palette = null)
     {
         fixes ??= FixText.Yaml;
+        var p = palette ?? TextPalette.Plain;
         var input = report.Input;
         var format = input.CaptureFormat is { } f ? $" ({f}{(input.CaptureCompressed ? ", gzip" : "")})" : "";
         o.Write($"Capture  {input.CaptureName}{format}\n");
@@ -34,11 +36,11 @@ public static class RepliesTextWriter
         var n = analysis.NaclReplyDeniedFlows;
         if (n == 0)
         {
-            o.Write($"No reply dropped by a network ACL: of {CountText.Of(analysis.Flows, "flow")}, none had its requests allowed and its replies denied by a NACL.\n");
+            o.Write($"{p.Paint("No reply dropped by a network ACL", Tone.Good)}: of {CountText.Of(analysis.Flows, "flow")}, none had its requests allowed and its replies denied by a NACL.\n");
         }
         else
         {
-            o.Write($"{CountText.Of(n, "flow")} of {analysis.Flows} had their requests allowed and their replies dropped by a network ACL");
+            o.Write($"{p.Paint($"{CountText.Of(n, "flow")} of {analysis.Flows}", Tone.Bad)} had their requests allowed and their replies dropped by a network ACL");
             o.Write(analysis.Groups.Count == 1 ? ", all by one rule.\n" : $", by {analysis.Groups.Count} rules.\n");
         }
         if (analysis.OtherReplyDeniedFlows > 0)
@@ -48,7 +50,7 @@ public static class RepliesTextWriter
 
         foreach (var g in analysis.Groups)
         {
-            WriteGroup(o, g, fixes);
+            WriteGroup(o, g, fixes, p);
         }
     }
 
@@ -57,9 +59,10 @@ public static class RepliesTextWriter
     /// classes of packets whose requests pass and whose replies it drops, then the same fixes as with traffic,
     /// for every client port and peer of those classes.
     /// </summary>
-    public static void Write(TextWriter o, StaticReplyReport analysis, CompiledRuleset rules, string rulesetPath, FixText? fixes = null)
+    public static void Write(TextWriter o, StaticReplyReport analysis, CompiledRuleset rules, string rulesetPath, FixText? fixes = null, TextPalette? palette = null)
     {
         fixes ??= FixText.Yaml;
+        var p = palette ?? TextPalette.Plain;
         var answer = analysis.Answer;
         o.Write($"Ruleset  {answer.Ruleset} ({rulesetPath})\n");
         o.Write($"Set      {answer.Set}\n");
@@ -72,11 +75,11 @@ public static class RepliesTextWriter
         var n = analysis.NaclReplyDenied;
         if (n == 0)
         {
-            o.Write($"No reply dropped by a network ACL: of {CountText.Of(classes, "class", "classes")} of packets, none has its requests allowed and its replies denied by a NACL.\n");
+            o.Write($"{p.Paint("No reply dropped by a network ACL", Tone.Good)}: of {CountText.Of(classes, "class", "classes")} of packets, none has its requests allowed and its replies denied by a NACL.\n");
         }
         else
         {
-            o.Write($"{CountText.Of(n, "class", "classes")} of {classes} ha{(n == 1 ? "s" : "ve")} {(n == 1 ? "its" : "their")} requests allowed and {(n == 1 ? "its" : "their")} replies dropped by a network ACL");
+            o.Write($"{p.Paint($"{CountText.Of(n, "class", "classes")} of {classes}", Tone.Bad)} ha{(n == 1 ? "s" : "ve")} {(n == 1 ? "its" : "their")} requests allowed and {(n == 1 ? "its" : "their")} replies dropped by a network ACL");
             o.Write(analysis.Groups.Count == 1 ? ", all by one rule.\n" : $", by {analysis.Groups.Count} rules.\n");
         }
         var other = analysis.OtherReplyDenied;
@@ -88,14 +91,14 @@ public static class RepliesTextWriter
         var text = new AddressSetText(rules);
         foreach (var g in analysis.Groups)
         {
-            WriteGroup(o, g, text, fixes);
+            WriteGroup(o, g, text, fixes, p);
         }
     }
 
     /// <summary>One denying rule's block: the flows and fixes in numbers, examples, then the fixes.</summary>
-    private static void WriteGroup(TextWriter o, ReplyDropGroup g, FixText fixes)
+    private static void WriteGroup(TextWriter o, ReplyDropGroup g, FixText fixes, TextPalette p)
     {
-        WriteHeading(o, g.Rule, g.Position);
+        WriteHeading(o, g.Rule, g.Position, p);
         var facts = new TextTable(false, false);
         facts.Add("flows", $"{g.Flows}: requests allowed ({CountText.Of(g.RequestsAllowed, "packet")}), {CountText.Of(g.RepliesDropped, "reply", "replies")} dropped");
         foreach (var fix in g.Fixes)
@@ -135,9 +138,9 @@ public static class RepliesTextWriter
     }
 
     /// <summary>One denying rule's block: the classes in numbers and as a table, then the fixes.</summary>
-    private static void WriteGroup(TextWriter o, StaticReplyGroup g, AddressSetText text, FixText fixes)
+    private static void WriteGroup(TextWriter o, StaticReplyGroup g, AddressSetText text, FixText fixes, TextPalette p)
     {
-        WriteHeading(o, g.Rule, g.Position);
+        WriteHeading(o, g.Rule, g.Position, p);
         var facts = new TextTable(false, false);
         facts.Add("classes", $"{g.Classes.Count}: requests allowed, replies dropped");
         foreach (var fix in g.Fixes)
@@ -175,13 +178,13 @@ public static class RepliesTextWriter
     private const int MaxClasses = 8;
 
     /// <summary>A group's first line: the NACL rule that drops the replies, where it is, and what it says.</summary>
-    private static void WriteHeading(TextWriter o, RuleEntry rule, NaclPosition position)
+    private static void WriteHeading(TextWriter o, RuleEntry rule, NaclPosition position, TextPalette p)
     {
         o.Write('\n');
         var where = $"network ACL {position.Acl.Name}, {DirectionText.Name(position.Direction)}";
         o.Write(position.Number is null
-            ? $"{rule.Reference}  ({where}: no rule matched, the implicit deny)\n"
-            : $"{rule.Reference}  ({where}: {rule.Description})\n");
+            ? $"{p.Heading(rule.Reference)}  ({where}: no rule matched, the implicit deny)\n"
+            : $"{p.Heading(rule.Reference)}  ({where}: {rule.Description})\n");
     }
 
     /// <summary>

@@ -1,3 +1,5 @@
+using Firewall.Reporting.Formatting;
+
 namespace Firewall.Reporting.Testing;
 
 /// <summary>
@@ -6,14 +8,16 @@ namespace Firewall.Reporting.Testing;
 /// </summary>
 public static class TestTextWriter
 {
-    public static void Write(IReadOnlyList<TestSuiteResult> suites, TextWriter output)
+    /// <param name="palette">Colours for a terminal (the caller decides); none by default.</param>
+    public static void Write(IReadOnlyList<TestSuiteResult> suites, TextWriter output, TextPalette? palette = null)
     {
+        var p = palette ?? TextPalette.Plain;
         foreach (var suite in suites)
         {
-            output.WriteLine($"{suite.File} ({suite.Name})");
+            output.WriteLine(p.Heading($"{suite.File} ({suite.Name})"));
             foreach (var c in suite.Cases)
             {
-                output.WriteLine($"  {Label(c.Status)}  {c.Name}");
+                output.WriteLine($"  {p.Paint(Label(c.Status), StatusTone(c.Status))}  {c.Name}");
                 if (c.Passed)
                 {
                     continue;
@@ -32,9 +36,16 @@ public static class TestTextWriter
         var failed = suites.Sum(s => s.Failures);
         var errors = suites.Sum(s => s.Errors);
         output.WriteLine(failed == 0 && errors == 0
-            ? $"all {total} test{(total == 1 ? "" : "s")} passed in {suites.Count} file{(suites.Count == 1 ? "" : "s")}"
-            : $"{failed} of {total} test{(total == 1 ? "" : "s")} failed" + (errors > 0 ? $", {errors} could not run" : ""));
+            ? p.Paint($"all {total} test{(total == 1 ? "" : "s")} passed in {suites.Count} file{(suites.Count == 1 ? "" : "s")}", Formatting.Tone.Good)
+            : p.Paint($"{failed} of {total} test{(total == 1 ? "" : "s")} failed" + (errors > 0 ? $", {errors} could not run" : ""), Formatting.Tone.Bad));
     }
+
+    private static Tone StatusTone(TestStatus status) => status switch
+    {
+        TestStatus.Passed => Formatting.Tone.Good,
+        TestStatus.Failed => Formatting.Tone.Bad,
+        _ => Formatting.Tone.Warning,
+    };
 
     private static string Label(TestStatus status) => status switch
     {

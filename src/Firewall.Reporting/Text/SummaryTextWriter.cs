@@ -7,20 +7,38 @@ namespace Firewall.Reporting.Text;
 
 /// <summary>
 /// The summary of a run for people: totals, flows by outcome, denying rules, replies dropped by NACLs,
-/// rule hits in ruleset order with the rules never hit marked, the assumptions in force, capture warnings.
+/// rule hits in ruleset order with the rules never hit marked, the assumptions in force (one line, or a
+/// table when asked), capture warnings. <see cref="TextReportOptions.SummaryOnly"/> stops after the totals.
 /// </summary>
 internal static class SummaryTextWriter
 {
-    public static void Write(TextWriter o, RunReport report)
+    /// <summary>The sections after the verdict line (which <see cref="VerdictLine"/> writes).</summary>
+    public static void Write(TextWriter o, RunReport report, RunSummary s, TextReportOptions options)
     {
-        var s = RunSummary.Of(report);
+        var p = options.Palette;
         Header(o, report);
-        Packets(o, s);
-        Flows(o, s, report);
-        DenyingRules(o, s);
-        ReplyDrops(o, s);
-        RuleHits(o, s);
-        AssumptionsAndWarnings(o, report);
+        Packets(o, s, p);
+        Flows(o, s, report, p);
+        if (!options.SummaryOnly)
+        {
+            o.Write('\n');
+            DenyingRules(o, s, p);
+            ReplyDrops(o, s, p);
+            RuleHits(o, s, p);
+        }
+        if (options.ListAssumptions)
+        {
+            if (options.SummaryOnly)
+            {
+                o.Write('\n');
+            }
+            AssumptionTable(o, report, p);
+        }
+        else if (!options.SummaryOnly)
+        {
+            AssumptionLine(o, report, p);
+        }
+        Warnings(o, report, p);
     }
 
     /// <summary>The capture and the ruleset.</summary>
@@ -38,12 +56,12 @@ internal static class SummaryTextWriter
     }
 
     /// <summary>Every frame counted once: allowed, denied (by reason), not filtered, skipped, undecodable.</summary>
-    private static void Packets(TextWriter o, RunSummary s)
+    private static void Packets(TextWriter o, RunSummary s, TextPalette p)
     {
         var totals = new TextTable(false, true, false);
         totals.Add("packets read", N(s.Packets), "");
-        totals.Add("  allowed", N(s.Allowed), Share(s.Allowed, s.Packets));
-        totals.Add("  denied", N(s.Denied), Share(s.Denied, s.Packets));
+        totals.Add("  " + p.Count(s.Allowed, "allowed", Tone.Good), N(s.Allowed), Share(s.Allowed, s.Packets));
+        totals.Add("  " + p.Count(s.Denied, "denied", Tone.Bad), N(s.Denied), Share(s.Denied, s.Packets));
         foreach (var reason in s.DeniedBy)
         {
             totals.Add($"    {reason.Name}", N(reason.Count), "");
@@ -52,7 +70,7 @@ internal static class SummaryTextWriter
             ? "AWS filters neither DNS resolver, metadata, time sync nor DHCP traffic"
             : string.Join(", ", s.NotFilteredBy.Select(b => $"{b.Rule.Reference} {N(b.Packets)}")));
         totals.Add("  skipped", N(s.Skipped), "no hop on their path (not to or from the ruleset's interfaces or subnets), or not IP");
-        totals.Add("  undecodable", N(s.Undecodable), "");
+        totals.Add("  " + p.Count(s.Undecodable, "undecodable", Tone.Warning), N(s.Undecodable), "");
         foreach (var error in s.UndecodableBy)
         {
             totals.Add($"    {error.Name}", N(error.Count), "");
@@ -62,13 +80,13 @@ internal static class SummaryTextWriter
             totals.Add("  later fragments", N(s.FragmentsFollowed + s.FragmentsWithoutFirst),
                 $"{N(s.FragmentsFollowed)} took their first fragment's verdict, {N(s.FragmentsWithoutFirst)} matched only port-less rules");
         }
-        o.Write("Packets\n");
+        o.Write(p.Heading("Packets") + "\n");
         totals.WriteTo(o, "  ");
         o.Write('\n');
     }
 
     /// <summary>Flows by how they ended, and what the run's bounds left unrecorded.</summary>
-    private static void Flows(TextWriter o, RunSummary s, RunReport report)
+    private static void Flows(TextWriter o, RunSummary s, RunReport report, TextPalette p)
     {
         var flows = new TextTable(false, true, false);
         flows.Add("flows", N(s.Flows), "");
@@ -81,7 +99,8 @@ internal static class SummaryTextWriter
                 FlowOutcome.ReplyDenied => "requests passed, replies dropped",
                 _ => "",
             };
-            flows.Add($"  {FlowRecord.Name(outcome)}", N(s.FlowsByOutcome[(int)outcome]), note);
+            var count = s.FlowsByOutcome[(int)outcome];
+            flows.Add("  " + p.Count(count, FlowRecord.Name(outcome), outcome == FlowOutcome.Allowed ? Tone.Good : Tone.Bad), N(count), note);
         }
         flows.Add("  picked up mid-stream", N(s.InferredFlows), "client and server inferred from the ports");
         flows.Add("  untracked", N(s.UntrackedFlows), "0.0.0.0/0 both ways: AWS does not track them");
@@ -93,15 +112,14 @@ internal static class SummaryTextWriter
         {
             flows.Add("  untracked, not kept", "", $"{N(report.Counters.UntrackedNotKept)} packets of untracked flows past the bound of {N(report.Options.MaxUntracked)} untracked entries per interface: judged by their rules, orientation not remembered");
         }
-        o.Write("Flows\n");
+        o.Write(p.Heading("Flows") + "\n");
         flows.WriteTo(o, "  ");
-        o.Write('\n');
     }
 
     /// <summary>The references that denied packets, most packets first.</summary>
-    private static void DenyingRules(TextWriter o, RunSummary s)
+    private static void DenyingRules(TextWriter o, RunSummary s, TextPalette p)
     {
-        o.Write("Denying rules\n");
+        o.Write(p.Heading("Denying rules") + "\n");
         if (s.DenyingRules.Count == 0)
         {
             o.Write("  none: no packet was denied\n");
@@ -114,9 +132,9 @@ internal static class SummaryTextWriter
     }
 
     /// <summary>The NACL references that dropped the replies of flows whose requests passed.</summary>
-    private static void ReplyDrops(TextWriter o, RunSummary s)
+    private static void ReplyDrops(TextWriter o, RunSummary s, TextPalette p)
     {
-        o.Write("Replies dropped by network ACLs\n");
+        o.Write(p.Heading("Replies dropped by network ACLs") + "\n");
         if (s.ReplyDrops.Count == 0)
         {
             o.Write("  none: every flow whose requests passed had its replies pass too\n");
@@ -136,9 +154,9 @@ internal static class SummaryTextWriter
     }
 
     /// <summary>Every rule in ruleset order with its hits, then the engine's own references.</summary>
-    private static void RuleHits(TextWriter o, RunSummary s)
+    private static void RuleHits(TextWriter o, RunSummary s, TextPalette p)
     {
-        o.Write("Rule hits, in ruleset order\n");
+        o.Write(p.Heading("Rule hits, in ruleset order") + "\n");
         var hits = new TextTable(false, true, true, false, false);
         hits.Add("rule", "packets", "flows", "", "");
         foreach (var c in s.RuleHits)
@@ -149,7 +167,7 @@ internal static class SummaryTextWriter
         if (s.EngineHits.Count > 0)
         {
             o.Write('\n');
-            o.Write("Decided by the engine\n");
+            o.Write(p.Heading("Decided by the engine") + "\n");
             WriteCounts(o, "reference", s.EngineHits);
         }
         o.Write('\n');
@@ -167,25 +185,57 @@ internal static class SummaryTextWriter
         table.WriteTo(o, "  ");
     }
 
-    /// <summary>The values the run depends on, and the capture's warnings.</summary>
-    private static void AssumptionsAndWarnings(TextWriter o, RunReport report)
+    /// <summary>Every value the run depends on, where it comes from and why.</summary>
+    private static void AssumptionTable(TextWriter o, RunReport report, TextPalette p)
     {
-        o.Write("Assumptions\n");
+        o.Write(p.Heading("Assumptions") + "\n");
         var assumptions = new TextTable(false, false, false, false);
         foreach (var a in Assumptions.For(report.Rules, report.Options))
         {
             assumptions.Add(a.Name, a.Value, a.Source, a.Note);
         }
         assumptions.WriteTo(o, "  ");
+    }
 
+    /// <summary>The assumptions counted by where they come from; those a ruleset or an option set are named.</summary>
+    private static void AssumptionLine(TextWriter o, RunReport report, TextPalette p)
+    {
+        var all = Assumptions.For(report.Rules, report.Options);
+        var parts = new List<string>(5);
+        foreach (var (source, words) in AssumptionSources)
+        {
+            var these = all.Where(a => a.Source == source).ToList();
+            if (these.Count == 0)
+            {
+                continue;
+            }
+            var named = source is "ruleset" or "option" ? $" ({string.Join(", ", these.Select(a => $"{a.Name} {a.Value}"))})" : "";
+            parts.Add($"{these.Count} {words}{named}");
+        }
+        o.Write($"{p.Heading("Assumptions")}  {all.Count}: {string.Join(", ", parts)}; --assumptions lists them\n");
+    }
+
+    /// <summary>Where an assumption's value comes from (<see cref="Assumption.Source"/>), in the words of the one-line form.</summary>
+    private static readonly (string Source, string Words)[] AssumptionSources =
+    [
+        ("aws", "AWS documented defaults"),
+        ("ruleset", "set in the ruleset"),
+        ("option", "set by options"),
+        ("netfilter", "Linux netfilter defaults AWS does not publish"),
+        ("firewall", "choices of this tool"),
+    ];
+
+    /// <summary>What the capture's reader noticed: a truncated file, a link type read as another.</summary>
+    private static void Warnings(TextWriter o, RunReport report, TextPalette p)
+    {
         var input = report.Input;
         if (input.CaptureWarnings.Count > 0)
         {
             o.Write('\n');
-            o.Write("Capture warnings\n");
+            o.Write(p.Heading("Capture warnings") + "\n");
             foreach (var warning in input.CaptureWarnings)
             {
-                o.Write($"  {warning}\n");
+                o.Write($"  {p.Paint(warning, Tone.Warning)}\n");
             }
         }
     }

@@ -1,6 +1,7 @@
 using System.Text;
 using Firewall.Analysis.Descriptions;
 using Firewall.Analysis.Runs;
+using Firewall.Analysis.Summaries;
 using Firewall.Engine.Addressing;
 using Firewall.Engine.Compilation;
 using Firewall.Engine.Evaluation;
@@ -10,34 +11,48 @@ using Firewall.Reporting.Formatting;
 namespace Firewall.Reporting.Text;
 
 /// <summary>
-/// The report for people: with --packets one line per packet as it is evaluated, with --flows a table of
-/// flows, then the summary (totals, flows by outcome, denying rules, replies dropped by NACLs, rule hits
-/// in ruleset order with the rules never hit marked, the assumptions in force, capture warnings).
+/// The report for people: with --packets one line per packet as it is evaluated; then the verdict line
+/// (the flows by outcome, in one sentence), with --flows a table of flows, and the summary (totals, flows
+/// by outcome, denying rules, replies dropped by NACLs, rule hits in ruleset order with the rules never
+/// hit marked, the assumptions in force, capture warnings).
 /// </summary>
 public sealed class TextReportWriter : IRunSink
 {
-    private static readonly string[] VerdictNames = Enum.GetValues<Verdict>().Select(ResultText.Name).ToArray();
     private static readonly string[] HopNames = Enum.GetValues<HopKind>().Select(ResultText.Name).ToArray();
 
     private readonly StreamWriter _out;
     private readonly ReportContent _content;
     private readonly IReadOnlyList<string> _references;
+    private readonly TextReportOptions _options;
+
+    /// <summary>Verdict names as the palette paints them, made once: per packet, nothing is allocated.</summary>
+    private readonly string[] _verdictNames;
     private readonly StringBuilder _line = new(256);
     private bool _packetHeaderWritten;
 
-    public TextReportWriter(Stream output, ReportContent content, CompiledRuleset rules)
+    public TextReportWriter(Stream output, ReportContent content, CompiledRuleset rules, TextReportOptions? options = null)
     {
         _out = new StreamWriter(output, new UTF8Encoding(false), 64 * 1024, leaveOpen: true) { NewLine = "\n", AutoFlush = false };
         _content = content;
         _references = rules.Rules.References;
+        _options = options ?? TextReportOptions.Default;
+        _verdictNames = Enum.GetValues<Verdict>().Select(v => _options.Palette.Paint(ResultText.Name(v), VerdictTone(v))).ToArray();
     }
+
+    private static Tone VerdictTone(Verdict v) => v switch
+    {
+        Verdict.Allow => Tone.Good,
+        Verdict.Deny => Tone.Bad,
+        Verdict.Undecodable => Tone.Warning,
+        _ => Tone.Plain,
+    };
 
     public void WritePacket(in PacketInfo p, in PacketResult r)
     {
         if (!_packetHeaderWritten)
         {
             _packetHeaderWritten = true;
-            _out.Write("Packets (frame, time, packet, flow, verdict and deciding rule; hops in path order)\n");
+            _out.Write(_options.Palette.Heading("Packets") + " (frame, time, packet, flow, verdict and deciding rule; hops in path order)\n");
         }
         Span<char> buffer = stackalloc char[FieldText.MaxTimeChars + FieldText.MaxAddressChars];
         var line = _line.Clear();
@@ -48,7 +63,7 @@ public sealed class TextReportWriter : IRunSink
         {
             line.Append("  flow ").Append(r.FlowId).Append(' ').Append(FieldText.Direction(r.IsReply));
         }
-        line.Append("  ").Append(VerdictNames[(int)r.Verdict]);
+        line.Append("  ").Append(_verdictNames[(int)r.Verdict]);
         if (r.Verdict == Verdict.Undecodable)
         {
             line.Append(' ').Append(DecodeErrorText.Name(p.Error));
@@ -60,7 +75,7 @@ public sealed class TextReportWriter : IRunSink
         AppendHops(line, in r);
         if (r.StatelessVerdict != r.Verdict)
         {
-            line.Append("  stateless: ").Append(VerdictNames[(int)r.StatelessVerdict]).Append(' ').Append(_references[r.StatelessRuleId]);
+            line.Append("  stateless: ").Append(_verdictNames[(int)r.StatelessVerdict]).Append(' ').Append(_references[r.StatelessRuleId]);
         }
         line.Append('\n');
         foreach (var chunk in line.GetChunks())
@@ -118,18 +133,20 @@ public sealed class TextReportWriter : IRunSink
         {
             _out.Write('\n');
         }
+        var summary = RunSummary.Of(report);
+        _out.Write(VerdictLine.For(report, summary, _options.Palette) + "\n\n");
         if (_content.Flows)
         {
             WriteFlows(report);
         }
-        WriteSummary(_out, report);
+        SummaryTextWriter.Write(_out, report, summary, _options);
         _out.Flush();
     }
 
     private void WriteFlows(RunReport report)
     {
         var flows = report.Flows.Records;
-        _out.Write($"Flows ({report.Listing?.FlowsListed ?? flows.Length})\n");
+        _out.Write($"{_options.Palette.Heading("Flows")} ({report.Listing?.FlowsListed ?? flows.Length})\n");
         var table = new TextTable(true, false, false, false, true, true, true, true, false, false, false, false, false);
         table.Add("flow", "proto", "client", "server", "req ok", "req drop", "rep ok", "rep drop", "outcome", "denied by", "stateless", "tcp state", "tracking");
         for (var i = 0; i < flows.Length; i++)
@@ -149,7 +166,7 @@ public sealed class TextReportWriter : IRunSink
                 f.RequestDenied.ToString(),
                 f.ReplyAllowed.ToString(),
                 f.ReplyDenied.ToString(),
-                FlowRecord.Name(f.Outcome) + (f.Has(FlowFlags.Inferred) ? " (inferred)" : ""),
+                _options.Palette.Paint(FlowRecord.Name(f.Outcome), f.Outcome == FlowOutcome.Allowed ? Tone.Good : Tone.Bad) + (f.Has(FlowFlags.Inferred) ? " (inferred)" : ""),
                 f.DeniedBy >= 0 ? _references[f.DeniedBy] : "-",
                 f.StatelessOutcome == f.Outcome ? "same" : FlowRecord.Name(f.StatelessOutcome),
                 FieldText.TcpState(in f) ?? "-",
@@ -159,8 +176,14 @@ public sealed class TextReportWriter : IRunSink
         _out.Write('\n');
     }
 
-    /// <summary>The summary alone, as <c>firewall check</c> prints it by default.</summary>
-    public static void WriteSummary(TextWriter o, RunReport report) => SummaryTextWriter.Write(o, report);
+    /// <summary>The verdict line and the summary, as <c>firewall check</c> prints them by default.</summary>
+    public static void WriteSummary(TextWriter o, RunReport report, TextReportOptions? options = null)
+    {
+        options ??= TextReportOptions.Default;
+        var summary = RunSummary.Of(report);
+        o.Write(VerdictLine.For(report, summary, options.Palette) + "\n\n");
+        SummaryTextWriter.Write(o, report, summary, options);
+    }
 
     public void Flush() => _out.Flush();
 

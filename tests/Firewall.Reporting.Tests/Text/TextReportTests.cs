@@ -7,10 +7,10 @@ namespace Firewall.Reporting.Tests.Text;
 
 public sealed class TextReportTests
 {
-    private static string Summary(TestRun run, Engine.Evaluation.EvaluationOptions? options = null)
+    private static string Summary(TestRun run, Engine.Evaluation.EvaluationOptions? options = null, TextReportOptions? text = null)
     {
         var writer = new StringWriter { NewLine = "\n" };
-        TextReportWriter.WriteSummary(writer, run.Evaluate(options: options));
+        TextReportWriter.WriteSummary(writer, run.Evaluate(options: options), text ?? new TextReportOptions { ListAssumptions = true });
         return writer.ToString();
     }
 
@@ -42,6 +42,50 @@ public sealed class TextReportTests
         var text = Summary(new TestRun(TestRulesets.WithNumberedDeny), new Engine.Evaluation.EvaluationOptions { MidstreamStrict = true, RelatedIcmp = true });
         Assert.Matches(@"midstream +strict +option", text);
         Assert.Matches(@"icmp-errors +related +option", text);
+    }
+
+    [Fact]
+    public void Assumptions_are_one_line_by_default_naming_those_set_by_options()
+    {
+        var run = new TestRun(TestRulesets.WithNumberedDeny);
+        var text = Summary(run, text: TextReportOptions.Default);
+        Assert.DoesNotContain("tcp-syn-sent-timeout", text);
+        Assert.EndsWith("\nAssumptions  18: 5 AWS documented defaults, 9 Linux netfilter defaults AWS does not publish, 4 choices of this tool; --assumptions lists them\n", text);
+        var strict = Summary(run, new Engine.Evaluation.EvaluationOptions { MidstreamStrict = true, RelatedIcmp = true }, TextReportOptions.Default);
+        Assert.EndsWith("\nAssumptions  18: 4 AWS documented defaults, 2 set by options (midstream strict, icmp-errors related), 9 Linux netfilter defaults AWS does not publish, 3 choices of this tool; --assumptions lists them\n", strict);
+    }
+
+    [Fact]
+    public void Summary_only_stops_after_the_flow_totals()
+    {
+        var run = new TestRun(TestRulesets.WithNumberedDeny).Connection(0, "198.51.100.8", 61000, "10.0.2.10", 443);
+        var full = Summary(run, text: TextReportOptions.Default);
+        var summary = Summary(run, text: new TextReportOptions { SummaryOnly = true });
+        // The same lines up to the end of the Flows block, and nothing after it.
+        Assert.StartsWith(summary, full);
+        Assert.Matches(@"\n    untracked +0 +0\.0\.0\.0/0 both ways: AWS does not track them\n$", summary);
+        Assert.DoesNotContain("Denying rules", summary);
+        Assert.DoesNotContain("Assumptions", summary);
+        var listed = Summary(run, text: new TextReportOptions { SummaryOnly = true, ListAssumptions = true });
+        Assert.StartsWith(summary + "\nAssumptions\n  tcp-established-timeout ", listed);
+    }
+
+    [Fact]
+    public void Painted_cells_align_as_the_plain_ones_do()
+    {
+        var plain = new TextTable(false, true, false);
+        var painted = new TextTable(false, true, false);
+        foreach (var (label, count, note) in new[] { ("allowed", "5", "x"), ("request-denied", "1,234", "") })
+        {
+            plain.Add(label, count, note);
+            painted.Add(TextPalette.Ansi.Paint(label, Tone.Good), TextPalette.Ansi.Paint(count, Tone.Bad), note);
+        }
+        var a = new StringWriter();
+        var b = new StringWriter();
+        plain.WriteTo(a, "  ");
+        painted.WriteTo(b, "  ");
+        Assert.Contains("\u001b[32mallowed\u001b[0m", b.ToString());
+        Assert.Equal(a.ToString(), TextPalette.Strip(b.ToString()));
     }
 
     [Theory]
