@@ -12,9 +12,13 @@ namespace Firewall.Cli;
 /// </summary>
 public static class FirewallCli
 {
-    public static int Run(string[] args, CliConsole console)
-    {
-        var root = new RootCommand("Replays packet captures against AWS-style security groups (stateful) and network ACLs (stateless).")
+    /// <summary>
+    /// Every command, in the order docs/cli.md lists them. The reference part of docs/cli.md is generated
+    /// from this tree (tests/Firewall.Cli.Tests/Docs/CliReferenceWriter.cs; regenerate with
+    /// <c>FIREWALL_UPDATE_DOCS=1 dotnet test tests/Firewall.Cli.Tests --filter CliReference</c>).
+    /// </summary>
+    public static RootCommand CreateRoot(CliConsole console) =>
+        new("Replays packet captures against AWS-style security groups (stateful) and network ACLs (stateless).")
         {
             CheckCommand.Create(console),
             RepliesCommand.Create(console),
@@ -23,6 +27,10 @@ public static class FirewallCli
             SynthCommand.Create(console), TestCommand.Create(console), ExplainCommand.Create(console),
             ImportCommand.Create(console), LintCommand.Create(console), DiffCommand.Create(console), QueryCommand.Create(console),
         };
+
+    public static int Run(string[] args, CliConsole console)
+    {
+        var root = CreateRoot(console);
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)
         {
