@@ -38,8 +38,9 @@ internal static class CheckCommand
         {
             Description = "flowlog: the aggregation interval in seconds, 60 (default) to 600 as AWS allows",
             DefaultValueFactory = _ => 60,
+            HelpName = "SECONDS",
         };
-        public readonly Option<string> FlowlogAccount = new("--flowlog-account") { Description = "flowlog: the account-id field (default 'unknown')", DefaultValueFactory = _ => "unknown" };
+        public readonly Option<string> FlowlogAccount = new("--flowlog-account") { Description = "flowlog: the account-id field (default 'unknown')", DefaultValueFactory = _ => "unknown", HelpName = "ID" };
         public readonly Option<bool> FlowlogRule = new("--flowlog-rule") { Description = "flowlog: append a field naming the rule that decided at that interface" };
         public readonly Option<bool> Packets = new("--packets") { Description = "one record per packet: verdict, deciding rule, every hop" };
         public readonly FlowsOption Flows = new();

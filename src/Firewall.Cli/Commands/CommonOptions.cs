@@ -39,6 +39,7 @@ internal sealed class CommonOptions
     public Option<string?> Output { get; } = new("--output", "-o")
     {
         Description = "write the report to FILE instead of standard output",
+        HelpName = "FILE",
     };
 
     public Option<int> Threads { get; } = new("--threads", "-j")
@@ -51,7 +52,7 @@ internal sealed class CommonOptions
     /// <summary>Synthetic flows instead of a capture (check, report, diff). <c>--flows FILE</c> was its name before.</summary>
     public Option<string?> FlowsFile { get; } = new("--flows-file")
     {
-        Description = "evaluate the synthetic flows of FLOWS.yaml (docs/flows-format.md) instead of a capture, exactly as synth then check would",
+        Description = "evaluate the synthetic flows of FLOWS.yaml (docs/flows-format.md) instead of a capture, exactly as synth --ruleset then check would: a packet the ruleset denies is never answered",
         HelpName = "FLOWS.yaml",
     };
 

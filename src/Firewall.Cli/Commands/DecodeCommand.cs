@@ -16,7 +16,7 @@ internal static class DecodeCommand
         };
         var format = OptionWords.DecodeFormat.Option("--format", "csv (default) or jsonl", defaulted: true, "-f");
         var decap = OptionWords.Decap.Option("--decap", "unwrap encapsulated traffic first: 'vxlan' (UDP 4789)", defaulted: false);
-        var output = new Option<string?>("--output", "-o") { Description = "write to FILE instead of standard output" };
+        var output = new Option<string?>("--output", "-o") { Description = "write to FILE instead of standard output", HelpName = "FILE" };
         var command = new Command("decode", "Show every frame of a capture as the decoder reads it (addresses, ports, flags, decode errors).")
         {
             capture,

@@ -26,7 +26,7 @@ internal static class DiffCommand
         common.Capture.Arity = ArgumentArity.ZeroOrOne;
         common.FlowsFile.Description = "synthetic flows (YAML) instead of a capture; interface names resolve against --ruleset";
         common.FlowsFile.Aliases.Add("--flows");
-        var against = new Option<string>("--against") { Description = "the changed ruleset to compare with --ruleset", Required = true };
+        var against = new Option<string>("--against") { Description = "the changed ruleset to compare with --ruleset", Required = true, HelpName = "RULESET" };
         var format = OptionWords.TextOrJson.Option("--format", "text (default) or json", defaulted: true, "-f");
         var failOn = OptionWords.DiffFailOn.Option("--fail-on",
             "exit 1 when any flow (or class of packets) is newly blocked ('newly-blocked') or changes at all ('any')", defaulted: false);

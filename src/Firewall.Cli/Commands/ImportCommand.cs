@@ -22,11 +22,11 @@ internal static class ImportCommand
         return command;
     }
 
-    private static Option<string?> FileOption(string name, string what) => new(name) { Description = $"the JSON output of 'aws ec2 {what}'" };
+    private static Option<string?> FileOption(string name, string what) => new(name) { Description = $"the JSON output of 'aws ec2 {what}'", HelpName = "FILE" };
 
     private static (Option<string?> Output, Option<bool> Strict) Common(Command command)
     {
-        var output = new Option<string?>("--output", "-o") { Description = "write the ruleset to FILE instead of standard output" };
+        var output = new Option<string?>("--output", "-o") { Description = "write the ruleset to FILE instead of standard output", HelpName = "FILE" };
         var strict = new Option<bool>("--strict") { Description = "exit 1 when anything was reported as a warning or an error (the ruleset is still written)" };
         command.Options.Add(output);
         command.Options.Add(strict);
@@ -45,6 +45,7 @@ internal static class ImportCommand
         {
             Description = "ID=FILE: the output of 'aws ec2 get-managed-prefix-list-entries --prefix-list-id ID' (FILE alone when its name is ID.json); repeatable",
             AllowMultipleArgumentsPerToken = true,
+            HelpName = "ID=FILE",
         };
         public readonly Option<string?> Vpc = new("--vpc") { Description = "import only this VPC's objects (needed when the files hold several VPCs)" };
     }

@@ -14,7 +14,7 @@ internal static class LintCommand
         var format = OptionWords.LintFormat.Option("--format", "text (default), json, or sarif (SARIF 2.1.0 for code-review tools)", defaulted: true, "-f");
         var failOn = new Option<string>("--fail-on") { Description = "exit 1 when any finding has this severity or worse: error (default), warning, note, or never", DefaultValueFactory = _ => "error" };
         failOn.AcceptOnlyFromAmong("error", "warning", "note", "never");
-        var output = new Option<string?>("--output", "-o") { Description = "write the report to FILE instead of standard output" };
+        var output = new Option<string?>("--output", "-o") { Description = "write the report to FILE instead of standard output", HelpName = "FILE" };
         var command = new Command("lint", "Find shadowed or useless rules, redundant group rules, replies a NACL drops, IPv4/IPv6 gaps and quota overruns.")
         {
             ruleset, format, failOn, output,

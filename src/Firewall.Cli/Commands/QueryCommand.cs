@@ -20,7 +20,7 @@ internal static class QueryCommand
         };
         var ruleset = new Option<string>("--ruleset", "-r") { Description = "the ruleset: a ruleset file (YAML), a Terraform plan (terraform show -json) or aws ec2 describe-* output (a file or a directory)", Required = true };
         var format = OptionWords.TextOrJson.Option("--format", "text (default) or json", defaulted: true, "-f");
-        var output = new Option<string?>("--output", "-o") { Description = "write the answer to FILE instead of standard output" };
+        var output = new Option<string?>("--output", "-o") { Description = "write the answer to FILE instead of standard output", HelpName = "FILE" };
         var command = new Command("query", "Answer for every packet of a set, without traffic: who reaches what, with the outcome and rules check would give.")
         {
             set, ruleset, format, output,

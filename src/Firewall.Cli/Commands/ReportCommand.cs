@@ -23,6 +23,7 @@ internal static class ReportCommand
         {
             Description = "rows of the flow table (flows with a denied packet first); the rest are counted in a note",
             DefaultValueFactory = _ => new HtmlReportOptions().MaxFlowRows,
+            HelpName = "N",
         };
         maxFlows.Validators.Add(result =>
         {

@@ -22,14 +22,15 @@ internal static class SynthCommand
             Description = "flows file (YAML, see docs/flows-format.md); omit with --random",
             Arity = ArgumentArity.ZeroOrOne,
         };
-        var output = new Option<string>("--output", "-o") { Description = "the pcap file to write", Required = true };
+        var output = new Option<string>("--output", "-o") { Description = "the pcap file to write", Required = true, HelpName = "FILE" };
         var ruleset = new Option<string?>("--ruleset", "-r") { Description = "the ruleset whose interface names the flows use (replaces the file's ruleset:), and through which they are sent: a packet it denies is written but never answered; required with --random, whose mix it shapes" };
-        var random = new Option<long?>("--random") { Description = "write N packets of random traffic shaped by the ruleset instead of a flows file" };
-        var seed = new Option<int>("--seed") { Description = "seed of --random (the same seed gives the same capture)", DefaultValueFactory = _ => 1 };
+        var random = new Option<long?>("--random") { Description = "write N packets of random traffic shaped by the ruleset instead of a flows file", HelpName = "N" };
+        var seed = new Option<int>("--seed") { Description = "seed of --random (the same seed gives the same capture)", DefaultValueFactory = _ => 1, HelpName = "N" };
         var flowRate = new Option<double>("--flow-rate")
         {
             Description = "conversations begun per second of capture time with --random; higher packs more of them in progress at once",
             DefaultValueFactory = _ => RandomTraffic.DefaultFlowRate,
+            HelpName = "PER-SECOND",
         };
         var quiet = new Option<bool>("--quiet", "-q") { Description = "no summary on standard error" };
         var command = new Command("synth", "Write synthetic flows, or a random traffic mix for a ruleset, as a pcap capture.")

@@ -17,7 +17,7 @@ internal static class TestCommand
             Description = "test files (YAML, see docs/test-format.md), or directories: their *.tests.yaml files",
             Arity = ArgumentArity.OneOrMore,
         };
-        var junit = new Option<string?>("--junit") { Description = "also write the results as JUnit XML to FILE (for Jenkins, GitLab, GitHub)" };
+        var junit = new Option<string?>("--junit") { Description = "also write the results as JUnit XML to FILE (for Jenkins, GitLab, GitHub)", HelpName = "FILE" };
         var ruleset = new Option<string?>("--ruleset")
         {
             Description = "run every file against this ruleset instead of the one its 'ruleset:' key names (a proposed change)",
