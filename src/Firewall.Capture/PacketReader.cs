@@ -9,15 +9,26 @@ namespace Firewall.Capture;
 /// Reads and decodes a capture packet by packet into a caller-owned <see cref="PacketInfo"/>, counting
 /// undecodable frames per reason. The hot loop of every command that replays a capture.
 /// </summary>
+/// <param name="capture">The capture to read, from <see cref="CaptureReader.Open(string, bool)"/>; the packet reader owns and disposes it.</param>
+/// <param name="options">Decoding choices; <c>new DecoderOptions()</c> decodes as <c>firewall check</c> does by default.</param>
 public sealed class PacketReader(CaptureReader capture, DecoderOptions options) : IDisposable
 {
+    /// <summary>The capture being read: its format, frames read so far and warnings about damage.</summary>
     public CaptureReader Capture { get; } = capture;
 
+    /// <summary>The decoding choices it was made with.</summary>
     public DecoderOptions Options { get; } = options;
 
+    /// <summary>Frames read so far and, per reason, those that could not be decoded.</summary>
     public DecodeCounts Counts { get; } = new();
 
-    /// <summary>Decodes the next frame into <paramref name="info"/>; false at the end of the capture.</summary>
+    /// <summary>
+    /// Decodes the next frame into <paramref name="info"/>, overwriting every field; false at the end of the
+    /// capture. A frame that cannot be decoded is still returned, with <see cref="PacketInfo.Error"/> set.
+    /// Damage part-way through a file ends reading with a warning in <see cref="CaptureReader.Warnings"/>;
+    /// only a real I/O error throws (<see cref="IOException"/>).
+    /// </summary>
+    /// <param name="info">Reuse one for the whole capture: nothing is allocated per frame.</param>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public bool TryReadNext(ref PacketInfo info)
     {
@@ -30,6 +41,7 @@ public sealed class PacketReader(CaptureReader capture, DecoderOptions options) 
         return true;
     }
 
+    /// <summary>Closes the capture.</summary>
     public void Dispose() => Capture.Dispose();
 }
 

@@ -6,18 +6,24 @@ using Firewall.Rulesets.Yaml;
 namespace Firewall.Rulesets;
 
 /// <summary>The outcome of loading a ruleset: the ruleset when the file had no error, and every diagnostic.</summary>
+/// <param name="Ruleset">The validated ruleset, ready for <c>RulesetCompiler.Compile</c>; null when there is any diagnostic (each is an error).</param>
+/// <param name="Diagnostics">Every problem found, sorted by line and column; <see cref="Diagnostic.ToString"/> gives <c>file:line:col: message</c>.</param>
 public sealed record RulesetLoadResult(Ruleset? Ruleset, IReadOnlyList<Diagnostic> Diagnostics)
 {
+    /// <summary>True when <see cref="Ruleset"/> is set.</summary>
     public bool Succeeded => Ruleset is not null;
 }
 
 /// <summary>
-/// Loads a ruleset file (SPEC §3) strictly: YAML text → positioned tree (<see cref="YamlTreeReader"/>) →
+/// Loads a ruleset file (docs/ruleset-format.md) strictly: YAML text → positioned tree (<see cref="YamlTreeReader"/>) →
 /// <see cref="RulesetDocument"/> → validated <see cref="Ruleset"/>. Never throws for any file content; an
 /// unreadable file is one diagnostic at line 0.
 /// </summary>
 public static class RulesetLoader
 {
+    /// <summary>Reads and loads a ruleset file; never throws, whatever the file holds or whether it can be read.</summary>
+    /// <param name="path">The YAML file (docs/ruleset-format.md); diagnostics name it as given.</param>
+    /// <param name="limits">Bounds on the document's size and nesting; <see cref="YamlLimits.Default"/> when null.</param>
     public static RulesetLoadResult LoadFile(string path, YamlLimits? limits = null)
     {
         limits ??= YamlLimits.Default;
@@ -49,7 +55,10 @@ public static class RulesetLoader
         return LoadText(text, path, limits);
     }
 
+    /// <summary>Loads a ruleset from YAML text already in memory; never throws.</summary>
+    /// <param name="text">The YAML document (docs/ruleset-format.md).</param>
     /// <param name="fileName">Used in diagnostics and as <see cref="Ruleset.SourcePath"/>; its stem names a ruleset without <c>name</c>.</param>
+    /// <param name="limits">Bounds on the document's size and nesting; <see cref="YamlLimits.Default"/> when null.</param>
     public static RulesetLoadResult LoadText(string text, string fileName, YamlLimits? limits = null)
     {
         var bag = new DiagnosticBag(fileName);

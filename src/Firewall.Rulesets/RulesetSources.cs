@@ -7,6 +7,8 @@ using Firewall.Rulesets.Yaml;
 namespace Firewall.Rulesets;
 
 /// <summary>What a ruleset argument held, and what importing it said.</summary>
+/// <param name="Load">The ruleset loaded (from the file, or from the ruleset text the import built) and its diagnostics.</param>
+/// <param name="ImportNotes">What the import could not carry over or had to choose; empty for a ruleset file.</param>
 /// <param name="ImportedFrom">"terraform plan" or "aws describe-* output" when the ruleset was imported, else null (a ruleset file).</param>
 public sealed record RulesetSourceResult(RulesetLoadResult Load, IReadOnlyList<ImportNote> ImportNotes, string? ImportedFrom)
 {

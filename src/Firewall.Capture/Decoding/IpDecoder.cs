@@ -14,7 +14,12 @@ internal static class IpDecoder
     internal const int Ipv4MinimumHeaderLength = 20;
     internal const int Ipv6HeaderLength = 40;
 
+    /// <summary>Decodes an IP packet (header and transport header) into <paramref name="info"/>.</summary>
+    /// <param name="packet">The bytes captured, from the IP header on.</param>
+    /// <param name="wire">The packet's length on the wire from the IP header on, at least <c>packet.Length</c>.</param>
     /// <param name="expectedVersion">4 or 6 when the link layer said which; 0 when the version nibble decides (RAW).</param>
+    /// <param name="decapsulate">Unwrap VXLAN (<see cref="DecoderOptions.DecapsulateVxlan"/>).</param>
+    /// <param name="info">The descriptor being filled.</param>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static DecodeError DecodeIp(ReadOnlySpan<byte> packet, int wire, int expectedVersion, bool decapsulate, ref PacketInfo info)
     {

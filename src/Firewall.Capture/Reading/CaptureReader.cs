@@ -51,10 +51,13 @@ public sealed partial class CaptureReader : IDisposable
         IsCompressed = compressed;
     }
 
+    /// <summary>The name given when opening (the path, or "-" for standard input), as messages show it.</summary>
     public string DisplayName { get; }
 
+    /// <summary>pcap or pcapng, from the file's magic number.</summary>
     public CaptureFormat Format { get; }
 
+    /// <summary>The capture was gzip-compressed and is inflated while read.</summary>
     public bool IsCompressed { get; }
 
     /// <summary>
@@ -76,8 +79,11 @@ public sealed partial class CaptureReader : IDisposable
     /// <summary>Damage found so far (truncated end, corrupt lengths, oversized packets).</summary>
     public IReadOnlyList<CaptureWarning> Warnings => _warnings;
 
-    /// <summary>Opens a capture file, or standard input for "-".</summary>
+    /// <summary>Opens a capture file, or standard input for "-", and reads its file header.</summary>
+    /// <param name="path">A pcap or pcapng file, gzip-compressed or not; "-" for standard input.</param>
     /// <param name="readAhead">Inflate a gzip-compressed capture on a thread of its own (when the run may use several cores).</param>
+    /// <exception cref="CaptureFormatException">The file is not a capture this reader understands.</exception>
+    /// <exception cref="IOException">The file cannot be opened or read.</exception>
     public static CaptureReader Open(string path, bool readAhead = false)
     {
         if (path == "-")
@@ -99,7 +105,10 @@ public sealed partial class CaptureReader : IDisposable
     }
 
     /// <summary>Opens a capture from a stream that is read forward only; the reader owns and disposes it.</summary>
+    /// <param name="stream">The capture's bytes, from the start of its file header.</param>
+    /// <param name="displayName">The name messages and <see cref="CaptureFormatException"/> give the capture.</param>
     /// <param name="readAhead">Inflate a gzip-compressed capture on a thread of its own (when the run may use several cores).</param>
+    /// <exception cref="CaptureFormatException">The input is not a capture this reader understands.</exception>
     public static CaptureReader Open(Stream stream, string displayName, bool readAhead = false)
     {
         Span<byte> magic = stackalloc byte[4];

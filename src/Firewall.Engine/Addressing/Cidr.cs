@@ -60,7 +60,7 @@ public readonly struct Cidr : IEquatable<Cidr>
     public bool Overlaps(Cidr other) =>
         IsV6 == other.IsV6 && (PrefixLength <= other.PrefixLength ? Contains(other.Network) : other.Contains(Network));
 
-    /// <summary>The outcome of parsing CIDR text; <see cref="CanonicalForm"/> is set when host bits were set.</summary>
+    /// <summary>The outcome of parsing CIDR text; with <see cref="ParseStatus.HostBitsSet"/> the parsed network is still returned in canonical form.</summary>
     public enum ParseStatus
     {
         Ok,

@@ -29,32 +29,43 @@ public sealed class CompiledRuleset
         BypassIds = bypassIds;
     }
 
+    /// <summary>The validated ruleset it was compiled from.</summary>
     public Ruleset Model { get; }
 
+    /// <summary>Every rule reference a result can name, by id (<see cref="RuleTable.Reference"/>).</summary>
     public RuleTable Rules { get; }
 
+    /// <summary>Which interface or subnet each address belongs to.</summary>
     public AddressMap Addresses { get; }
 
+    /// <summary>The interfaces with their security groups' rules, in ruleset order.</summary>
     public CompiledInterface[] Interfaces { get; }
 
     /// <summary>For each subnet (model order), the index of its ACL in <see cref="Acls"/>.</summary>
     public int[] SubnetAcl { get; }
 
+    /// <summary>The network ACLs with their rules in evaluation order, the VPC's default ACL included.</summary>
     public CompiledNacl[] Acls { get; }
 
+    /// <summary>The traffic AWS does not filter (DNS resolver, metadata, time sync, DHCP) for this VPC.</summary>
     public Bypass Bypass { get; }
 
     /// <summary>Reference ids of <c>bypass:NAME</c>, indexed by <see cref="Bypass.Service"/>.</summary>
     public int[] BypassIds { get; }
 
+    /// <summary>The ruleset's connection-tracking timeouts.</summary>
     public TrackingSettings Tracking => Model.Tracking;
 }
 
+/// <summary>Turns a validated <see cref="Ruleset"/> into the <see cref="CompiledRuleset"/> an <see cref="Evaluation.Evaluator"/> runs.</summary>
 public static class RulesetCompiler
 {
     /// <summary>The tracking-table bound of an interface without <c>max_tracked</c>: protects the process.</summary>
     public const int DefaultMaxTracked = 4_000_000;
 
+    /// <summary>Compiles a ruleset once; the result is immutable and may be shared by evaluators on any thread.</summary>
+    /// <param name="model">A ruleset as a loader returns it (<c>RulesetLoader</c> in Firewall.Rulesets).</param>
+    /// <param name="defaultMaxTracked">The tracking-table bound of interfaces whose ruleset entry sets no <c>max_tracked</c>.</param>
     public static CompiledRuleset Compile(Ruleset model, int defaultMaxTracked = DefaultMaxTracked)
     {
         var rules = new RuleTable();

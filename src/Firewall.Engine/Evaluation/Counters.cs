@@ -5,17 +5,29 @@ namespace Firewall.Engine.Evaluation;
 /// <summary>Totals of a run. Every frame is counted exactly once in one of the five verdict totals.</summary>
 public sealed class Counters
 {
+    /// <param name="ruleCount">The number of rule references (<see cref="Compilation.RuleTable.Count"/>): the length of the per-rule arrays.</param>
     public Counters(int ruleCount)
     {
         RulePackets = new long[ruleCount];
         RuleFlows = new long[ruleCount];
     }
 
+    /// <summary>Frames evaluated: the sum of the five totals below.</summary>
     public long Frames;
+
+    /// <summary>Packets every hop on their path allowed.</summary>
     public long Allowed;
+
+    /// <summary>Packets a hop denied.</summary>
     public long Denied;
+
+    /// <summary>Packets with no hop on their path (not to or from the ruleset's interfaces or subnets), or not IP.</summary>
     public long Skipped;
+
+    /// <summary>Packets AWS does not filter (DNS resolver, instance metadata, time sync, DHCP).</summary>
     public long NotFiltered;
+
+    /// <summary>Frames that could not be decoded.</summary>
     public long Undecodable;
 
     /// <summary>Packets each reference decided at some hop, indexed by rule id.</summary>

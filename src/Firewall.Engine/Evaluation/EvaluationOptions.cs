@@ -1,12 +1,12 @@
 namespace Firewall.Engine.Evaluation;
 
-/// <summary>Policy knobs of a run, each a documented departure point (reference/aws-semantics.md §7).</summary>
+/// <summary>Policy knobs of a run, each a documented departure point (docs/semantics.md). <see cref="Default"/> is what <c>firewall check</c> does without options.</summary>
 public sealed record EvaluationOptions
 {
     /// <summary>
     /// Deny a non-SYN TCP packet that matches no tracking entry (<c>--midstream strict</c>). Off by default:
     /// captures often start mid-connection, so such a packet is judged by the rules of its direction and,
-    /// when allowed, opens an established entry whose direction is inferred (SPEC §2.7).
+    /// when allowed, opens an established entry whose direction is inferred (docs/semantics.md, "Flows: one per connection").
     /// </summary>
     public bool MidstreamStrict { get; init; }
 
@@ -30,7 +30,7 @@ public sealed record EvaluationOptions
     public int MaxFlows { get; init; } = 10_000_000;
 
     /// <summary>
-    /// The most untracked entries (SPEC §2.6: orientation only) an interface keeps at once. AWS counts them
+    /// The most untracked entries (orientation only) an interface keeps at once. AWS counts them
     /// against no allowance, so <c>max_tracked</c> does not bound them; this bound protects the process from a
     /// flood of untracked flows. Past it a new untracked flow is still judged by its rules packet by packet,
     /// as every untracked flow is, but its orientation is not remembered; such packets are counted in
@@ -38,5 +38,6 @@ public sealed record EvaluationOptions
     /// </summary>
     public int MaxUntracked { get; init; } = Compilation.RulesetCompiler.DefaultMaxTracked;
 
+    /// <summary>Every knob at its default: the evaluation <c>firewall check</c> does without options.</summary>
     public static EvaluationOptions Default { get; } = new();
 }

@@ -2,18 +2,23 @@ using System.Runtime.CompilerServices;
 
 namespace Firewall.Engine.Evaluation;
 
+/// <summary>What happened to a packet: <see cref="PacketResult.Verdict"/>.</summary>
 public enum Verdict : byte
 {
+    /// <summary>Every hop on the packet's path let it through (or AWS does not filter it).</summary>
     Allow,
+
+    /// <summary>A hop dropped it: <see cref="PacketResult.RuleId"/> is the rule, or implicit deny, that did.</summary>
     Deny,
 
     /// <summary>Out of scope: no hop on the packet's path (or not an IP packet).</summary>
     Skip,
 
+    /// <summary>The frame could not be decoded (its reason is <see cref="Packets.PacketInfo.Error"/>); no rule saw it.</summary>
     Undecodable,
 }
 
-/// <summary>One point of evaluation on a packet's path, in path order (SPEC §2).</summary>
+/// <summary>One point of evaluation on a packet's path, in path order (docs/semantics.md, "The path of a packet").</summary>
 public enum HopKind : byte
 {
     SgOutbound,
@@ -117,7 +122,7 @@ public enum PacketResultFlags : byte
     /// <summary>AWS does not filter this traffic (DNS resolver, metadata, time sync, DHCP).</summary>
     NotFiltered = 1 << 0,
 
-    /// <summary>The flow is untracked at an SG hop (AWS §2.2): its packets were decided by rules.</summary>
+    /// <summary>The flow is untracked at an SG hop (AWS "Untracked connections"): its packets were decided by rules.</summary>
     Untracked = 1 << 1,
 
     /// <summary>A non-first fragment that took its first fragment's verdict.</summary>
@@ -133,13 +138,23 @@ public enum PacketResultFlags : byte
 /// <summary>The evaluation of one packet; filled in place by the evaluator, reused across packets.</summary>
 public struct PacketResult
 {
+    /// <summary>The frame number of the packet, from <see cref="Packets.PacketInfo.Frame"/> (counting from 1).</summary>
     public long Frame;
+
+    /// <summary>The packet's outcome, with security groups keeping state as AWS's do.</summary>
     public Verdict Verdict;
 
-    /// <summary>The deciding reference: the denying hop's, or for an allowed packet the last hop's.</summary>
+    /// <summary>
+    /// The deciding reference: the denying hop's, or for an allowed packet the last hop's. An id into
+    /// <see cref="Compilation.CompiledRuleset.Rules"/>: <c>rules.Rules.Reference(result.RuleId)</c> is its
+    /// text, such as <c>nacl:public-nacl:inbound:*</c> or <c>sg:web-1:outbound:none</c>.
+    /// </summary>
     public int RuleId;
 
+    /// <summary>Why a denied packet was denied; <see cref="DenyReason.None"/> otherwise.</summary>
     public DenyReason Reason;
+
+    /// <summary>Facts about the packet's evaluation beyond its verdict; test with <see cref="Has"/>.</summary>
     public PacketResultFlags Flags;
 
     /// <summary>The flow (index into the flow table), or -1 for packets outside any flow.</summary>
@@ -148,13 +163,18 @@ public struct PacketResult
     /// <summary>True when the packet goes in the flow's reply direction.</summary>
     public bool IsReply;
 
+    /// <summary>How many of <see cref="Hops"/> the packet met: its path stops at the hop that denied it.</summary>
     public int HopCount;
+
+    /// <summary>Each hop's result in path order, the first <see cref="HopCount"/> of them valid.</summary>
     public HopTraces Hops;
 
     /// <summary>What the packet would get if security groups kept no state.</summary>
     public Verdict StatelessVerdict;
 
+    /// <summary>The deciding reference of <see cref="StatelessVerdict"/>, an id like <see cref="RuleId"/>.</summary>
     public int StatelessRuleId;
 
+    /// <summary>True when <see cref="Flags"/> holds <paramref name="flag"/>.</summary>
     public readonly bool Has(PacketResultFlags flag) => (Flags & flag) != 0;
 }

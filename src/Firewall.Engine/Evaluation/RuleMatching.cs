@@ -15,7 +15,7 @@ public static class RuleMatching
 {
     /// <summary>
     /// Protocol, destination port and ICMP type/code of a rule. A later fragment carries no transport
-    /// header, so it matches only rules that name no ports and no ICMP type (SPEC §2 "Fragments").
+    /// header, so it matches only rules that name no ports and no ICMP type (docs/semantics.md, "Fragments").
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static bool MatchesProtocolFields(in PacketInfo p, short protocol, PortRange ports, IcmpMatch icmp, bool laterFragment)

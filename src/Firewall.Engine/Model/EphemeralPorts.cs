@@ -5,6 +5,7 @@ namespace Firewall.Engine.Model;
 /// <summary>A kind of client and the source ports it picks for its connections (the replies' destination ports).</summary>
 /// <param name="Name">The stable name used in machine output: <c>linux</c>, <c>windows</c>, <c>nat-gateway-elb-lambda</c>.</param>
 /// <param name="Text">The name in sentences.</param>
+/// <param name="Range">The source ports it picks.</param>
 public sealed record ClientPorts(string Name, string Text, PortRange Range)
 {
     public override string ToString() => $"{Text} ({Range})";

@@ -3,7 +3,7 @@ using Firewall.Engine.Addressing;
 namespace Firewall.Engine.Model;
 
 /// <summary>
-/// A validated ruleset (SPEC §3): names resolved, NACL rules sorted, references checked. Built by a
+/// A validated ruleset (docs/ruleset-format.md): names resolved, NACL rules sorted, references checked. Built by a
 /// loader (YAML, AWS import) and turned into its evaluation form by <c>RulesetCompiler</c>.
 /// </summary>
 public sealed record Ruleset(
@@ -62,8 +62,11 @@ public sealed record Ruleset(
 /// CidrBlock), CreateSubnet and CreateVpc (an IPv4 CidrBlock). The model holds <see cref="Network"/>; this
 /// keeps what was written, where, and which API page says so, for lint.
 /// </summary>
+/// <param name="Written">The text as written, host bits and all.</param>
+/// <param name="Network">The network AWS keeps: the written CIDR with its host bits cleared.</param>
 /// <param name="Field">The key it was written under: source, destination, cidr, vpc_cidr.</param>
 /// <param name="AwsPage">The EC2 API page that documents the reading, such as "IpRange".</param>
+/// <param name="Location">Where it was written.</param>
 /// <param name="Rule">The reference of the rule it belongs to, if any.</param>
 public sealed record HostBitsCidr(string Written, Cidr Network, string Field, string AwsPage, SourceLocation Location, string? Rule = null);
 

@@ -33,7 +33,7 @@ public readonly record struct SgPeer(PeerKind Kind, Cidr Cidr, string? Name)
 
 /// <summary>
 /// A security-group rule. <see cref="Reference"/> is its stable name, <c>sg:GROUP:DIRECTION:N</c> with N the
-/// rule's <c>id</c> or its 1-based position in the list (SPEC §3 "Rule references"). <see cref="Ports"/> and
+/// rule's <c>id</c> or its 1-based position in the list (docs/ruleset-format.md). <see cref="Ports"/> and
 /// <see cref="Icmp"/> are what was written; <see cref="MatchedPorts"/> and <see cref="MatchedIcmp"/> what AWS
 /// matches.
 /// </summary>

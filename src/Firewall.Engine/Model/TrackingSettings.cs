@@ -4,7 +4,7 @@ namespace Firewall.Engine.Model;
 /// Connection-tracking timeouts in seconds. AWS publishes TCP established (default 432000, 60–432000),
 /// UDP (30, 30–60), UDP stream (180, 60–180) and the 600 s window for other protocols ("Security group
 /// connection tracking"). AWS publishes nothing for TCP outside the established state or for ICMP: those
-/// take Linux netfilter's defaults (reference/conntrack.md §3.1) and are reported as assumptions.
+/// take Linux netfilter's defaults (the nf_conntrack sysctls, docs/semantics.md "Time") and are reported as assumptions.
 /// </summary>
 public sealed record TrackingSettings
 {

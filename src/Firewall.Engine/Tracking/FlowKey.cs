@@ -47,7 +47,7 @@ public readonly struct FlowKey : IEquatable<FlowKey>
 
     /// <summary>
     /// This flow key as the key of an interface's tracking table, the interface's own endpoint being A
-    /// (<paramref name="localIsA"/>) or B. A flow keys exactly what a tracking table does (SPEC §2.3: TCP and
+    /// (<paramref name="localIsA"/>) or B. A flow keys exactly what a tracking table does (AWS "Connection tracking": TCP and
     /// UDP by both ports, ICMP echo by identifier, other protocols by addresses alone), so each flow has one
     /// key per interface side. A key whose two endpoints are the same is the same from either side.
     /// </summary>

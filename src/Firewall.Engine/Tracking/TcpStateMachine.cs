@@ -40,7 +40,7 @@ public enum TcpPacketKind : byte
 
 /// <summary>
 /// The TCP state machine as a table <c>[direction][packet kind][state]</c>, transcribed cell by cell from
-/// Linux 6.1's <c>tcp_conntracks</c> (reference/conntrack.md §2.2). Window tracking is not applied: a
+/// Linux 6.1's <c>tcp_conntracks</c> (net/netfilter/nf_conntrack_proto_tcp.c). Window tracking is not applied: a
 /// capture replay cannot see what the endpoints' stacks accepted, and AWS documents none.
 /// Two simplifications against netfilter, both stated as assumptions in the output: a reopening SYN in
 /// TIME_WAIT/CLOSE always restarts the entry, and a picked-up connection gets the full established timeout.

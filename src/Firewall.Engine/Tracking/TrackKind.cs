@@ -4,7 +4,7 @@ using Firewall.Engine.Packets;
 namespace Firewall.Engine.Tracking;
 
 /// <summary>
-/// How a packet is keyed in a tracking table (SPEC §2.3): TCP and UDP by both endpoints; ICMP echo by
+/// How a packet is keyed in a tracking table (AWS "Connection tracking"): TCP and UDP by both endpoints; ICMP echo by
 /// addresses and identifier; any other protocol by addresses and protocol number. ICMP errors and other
 /// ICMP messages, and fragments without ports, are never keyed.
 /// </summary>

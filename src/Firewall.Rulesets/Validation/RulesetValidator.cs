@@ -25,7 +25,10 @@ public sealed class RulesetValidator
     }
 
     /// <summary>The ruleset, or null when the bag holds any error (from this step or an earlier one).</summary>
+    /// <param name="document">The document as read, with positions.</param>
+    /// <param name="file">The file name diagnostics and <see cref="Ruleset.SourcePath"/> carry.</param>
     /// <param name="defaultName">The ruleset's name when the file gives none (the file name without extension).</param>
+    /// <param name="bag">Where every error of this step is added, beside those of earlier steps.</param>
     public static Ruleset? Validate(RulesetDocument document, string file, string defaultName, DiagnosticBag bag)
     {
         var ruleset = new RulesetValidator(document, file, bag).Build(document, defaultName);

@@ -84,6 +84,9 @@ internal static class ValueParser
         return true;
     }
 
+    /// <summary>A CIDR in canonical form; one with host bits set is refused (see the overload that may accept it).</summary>
+    public static Cidr? Cidr(ScalarField field, string expected, DiagnosticBag bag) => Cidr(field, expected, bag, null, out _);
+
     /// <summary>
     /// A CIDR in canonical form. A bare address is refused with the text that was probably meant: AWS wants
     /// /32 or /128 for a host (VPC "Security group rules"). A CIDR with host bits set is refused too, unless
@@ -91,8 +94,6 @@ internal static class ValueParser
     /// of security group rules, NACL entries, subnets and VPCs say so for some fields); then the network is
     /// returned and <paramref name="hostBitsCleared"/> is set, so that the caller can record what was written.
     /// </summary>
-    public static Cidr? Cidr(ScalarField field, string expected, DiagnosticBag bag) => Cidr(field, expected, bag, null, out _);
-
     public static Cidr? Cidr(ScalarField field, string expected, DiagnosticBag bag, Func<Engine.Addressing.Cidr, bool>? awsClearsHostBits, out bool hostBitsCleared)
     {
         hostBitsCleared = false;
@@ -186,7 +187,7 @@ internal static class ValueParser
     }
 
     /// <summary>
-    /// Names and rule ids become parts of references such as <c>sg:web-sg:inbound:ssh</c> (SPEC §3), so they
+    /// Names and rule ids become parts of references such as <c>sg:web-sg:inbound:ssh</c>, so they
     /// are restricted to characters that cannot be confused with the separators.
     /// </summary>
     public static bool IsSimpleName(string text)

@@ -3,7 +3,7 @@ using System.Text.Json;
 namespace Firewall.Rulesets.Import.Aws;
 
 /// <summary>
-/// Builds a ruleset from AWS CLI output (issue 9, SPEC §6 <c>firewall import aws</c>). AWS ids become the
+/// Builds a ruleset from AWS CLI output (<c>firewall import aws</c>, docs/import.md). AWS ids become the
 /// names (sg-…, acl-…, subnet-…, eni-…, pl-…), and AWS names and Name tags become descriptions. The
 /// encoding rules are in <see cref="AwsEncoding"/>; what cannot be imported is reported in the notes.
 /// </summary>
