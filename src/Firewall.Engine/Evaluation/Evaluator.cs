@@ -27,25 +27,17 @@ public sealed class Evaluator
     private readonly SecurityGroupHops _groups;
     private readonly FragmentMemory _fragments;
     private readonly FlowAccounting _accounting;
-    private readonly LiveFlows _live;
     private FlowRecord _unrecorded;
 
     public Evaluator(CompiledRuleset rules, EvaluationOptions? options = null)
-        : this(rules, options, LiveFlows.MaxSlots)
     {
-    }
-
-    /// <summary>An evaluator whose live flows table keeps <paramref name="liveFlowSlots"/> slots (a power of two; tests make it tiny).</summary>
-    internal Evaluator(CompiledRuleset rules, EvaluationOptions? options, int liveFlowSlots)
-    {
-        _live = new LiveFlows(liveFlowSlots);
         _rules = rules;
         _options = options ?? EvaluationOptions.Default;
         Counters = new Counters(rules.Rules.Count);
         _tracker = new ConnectionTracker(rules.Interfaces.Select(i => i.MaxTracked), rules.Tracking);
         _paths = new PathPlanner(rules);
-        _flowIds = new FlowIdentity(Flows, _live, _options, rules.Tracking, Counters);
-        _ruleHops = new RuleHops(rules, _live);
+        _flowIds = new FlowIdentity(Flows, _options, rules.Tracking, Counters);
+        _ruleHops = new RuleHops(rules, Flows);
         _groups = new SecurityGroupHops(rules, _options, _tracker, _ruleHops, Counters);
         _fragments = new FragmentMemory(_options);
         _accounting = new FlowAccounting(Counters, Flows);
@@ -76,7 +68,6 @@ public sealed class Evaluator
         _tracker.Clear();
         _fragments.Clear();
         _accounting.Clear();
-        _live.Clear();
         _unrecorded = default;
         _ruleHops.Forget();
     }
@@ -158,11 +149,10 @@ public sealed class Evaluator
         if (known >= 0)
         {
             // A known flow had a path and no bypass when it was created, and both depend only on its key:
-            // the hops come from the endpoints' places it remembers, with no address lookups, unless a
-            // newer flow took its slot of the live flows (then they are looked up again, as when it began).
-            var path = PathOf(in p, known, senderIsA);
+            // the hops come from the endpoints' places it remembers, with no address lookups.
+            var path = Flows[known].Path;
             _paths.BuildHops(ref r, path.Of(senderIsA), path.Of(!senderIsA));
-            flowId = _flowIds.Continue(in p, known, senderIsA, path, out isReply);
+            flowId = _flowIds.Continue(in p, known, senderIsA, out isReply);
             return true;
         }
         flowId = -1;
@@ -190,20 +180,6 @@ public sealed class Evaluator
         }
         flowId = _flowIds.Add(in p, in key, senderIsA, located, out isReply);
         return true;
-    }
-
-    /// <summary>The path of known flow <paramref name="flowId"/>, in its key's A/B order.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private FlowPath PathOf(in PacketInfo p, int flowId, bool senderIsA)
-    {
-        if (_live.Holds(flowId))
-        {
-            return _live[flowId].Path;
-        }
-        var located = _paths.Locate(in p); // A = source, B = destination
-        var path = senderIsA ? located : located.Reversed;
-        _live.Take(flowId, path);
-        return path;
     }
 
     /// <summary>The record of flow <paramref name="flowId"/>, or a scratch one past the flow-record bound (evaluated and counted, but not kept per flow).</summary>

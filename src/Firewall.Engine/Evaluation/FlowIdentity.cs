@@ -10,7 +10,7 @@ namespace Firewall.Engine.Evaluation;
 /// tells when endpoints are reused by a new one), which side is the client, and the bound on how many
 /// flows are recorded. A packet past the bound is still evaluated and counted, but not kept per flow.
 /// </summary>
-internal sealed class FlowIdentity(FlowTable flows, LiveFlows live, EvaluationOptions options, TrackingSettings timeouts, Counters counters)
+internal sealed class FlowIdentity(FlowTable flows, EvaluationOptions options, TrackingSettings timeouts, Counters counters)
 {
     /// <summary>The packet's flow key (canonical order; <paramref name="swapped"/> when the sender is the key's B).</summary>
     public static FlowKey KeyOf(in PacketInfo p, out bool swapped)
@@ -34,11 +34,10 @@ internal sealed class FlowIdentity(FlowTable flows, LiveFlows live, EvaluationOp
 
     /// <summary>
     /// The flow of a packet whose key found flow <paramref name="known"/>: that flow, or a new one on the same
-    /// endpoints when the packet begins a new connection (on the same <paramref name="path"/>, the key's); -1
-    /// past the flow-record bound.
+    /// endpoints when the packet begins a new connection; -1 past the flow-record bound.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public int Continue(in PacketInfo p, int known, bool senderIsA, FlowPath path, out bool isReply)
+    public int Continue(in PacketInfo p, int known, bool senderIsA, out bool isReply)
     {
         ref var record = ref flows[known];
         if (!Connections.StartsAnew(in p, in record, senderIsA, p.TimestampNs, timeouts))
@@ -46,6 +45,7 @@ internal sealed class FlowIdentity(FlowTable flows, LiveFlows live, EvaluationOp
             isReply = senderIsA != record.ClientIsA;
             return known;
         }
+        var path = record.Path; // same key, so the same path
         var id = flows.Restart(known, options.MaxFlows);
         return Begun(in p, id, created: true, senderIsA, path, out isReply);
     }
@@ -69,18 +69,18 @@ internal sealed class FlowIdentity(FlowTable flows, LiveFlows live, EvaluationOp
         ref var flow = ref flows[id];
         if (created)
         {
-            Begin(ref flow, id, in p, senderIsA, path);
+            Begin(ref flow, in p, senderIsA, path);
         }
         isReply = senderIsA != flow.ClientIsA;
         return id;
     }
 
     /// <summary>A flow's first packet: where it begins, which side is the client (inferred unless it opens the connection).</summary>
-    private void Begin(ref FlowRecord flow, int id, in PacketInfo p, bool senderIsA, FlowPath path)
+    private static void Begin(ref FlowRecord flow, in PacketInfo p, bool senderIsA, FlowPath path)
     {
         flow.FirstFrame = p.Frame;
         flow.FirstTimeNs = p.TimestampNs;
-        live.Take(id, path);
+        flow.Path = path;
         var senderIsClient = ClientInference.SenderIsClient(in p, out var inferred);
         flow.ClientIsA = senderIsClient == senderIsA;
         if (inferred)

@@ -85,6 +85,12 @@ public struct FlowRecord
     /// <summary>The distinct references this flow's packets met, for per-rule flow counts.</summary>
     public FlowRuleSet Rules;
 
+    /// <summary>Where the key's endpoints sit in the ruleset (the evaluator's path plan).</summary>
+    internal FlowPath Path;
+
+    /// <summary>What the rules said at each hop for each side (the evaluator's, kept beside the flow it serves).</summary>
+    internal RuleResultCache RuleCache;
+
     /// <summary>The client (request sender) is the key's A endpoint.</summary>
     public bool ClientIsA;
 

@@ -10,7 +10,7 @@ namespace Firewall.Engine.Evaluation;
 /// security group's rules when no tracking entry speaks for the packet. What the rules said is kept per
 /// flow side (<see cref="RuleResultCache"/>), so a flow's later packets skip the matching.
 /// </summary>
-internal sealed class RuleHops(CompiledRuleset rules, LiveFlows live)
+internal sealed class RuleHops(CompiledRuleset rules, FlowTable flows)
 {
     private int _cacheFlow = -1; // the flow whose rule results this packet may use and fill, or -1
     private int _cacheSide;
@@ -24,12 +24,12 @@ internal sealed class RuleHops(CompiledRuleset rules, LiveFlows live)
     public void Prepare(in PacketInfo p, int flowId, bool senderIsA)
     {
         _cacheFlow = -1;
-        if (flowId < 0 || p.IsLaterFragment || !live.Holds(flowId))
+        if (flowId < 0 || p.IsLaterFragment)
         {
             return;
         }
         _cacheSide = senderIsA ? 0 : 1;
-        live[flowId].Rules.Prepare(_cacheSide, RuleResultCache.Discriminator(in p));
+        flows[flowId].RuleCache.Prepare(_cacheSide, RuleResultCache.Discriminator(in p));
         _cacheFlow = flowId;
     }
 
@@ -121,6 +121,6 @@ internal sealed class RuleHops(CompiledRuleset rules, LiveFlows live)
             _noCache = 0;
             return ref _noCache;
         }
-        return ref live[_cacheFlow].Rules.Hops[_cacheSide * 4 + h];
+        return ref flows[_cacheFlow].RuleCache.Hops[_cacheSide * 4 + h];
     }
 }
