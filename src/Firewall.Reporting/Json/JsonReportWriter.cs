@@ -1,3 +1,4 @@
+using Firewall.Analysis.Selection;
 using System.Text.Json;
 using Firewall.Analysis.Runs;
 using Firewall.Analysis.Summaries;
@@ -84,6 +85,7 @@ public sealed class JsonReportWriter : IRunSink
         w.WriteStartObject("input");
         JsonRecords.WriteInput(w, report);
         w.WriteEndObject();
+        WriteListing(w, report.Listing);
         w.WriteStartObject("totals");
         JsonRecords.WriteTotals(w, s);
         w.WriteEndObject();
@@ -104,6 +106,35 @@ public sealed class JsonReportWriter : IRunSink
         w.WriteStartArray("assumptions");
         foreach (var a in Assumptions.For(report.Rules, report.Options)) JsonRecords.WriteAssumption(w, a);
         w.WriteEndArray();
+        w.WriteEndObject();
+    }
+
+    /// <summary>What the records list when options narrowed them (null when nothing did): the totals are still the whole run's.</summary>
+    private static void WriteListing(Utf8JsonWriter w, ReportListing? listing)
+    {
+        if (listing is null)
+        {
+            w.WriteNull("listing");
+            return;
+        }
+        w.WriteStartObject("listing");
+        w.WriteString("by", listing.Description);
+        if (listing.PacketsListed is { } packets)
+        {
+            w.WriteNumber("packets", packets);
+        }
+        else
+        {
+            w.WriteNull("packets");
+        }
+        if (listing.FlowsListed is { } flows)
+        {
+            w.WriteNumber("flows", flows);
+        }
+        else
+        {
+            w.WriteNull("flows");
+        }
         w.WriteEndObject();
     }
 

@@ -72,6 +72,24 @@ public sealed class ListingOptionTests
     }
 
     [Fact]
+    public void The_json_summary_says_what_was_listed()
+    {
+        static JsonElement Listing(params string[] extra)
+        {
+            var r = InProcessCli.Run(["check", Capture, "--ruleset", Ruleset, "--format", "json", .. extra]);
+            Assert.True(r.ExitCode == 0, r.Error);
+            return JsonDocument.Parse(r.Out).RootElement.GetProperty("summary").GetProperty("listing").Clone();
+        }
+        Assert.Equal(JsonValueKind.Null, Listing("--flows").ValueKind);
+        var listing = Listing("--flows", "--packets", "--only", "denied", "--filter", "udp");
+        Assert.Equal("--only denied --filter \"udp\"", listing.GetProperty("by").GetString());
+        Assert.Equal(8, listing.GetProperty("packets").GetInt64());
+        Assert.Equal(3, listing.GetProperty("flows").GetInt32());
+        var onlyPackets = Listing("--packets", "--only", "denied");
+        Assert.Equal(JsonValueKind.Null, onlyPackets.GetProperty("flows").ValueKind);
+    }
+
+    [Fact]
     public void Threads_list_the_same_records()
     {
         string[] args = ["check", Capture, "--ruleset", Ruleset, "--flows", "--packets", "--format", "jsonl", "--filter", "tcp and not port 80"];
