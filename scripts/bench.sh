@@ -9,7 +9,9 @@
 # a higher rate keeps more flows in progress at once (about 270 per 1,000/s), as on a busy subnet.
 # SEED=S picks another capture.
 #
-# Needs the .NET SDK; tcpdump is timed when installed, alone and writing into a pipe that `check -` reads. Files go to $BENCH_DIR (default /tmp/firewall-bench);
+# Needs the .NET SDK; tcpdump is timed when installed, alone and writing into a pipe that `check -` reads.
+# argus (Debian's argus-server: flow tracking only, no rules) is the flow-tracking yardstick; the script
+# installs it with apt-get when it can (root, Debian), and leaves it out otherwise. CI does not run this. Files go to $BENCH_DIR (default /tmp/firewall-bench);
 # the capture is reused when it already exists with the same packet count and seed.
 set -euo pipefail
 
@@ -51,6 +53,11 @@ seconds() {
 declare -A RESULTS
 NAMES=(check check-threads1 check-jsonl cat)
 command -v tcpdump >/dev/null && NAMES+=(tcpdump check-pipe)
+if ! command -v argus >/dev/null && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    echo "bench: installing argus-server" >&2
+    { apt-get install -y argus-server || { apt-get update && apt-get install -y argus-server; }; } >/dev/null 2>&1 || true
+fi
+command -v argus >/dev/null && NAMES+=(argus)
 run() {
     case "$1" in
         check) seconds "$FW" check "$CAPTURE" --ruleset "$RULESET" --quiet ;;
@@ -58,6 +65,8 @@ run() {
         check-jsonl) seconds "$FW" check "$CAPTURE" --ruleset "$RULESET" --quiet --packets --format jsonl ;;
         cat) seconds cat "$CAPTURE" ;;
         tcpdump) seconds tcpdump -r "$CAPTURE" -w /dev/null ;;
+        # flow records of every packet, no rules: what a flow-tracking tool does with the same file
+        argus) rm -f "$DIR/argus.out"; seconds argus -r "$CAPTURE" -w "$DIR/argus.out" ;;
         # a live capture's path: tcpdump writing into a pipe that check reads (microsecond timestamps, same packets)
         check-pipe) seconds sh -c 'tcpdump -r "$1" -w - 2>/dev/null | "$2" check - --ruleset "$3" --quiet' _ "$CAPTURE" "$FW" "$RULESET" ;;
     esac
@@ -92,6 +101,10 @@ ratio "check wall / cat wall" "${MED[check]}" "${MED[cat]}"
 if [ -n "${MED[check-threads1]:-}" ]; then
     ratio "one core: check wall / cat wall" "${MED[check-threads1]}" "${MED[cat]}"
     [ -n "${MED[tcpdump]:-}" ] && ratio "one core: rate / tcpdump's" "${MED[tcpdump]}" "${MED[check-threads1]}"
+fi
+if [ -n "${MED[argus]:-}" ]; then
+    ratio "check packet rate / argus's" "${MED[argus]}" "${MED[check]}"
+    [ -n "${MED[check-threads1]:-}" ] && ratio "one core: rate / argus's" "${MED[argus]}" "${MED[check-threads1]}"
 fi
 [ -n "${MED[check-threads1]:-}" ] && ratio "all cores rate / one core's" "${MED[check-threads1]}" "${MED[check]}"
 ratio "jsonl per-packet rate / check's" "${MED[check]}" "${MED[check-jsonl]}"
