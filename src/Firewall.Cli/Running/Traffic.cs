@@ -75,7 +75,7 @@ internal sealed class Traffic : IDisposable
     {
         var s = _settings;
         return _reader is not null
-            ? ConsoleRun.Evaluate(console, _reader, rules, s.Evaluation, Live(console, packetWriter) ? 1 : s.Threads, new RunNames(s.CapturePath!, rulesetPath), packetWriter, s.Quiet)
+            ? ConsoleRun.Evaluate(console, _reader, rules, s.Evaluation, PushOutWhenLive(console, packetWriter) ? 1 : s.Threads, new RunNames(s.CapturePath!, rulesetPath), packetWriter, s.Quiet)
             : PacketRun.Evaluate(new DeliveredPackets(_flows!), rules, s.Evaluation, new RunNames(s.FlowsFile!, rulesetPath), packetWriter);
     }
 
@@ -86,7 +86,8 @@ internal sealed class Traffic : IDisposable
     /// the run is on one thread anyway. A file read as fast as the disk goes is not slowed: it is pushed out
     /// once per read of the input (256 KiB).
     /// </summary>
-    private bool Live(CliConsole console, IRunSink? packetWriter)
+    /// <returns>Whether the input is live (the run then takes one thread).</returns>
+    private bool PushOutWhenLive(CliConsole console, IRunSink? packetWriter)
     {
         if (packetWriter is null || _reader is null)
         {

@@ -1,8 +1,10 @@
+using Firewall.Analysis.Runs;
 using Firewall.Engine.Compilation;
 using Firewall.Engine.Evaluation;
 using Firewall.Engine.Packets;
 using Firewall.Flows.Definitions;
 using Firewall.Flows.Synthesis;
+using Firewall.Runs;
 
 namespace Firewall.Flows.Pcap;
 
@@ -25,17 +27,9 @@ public static class SynthCapture
             }
             return writer.Records;
         }
-        var evaluator = new Evaluator(rules);
         using var packets = new DeliveredPackets(file);
-        var info = default(PacketInfo);
-        var result = new PacketResult();
-        while (packets.Next(ref info))
-        {
-            evaluator.Evaluate(in info, ref result);
-            packets.Evaluated(in result);
-            var sent = packets.Current;
-            writer.Write(sent.TimestampNs, PacketDotNetFrameBuilder.Build(in sent));
-        }
+        using var frames = new SentFrames(packets, writer);
+        PacketRun.Evaluate(packets, rules, EvaluationOptions.Default, new RunNames("", ""), frames);
         return writer.Records;
     }
 
@@ -43,5 +37,27 @@ public static class SynthCapture
     {
         using var stream = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.Read, bufferSize: 1 << 16);
         return Write(file, stream, rules);
+    }
+
+    /// <summary>Writes each packet as it is evaluated: the bytes of the synthesized packet it was decoded from.</summary>
+    private sealed class SentFrames(DeliveredPackets packets, PcapWriter writer) : IRunSink
+    {
+        public void WritePacket(in PacketInfo packet, in PacketResult result)
+        {
+            var sent = packets.Current;
+            writer.Write(sent.TimestampNs, PacketDotNetFrameBuilder.Build(in sent));
+        }
+
+        public void Complete(RunReport report)
+        {
+        }
+
+        public void Flush()
+        {
+        }
+
+        public void Dispose()
+        {
+        }
     }
 }
