@@ -101,26 +101,31 @@ public sealed class DecoderBoundsTests(ITestOutputHelper output)
         PacketDecoder.Decode(atBound, 1, new DecoderOptions(), ref info); // JIT and type initialisers
         Assert.Equal(expected, info.Error);
         var fastest = new[] { double.MaxValue, double.MaxValue };
-        var bytes = 0L;
+        var allocated = new List<long>();
         // The fastest of many short rounds: on a busy machine a few rounds are preempted, rarely all of them.
         for (var round = 0; round < 31; round++)
         {
             foreach (var (candidate, k) in new[] { (frame, 0), (atBound, 1) })
             {
                 var clock = Stopwatch.StartNew();
-                bytes += Memory.Allocated(() =>
+                allocated.Add(Memory.Allocated(() =>
                 {
                     for (var i = 0; i < 200; i++)
                     {
                         PacketDecoder.Decode(candidate, 1, new DecoderOptions(), ref info);
                     }
-                });
+                }));
                 fastest[k] = Math.Min(fastest[k], clock.Elapsed.TotalMicroseconds / 200);
                 Assert.Equal(expected, info.Error);
             }
         }
         var ratio = fastest[0] / fastest[1];
-        Assert.Equal(0, bytes);
+        // The runtime itself may allocate a kilobyte or so on this thread while the JIT's tiering settles
+        // (CI saw 1,328 bytes in one of the 62 rounds), so a round or two may show bytes; a decoder that
+        // allocated would allocate in every round, 200 times over.
+        var bytes = allocated.Sum();
+        var allocating = allocated.Count(b => b != 0);
+        Assert.True(allocating <= 2, $"{what}: {allocating} of {allocated.Count} rounds of 200 decodes allocated ({string.Join(", ", allocated)} bytes)");
         Assert.True(ratio < 5, $"{what}: {fastest[0]:F2} µs per frame against {fastest[1]:F2} µs at the bound ({ratio:F1} times): the walk is not bounded");
         output.WriteLine($"bound: {what}: {info.Error} after {fastest[0]:F2} µs ({ratio:F1} times the chain at the bound), {bytes} bytes allocated");
 
