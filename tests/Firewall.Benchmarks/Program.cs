@@ -1,7 +1,8 @@
 using BenchmarkDotNet.Running;
 using Firewall.Benchmarks;
 
-// `ruleset OUT.yaml [--sg-rules N] [--nacl-rules N]` writes the benchmark ruleset; anything else runs BenchmarkDotNet.
+// `ruleset OUT.yaml [--sg-rules N] [--nacl-rules N]` writes the benchmark ruleset; `split CAPTURE RULESET
+// [--packets N] [--passes P]` times evaluation by kind of packet (EvaluationSplit); anything else runs BenchmarkDotNet.
 if (args.Length >= 2 && args[0] == "ruleset")
 {
     var sgRules = OptionValue(args, "--sg-rules", 50);
@@ -9,6 +10,10 @@ if (args.Length >= 2 && args[0] == "ruleset")
     File.WriteAllText(args[1], BenchRuleset.Yaml(sgRules, naclRules));
     Console.Error.WriteLine($"wrote {args[1]}: 3 subnets, 10 interfaces, 5 groups of {sgRules} rules per direction, NACLs of {naclRules} rules per direction");
     return 0;
+}
+if (args.Length >= 3 && args[0] == "split")
+{
+    return EvaluationSplit.Run(args[1], args[2], OptionValue(args, "--packets", 2_000_000), OptionValue(args, "--passes", 3));
 }
 BenchmarkSwitcher.FromAssembly(typeof(BenchRuleset).Assembly).Run(args);
 return 0;
