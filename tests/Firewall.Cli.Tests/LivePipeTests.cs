@@ -119,21 +119,7 @@ public partial class LivePipeTests(ITestOutputHelper output)
         return (pcap[..24], records);
     }
 
-    private static Process Start(params string[] args)
-    {
-        var host = Environment.ProcessPath;
-        var psi = new ProcessStartInfo(host is not null && Path.GetFileNameWithoutExtension(host) == "dotnet" ? host : "dotnet")
-        {
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = false,
-            UseShellExecute = false,
-        };
-        psi.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "firewall.dll"));
-        foreach (var arg in args)
-        {
-            psi.ArgumentList.Add(arg);
-        }
-        return Process.Start(psi)!;
-    }
+    private static Process Start(params string[] args) =>
+        ChildProcess.Start(ChildProcess.DotnetHost(), [Path.Combine(AppContext.BaseDirectory, "firewall.dll"), .. args], input: true,
+            configure: info => info.RedirectStandardError = false);
 }

@@ -20,18 +20,9 @@ public class PipeInputTests
         var fromFile = InProcessCli.Run("check", capture, "--ruleset", ruleset, "--flows", "--format", "jsonl", "--threads", "2");
         Assert.Equal(0, fromFile.ExitCode);
 
-        var psi = new ProcessStartInfo(DotnetHost())
-        {
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        foreach (var arg in new[] { Path.Combine(AppContext.BaseDirectory, "firewall.dll"), "check", "-", "--ruleset", ruleset, "--flows", "--format", "jsonl", "--threads", "2" })
-        {
-            psi.ArgumentList.Add(arg);
-        }
-        using var process = Process.Start(psi)!;
+        using var process = ChildProcess.Start(ChildProcess.DotnetHost(),
+            [Path.Combine(AppContext.BaseDirectory, "firewall.dll"), "check", "-", "--ruleset", ruleset, "--flows", "--format", "jsonl", "--threads", "2"],
+            input: true);
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
         int inputPipe;
@@ -89,11 +80,4 @@ public class PipeInputTests
         FileStream file => (int)file.SafeFileHandle.DangerousGetHandle(),
         _ => throw new InvalidOperationException($"not a pipe: {stream.GetType()}"),
     };
-
-    /// <summary>The dotnet host running these tests (testhost runs under it), else the one on PATH.</summary>
-    private static string DotnetHost()
-    {
-        var host = Environment.ProcessPath;
-        return host is not null && Path.GetFileNameWithoutExtension(host) == "dotnet" ? host : "dotnet";
-    }
 }

@@ -1,5 +1,3 @@
-using System.Diagnostics;
-
 namespace Firewall.Tests.Support;
 
 /// <summary>
@@ -8,31 +6,13 @@ namespace Firewall.Tests.Support;
 /// </summary>
 public static class Tcpdump
 {
-    public static string? Path { get; } =
-        (Environment.GetEnvironmentVariable("PATH") ?? "").Split(System.IO.Path.PathSeparator)
-            .Where(d => d.Length > 0)
-            .SelectMany(d => new[] { System.IO.Path.Combine(d, "tcpdump") })
-            .Concat(["/usr/sbin/tcpdump", "/usr/bin/tcpdump"])
-            .FirstOrDefault(File.Exists);
+    public static string? Path { get; } = ChildProcess.Find("tcpdump", "/usr/sbin/tcpdump", "/usr/bin/tcpdump");
 
     /// <summary>Writes the packets of <paramref name="capture"/> that <paramref name="expression"/> selects to <paramref name="output"/> (<c>tcpdump -r CAP -w OUT EXPR</c>); skips the test without tcpdump.</summary>
     public static void Select(string capture, string expression, string output)
     {
         Skip.If(Path is null, "tcpdump is not installed");
-        var info = new ProcessStartInfo(Path!)
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        foreach (var a in new[] { "-n", "-r", capture, "-w", output, expression })
-        {
-            info.ArgumentList.Add(a);
-        }
-        using var process = Process.Start(info) ?? throw new InvalidOperationException("tcpdump did not start");
-        var stderr = process.StandardError.ReadToEndAsync();
-        process.StandardOutput.ReadToEnd();
-        process.WaitForExit();
-        Assert.True(process.ExitCode == 0, $"tcpdump -r {capture} -w {output} '{expression}' exited {process.ExitCode}: {stderr.Result}");
+        var (code, _, error) = ChildProcess.Run(Path!, ["-n", "-r", capture, "-w", output, expression]);
+        Assert.True(code == 0, $"tcpdump -r {capture} -w {output} '{expression}' exited {code}: {error}");
     }
 }

@@ -1,5 +1,3 @@
-using System.Diagnostics;
-
 namespace Firewall.Tests.Support;
 
 /// <summary>
@@ -9,11 +7,7 @@ namespace Firewall.Tests.Support;
 public static class Tshark
 {
     /// <summary>The tshark found on PATH, or null.</summary>
-    public static string? Path { get; } =
-        (Environment.GetEnvironmentVariable("PATH") ?? "").Split(System.IO.Path.PathSeparator)
-            .Where(d => d.Length > 0)
-            .Select(d => System.IO.Path.Combine(d, "tshark"))
-            .FirstOrDefault(File.Exists);
+    public static string? Path { get; } = ChildProcess.Find("tshark");
 
     public static bool Available => Path is not null;
 
@@ -21,21 +15,7 @@ public static class Tshark
     public static (int ExitCode, string Out, string Error) Invoke(IEnumerable<string> args)
     {
         Skip.If(Path is null, "tshark is not installed");
-        var info = new ProcessStartInfo(Path!)
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        foreach (var a in args)
-        {
-            info.ArgumentList.Add(a);
-        }
-        using var process = Process.Start(info) ?? throw new InvalidOperationException("tshark did not start");
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        process.WaitForExit();
-        return (process.ExitCode, stdout.Result, stderr.Result);
+        return ChildProcess.Run(Path!, args);
     }
 
     /// <summary>What tshark prints for <paramref name="args"/>, which must succeed.</summary>

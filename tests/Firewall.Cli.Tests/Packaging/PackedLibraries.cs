@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Reflection;
 using Firewall.Tests.Support;
 
@@ -91,47 +90,16 @@ internal static class Dotnet
     }
 
     /// <summary>Runs dotnet; its exit code, standard output and standard error.</summary>
-    public static (int ExitCode, string Out, string Error) Exec(string workingDirectory, string[] args)
-    {
-        var info = new ProcessStartInfo(Host())
+    public static (int ExitCode, string Out, string Error) Exec(string workingDirectory, string[] args) =>
+        ChildProcess.Run(ChildProcess.DotnetHost(), args, workingDirectory, info =>
         {
-            WorkingDirectory = workingDirectory,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        foreach (var arg in args)
-        {
-            info.ArgumentList.Add(arg);
-        }
-        // dotnet test hands its own MSBuild's settings down; a nested build must find its own.
-        foreach (var name in info.Environment.Keys.Where(k => k.StartsWith("MSBUILD", StringComparison.OrdinalIgnoreCase)).ToList())
-        {
-            info.Environment.Remove(name);
-        }
-        info.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
-        info.Environment["DOTNET_NOLOGO"] = "1";
-        info.Environment["DOTNET_SKIP_FIRST_TIME_EXPERIENCE"] = "1";
-        using var process = Process.Start(info) ?? throw new InvalidOperationException("dotnet did not start");
-        var error = process.StandardError.ReadToEndAsync();
-        var output = process.StandardOutput.ReadToEnd();
-        if (!process.WaitForExit(Limit))
-        {
-            process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"dotnet {string.Join(' ', args)} ran past {Limit}");
-        }
-        return (process.ExitCode, output, error.Result);
-    }
-
-    /// <summary>The dotnet executable this test process runs under (testhost is started by it), else dotnet on the PATH.</summary>
-    private static string Host()
-    {
-        var fromCli = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH");
-        if (!string.IsNullOrEmpty(fromCli) && File.Exists(fromCli))
-        {
-            return fromCli;
-        }
-        var self = Environment.ProcessPath;
-        return self is not null && Path.GetFileNameWithoutExtension(self) == "dotnet" ? self : "dotnet";
-    }
+            // dotnet test hands its own MSBuild's settings down; a nested build must find its own.
+            foreach (var name in info.Environment.Keys.Where(k => k.StartsWith("MSBUILD", StringComparison.OrdinalIgnoreCase)).ToList())
+            {
+                info.Environment.Remove(name);
+            }
+            info.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
+            info.Environment["DOTNET_NOLOGO"] = "1";
+            info.Environment["DOTNET_SKIP_FIRST_TIME_EXPERIENCE"] = "1";
+        }, Limit);
 }

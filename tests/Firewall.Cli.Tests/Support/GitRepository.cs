@@ -1,15 +1,11 @@
-using System.Diagnostics;
+using Firewall.Tests.Support;
 
 namespace Firewall.Cli.Tests.Support;
 
 /// <summary>A git repository in a directory, driven through the <c>git</c> on PATH; a test using it is skipped without git.</summary>
 internal sealed class GitRepository
 {
-    private static readonly string? Git =
-        (Environment.GetEnvironmentVariable("PATH") ?? "").Split(Path.PathSeparator)
-            .Where(d => d.Length > 0)
-            .Select(d => Path.Combine(d, "git"))
-            .FirstOrDefault(File.Exists);
+    private static readonly string? Git = ChildProcess.Find("git");
 
     private readonly string _directory;
 
@@ -34,22 +30,8 @@ internal sealed class GitRepository
 
     public string Run(params string[] args)
     {
-        var info = new ProcessStartInfo(Git!)
-        {
-            WorkingDirectory = _directory,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        foreach (var a in args)
-        {
-            info.ArgumentList.Add(a);
-        }
-        using var process = Process.Start(info) ?? throw new InvalidOperationException("git did not start");
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        process.WaitForExit();
-        Assert.True(process.ExitCode == 0, $"git {string.Join(' ', args)}: exit {process.ExitCode}: {stderr.Result}");
-        return stdout.Result;
+        var (code, output, error) = ChildProcess.Run(Git!, args, _directory);
+        Assert.True(code == 0, $"git {string.Join(' ', args)}: exit {code}: {error}");
+        return output;
     }
 }
