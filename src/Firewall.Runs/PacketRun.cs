@@ -94,10 +94,6 @@ public sealed class PacketRecorder : IRunSink
     {
     }
 
-    public void Flush()
-    {
-    }
-
     public void Dispose()
     {
     }

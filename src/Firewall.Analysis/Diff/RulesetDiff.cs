@@ -46,10 +46,6 @@ public sealed class FlowDecisionRecorder : IRunSink
     {
     }
 
-    public void Flush()
-    {
-    }
-
     public void Dispose()
     {
     }

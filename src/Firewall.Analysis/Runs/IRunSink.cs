@@ -16,8 +16,16 @@ public interface IRunSink : IDisposable
     void Complete(RunReport report);
 
     /// <summary>
+    /// Whether the sink writes records as the run goes (packet records, flow log records), which a reader
+    /// downstream may follow while a live input is still arriving; false when everything is written at the end.
+    /// </summary>
+    bool WritesAsItGoes => false;
+
+    /// <summary>
     /// Pushes what has been written so far through to the stream, whole records only: called while a live
     /// input waits for data, so that a reader downstream sees each record soon after its packet.
     /// </summary>
-    void Flush();
+    void Flush()
+    {
+    }
 }

@@ -18,6 +18,8 @@ public sealed class SinkPair(IRunSink first, IRunSink second) : IRunSink
         second.Complete(report);
     }
 
+    public bool WritesAsItGoes => first.WritesAsItGoes || second.WritesAsItGoes;
+
     public void Flush()
     {
         first.Flush();

@@ -72,6 +72,8 @@ public sealed class SelectedPackets(IRunSink? packets, Listing listing, bool flo
 
     public void Complete(RunReport report) => packets?.Complete(Narrow(report));
 
+    public bool WritesAsItGoes => packets?.WritesAsItGoes ?? false;
+
     public void Flush() => packets?.Flush();
 
     public void Dispose()

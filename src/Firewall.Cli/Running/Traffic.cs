@@ -75,28 +75,28 @@ internal sealed class Traffic : IDisposable
     {
         var s = _settings;
         return _reader is not null
-            ? ConsoleRun.Evaluate(console, _reader, rules, s.Evaluation, PushOutWhenLive(console, packetWriter) ? 1 : s.Threads, new RunNames(s.CapturePath!, rulesetPath), packetWriter, s.Quiet)
+            ? ConsoleRun.Evaluate(console, _reader, rules, s.Evaluation, PushOutWhenLive(console, _reader, packetWriter) ? 1 : s.Threads, new RunNames(s.CapturePath!, rulesetPath), packetWriter, s.Quiet)
             : PacketRun.Evaluate(new DeliveredPackets(_flows!), rules, s.Evaluation, new RunNames(s.FlowsFile!, rulesetPath), packetWriter);
     }
 
     /// <summary>
-    /// A live input (a pipe, a FIFO) with records per packet: evaluated on one thread, whose output is pushed
-    /// out whenever the input is about to wait, so each record follows its packet within milliseconds
-    /// instead of waiting for a batch or a buffer to fill. The same when standard output is a terminal and
+    /// A live input (a pipe, a FIFO) with records written as the run goes (<see cref="IRunSink.WritesAsItGoes"/>):
+    /// evaluated on one thread, whose output is pushed out whenever the input is about to wait, so each record
+    /// follows its packet within milliseconds instead of waiting for a batch or a buffer to fill. The same when standard output is a terminal and
     /// the run is on one thread anyway. A file read as fast as the disk goes is not slowed: it is pushed out
     /// once per read of the input (256 KiB).
     /// </summary>
     /// <returns>Whether the input is live (the run then takes one thread).</returns>
-    private bool PushOutWhenLive(CliConsole console, IRunSink? packetWriter)
+    private bool PushOutWhenLive(CliConsole console, PacketReader reader, IRunSink? packetWriter)
     {
-        if (packetWriter is null || _reader is null)
+        if (packetWriter is not { WritesAsItGoes: true })
         {
             return false;
         }
-        var live = _reader.Capture.IsLive;
+        var live = reader.Capture.IsLive;
         if (live || (console.OutIsTerminal && _settings.Threads == 1))
         {
-            _reader.Capture.BeforeRead = packetWriter.Flush;
+            reader.Capture.BeforeRead = packetWriter.Flush;
         }
         return live;
     }

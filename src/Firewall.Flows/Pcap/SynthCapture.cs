@@ -52,10 +52,6 @@ public static class SynthCapture
         {
         }
 
-        public void Flush()
-        {
-        }
-
         public void Dispose()
         {
         }

@@ -250,6 +250,8 @@ public sealed class CsvReportWriter : IRunSink
     public static string Escape(string field) =>
         field.AsSpan().IndexOfAny(",\"\r\n") < 0 ? field : "\"" + field.Replace("\"", "\"\"") + "\"";
 
+    public bool WritesAsItGoes => true;
+
     public void Flush() => _out.Flush();
 
     public void Dispose() => _out.Dispose();

@@ -203,6 +203,8 @@ public sealed class FlowLogWriter : IRunSink
     }
 
     /// <summary>Closed aggregation windows are already written; the open ones are not records yet.</summary>
+    bool IRunSink.WritesAsItGoes => true;
+
     void IRunSink.Flush() => _output.Flush();
 
     public void Dispose()

@@ -65,10 +65,6 @@ public sealed class HtmlReportWriter : IRunSink
     }
 
     /// <summary>The page is written whole at the end: nothing to push before.</summary>
-    public void Flush()
-    {
-    }
-
     public void Dispose()
     {
         // The caller owns the stream (IRunSink).

@@ -109,6 +109,8 @@ public sealed class JsonLinesReportWriter : IRunSink
         if (withHit) w.WriteBoolean("hit", c.Packets > 0);
     }
 
+    public bool WritesAsItGoes => true;
+
     public void Flush() => _out.Flush();
 
     public void Dispose() => _out.Dispose();

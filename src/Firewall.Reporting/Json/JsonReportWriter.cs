@@ -146,9 +146,5 @@ public sealed class JsonReportWriter : IRunSink
     }
 
     /// <summary>One JSON document, written at the end: nothing to push before.</summary>
-    public void Flush()
-    {
-    }
-
     public void Dispose() => _out.Dispose();
 }

@@ -185,6 +185,8 @@ public sealed class TextReportWriter : IRunSink
         SummaryTextWriter.Write(o, report, summary, options);
     }
 
+    public bool WritesAsItGoes => true;
+
     public void Flush() => _out.Flush();
 
     public void Dispose() => _out.Dispose();

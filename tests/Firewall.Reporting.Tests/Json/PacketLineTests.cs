@@ -149,10 +149,6 @@ public sealed class PacketLineTests
         {
         }
 
-        public void Flush()
-        {
-        }
-
         public void Dispose()
         {
         }
