@@ -53,8 +53,7 @@ public static class RulesetSources
         }
         if (AwsKinds.Any(k => roots.Contains(k.Key)))
         {
-            var input = new AwsImportInput();
-            return Imported(path, "aws describe-* output", AwsImporter.Import(With(input, file, roots, notes)));
+            return Imported(path, "aws describe-* output", ImportAws(With(new AwsImportInput(), file, roots, notes), notes));
         }
         notes.Error(path, "a JSON file that is neither a Terraform plan (terraform show -json) nor aws ec2 describe-* output");
         return Imported(path, "JSON", ImportResult.Failed(notes));
@@ -85,6 +84,12 @@ public static class RulesetSources
             notes.Error(directory, "no describe-security-groups or describe-network-acls output here (files *.json whose top-level key is SecurityGroups or NetworkAcls)");
             return ImportResult.Failed(notes);
         }
+        return ImportAws(input, notes);
+    }
+
+    /// <summary>The import, after what reading the files noted.</summary>
+    private static ImportResult ImportAws(AwsImportInput input, ImportNotes notes)
+    {
         var result = AwsImporter.Import(input);
         return result with { Notes = [.. notes.All, .. result.Notes] };
     }

@@ -11,17 +11,6 @@ namespace Firewall.Runs;
 /// </summary>
 public static class PacketRun
 {
-    public static RunReport Evaluate(
-        IEnumerable<PacketInfo> packets,
-        CompiledRuleset rules,
-        EvaluationOptions options,
-        RunNames names,
-        IRunSink? packetWriter)
-    {
-        using var source = new Listed(packets);
-        return Evaluate(source, rules, options, names, packetWriter);
-    }
-
     /// <summary>Evaluates packets made on demand, telling the source each one's result before asking for the next.</summary>
     public static RunReport Evaluate(
         IPacketSource source,
@@ -40,28 +29,6 @@ public static class PacketRun
             packetWriter?.WritePacket(in packet, in result);
         }
         return new RunReport(evaluator, new RunInput { CaptureName = names.Capture, RulesetPath = names.Ruleset });
-    }
-
-    /// <summary>A list of packets fixed in advance: results change nothing.</summary>
-    private sealed class Listed(IEnumerable<PacketInfo> packets) : IPacketSource
-    {
-        private readonly IEnumerator<PacketInfo> _packets = packets.GetEnumerator();
-
-        public bool Next(ref PacketInfo packet)
-        {
-            if (!_packets.MoveNext())
-            {
-                return false;
-            }
-            packet = _packets.Current;
-            return true;
-        }
-
-        public void Evaluated(in PacketResult result)
-        {
-        }
-
-        public void Dispose() => _packets.Dispose();
     }
 }
 

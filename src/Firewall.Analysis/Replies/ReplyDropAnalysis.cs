@@ -23,6 +23,10 @@ public static class ReplyDropAnalysis
     public const int WidestV4Prefix = 16;
     public const int WidestV6Prefix = 48;
 
+    /// <summary>The replies a finished run's network ACLs dropped, among the flows its report lists.</summary>
+    public static ReplyDropReport Analyze(Runs.RunReport report) =>
+        Analyze(report.Rules, report.Catalog, report.Flows.Records, report.Listing is null ? null : report.ListsFlow);
+
     /// <param name="listed">The flows a narrowed report lists (<see cref="Runs.RunReport.ListsFlow"/>); null for all.</param>
     public static ReplyDropReport Analyze(CompiledRuleset rules, RuleCatalog catalog, FlowRecords flows, Func<int, bool>? listed = null)
     {

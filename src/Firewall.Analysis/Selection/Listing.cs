@@ -11,8 +11,6 @@ namespace Firewall.Analysis.Selection;
 /// </summary>
 public sealed record Listing
 {
-    public static readonly Listing All = new();
-
     public PacketSelection Only { get; init; }
 
     public PacketFilter? Filter { get; init; }

@@ -138,20 +138,12 @@ internal static class ImportCommand
         {
             if (path == "-")
             {
-                using var reader = new StreamReader(console.OpenInput(), System.Text.Encoding.UTF8);
-                var buffer = new char[64 * 1024];
-                var input = new System.Text.StringBuilder();
-                int n;
-                while ((n = reader.Read(buffer, 0, buffer.Length)) > 0)
+                if (BoundedTextFile.Read(console.OpenInput(), ImportFile.MaxChars) is not { } input)
                 {
-                    if (input.Length + n > ImportFile.MaxChars)
-                    {
-                        error.WriteLine($"firewall: standard input holds more than {ImportFile.MaxChars / (1024 * 1024)} Mi characters");
-                        return null;
-                    }
-                    input.Append(buffer, 0, n);
+                    error.WriteLine($"firewall: standard input holds more than {ImportFile.MaxChars / (1024 * 1024)} Mi characters");
+                    return null;
                 }
-                return new ImportFile("-", input.ToString());
+                return new ImportFile("-", input);
             }
             var info = new FileInfo(path);
             if (!info.Exists)

@@ -8,8 +8,6 @@ namespace Firewall.Cli.Commands;
 /// <summary>What was asked of the listing, as written: resolved against the ruleset once it is loaded.</summary>
 internal sealed record ListingRequest(PacketSelection Only, string? Filter, string? Interface, string? Since, string? Until)
 {
-    public static readonly ListingRequest All = new(PacketSelection.All, null, null, null, null);
-
     /// <summary>The listing, or null after printing what is wrong (the filter with a caret under the column, an unknown interface with the known ones, a time).</summary>
     public Listing? Resolve(CompiledRuleset rules, TextWriter error)
     {

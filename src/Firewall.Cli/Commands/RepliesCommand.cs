@@ -135,7 +135,7 @@ internal static class RepliesCommand
         var fixes = new FixText(how.FixFormat, origins);
         var written = Inputs.WriteOutput(settings.OutputPath, console, output =>
         {
-            var analysis = ReplyDropAnalysis.Analyze(report.Rules, report.Catalog, report.Flows.Records, report.Listing is null ? null : report.ListsFlow);
+            var analysis = ReplyDropAnalysis.Analyze(report);
             if (how.Json)
             {
                 RepliesJsonWriter.Write(output, report, analysis, fixes);

@@ -22,7 +22,6 @@ public sealed class DeliveredPackets(FlowsFile file) : IPacketSource
         {
             return false;
         }
-        packet = default;
         SynthDecoding.Fill(_traffic.Current, ++_frame, ref packet);
         return true;
     }

@@ -73,7 +73,7 @@ public static class DiffWriter
     }
 
     private static string Outcome(FlowOutcome outcome, TextPalette p) =>
-        p.Paint(FlowRecord.Name(outcome), outcome == FlowOutcome.Allowed ? Tone.Good : Tone.Bad);
+        p.Paint(FlowRecord.Name(outcome), TextPalette.ToneOf(outcome));
 
     private static void WriteJson(Stream output, DiffResult d)
     {

@@ -10,5 +10,8 @@ internal static class CountText
 
     /// <summary>As <see cref="Of"/>, the number with thousands separators ("12,345 flows").</summary>
     public static string Grouped(long n, string singular, string? plural = null) =>
-        n == 1 ? $"1 {singular}" : $"{n.ToString("N0", CultureInfo.InvariantCulture)} {plural ?? singular + "s"}";
+        n == 1 ? $"1 {singular}" : $"{Number(n)} {plural ?? singular + "s"}";
+
+    /// <summary>The number with thousands separators ("12,345").</summary>
+    public static string Number(long n) => n.ToString("N0", CultureInfo.InvariantCulture);
 }

@@ -1,4 +1,5 @@
 using System.Text;
+using Firewall.Engine.Evaluation;
 
 namespace Firewall.Reporting.Formatting;
 
@@ -36,6 +37,9 @@ public sealed class TextPalette
 
     private TextPalette(bool enabled) => Enabled = enabled;
 
+    /// <summary>How a flow's outcome is shown: allowed as good, any deny as bad.</summary>
+    public static Tone ToneOf(FlowOutcome outcome) => outcome == FlowOutcome.Allowed ? Tone.Good : Tone.Bad;
+
     public bool Enabled { get; }
 
     /// <summary>The text as <paramref name="tone"/> shows it; unchanged without colour, for <see cref="Tone.Plain"/>, and when empty.</summary>
@@ -56,26 +60,7 @@ public sealed class TextPalette
     };
 
     /// <summary>The columns <paramref name="text"/> takes on a terminal: its characters without the SGR sequences.</summary>
-    public static int VisibleLength(string text)
-    {
-        if (text.IndexOf(Escape) < 0)
-        {
-            return text.Length;
-        }
-        var length = 0;
-        for (var i = 0; i < text.Length; i++)
-        {
-            if (text[i] == Escape && SequenceEnd(text, i) is var end and > 0)
-            {
-                i = end;
-            }
-            else
-            {
-                length++;
-            }
-        }
-        return length;
-    }
+    public static int VisibleLength(string text) => text.IndexOf(Escape) < 0 ? text.Length : Strip(text).Length;
 
     /// <summary><paramref name="text"/> without its SGR sequences: what <see cref="Plain"/> would have written.</summary>
     public static string Strip(string text)

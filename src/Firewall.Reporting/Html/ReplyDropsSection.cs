@@ -15,7 +15,7 @@ internal static class ReplyDropsSection
     public static void Write(StringBuilder h, RunReport report)
     {
         // The same analysis as `firewall replies`.
-        var analysis = ReplyDropAnalysis.Analyze(report.Rules, report.Catalog, report.Flows.Records, report.Listing is null ? null : report.ListsFlow);
+        var analysis = ReplyDropAnalysis.Analyze(report);
         var n = analysis.NaclReplyDeniedFlows;
         Section(h, "replies", "Replies dropped by network ACLs",
             n == 0

@@ -240,29 +240,32 @@ public static class ReportFigures
     /// <param name="listed">The flows a narrowed report lists; the others are neither shown nor counted as left out.</param>
     public static FlowSelection SelectFlows(FlowRecords flows, int max, Func<int, bool> listed)
     {
-        var candidates = Enumerable.Range(0, flows.Length).Where(listed).ToList();
-        if (candidates.Count <= max)
+        var count = 0;
+        for (var i = 0; i < flows.Length; i++)
         {
-            return new FlowSelection(candidates, 0, 0);
+            if (listed(i)) count++;
+        }
+        if (count <= max)
+        {
+            return new FlowSelection(Enumerable.Range(0, flows.Length).Where(listed).ToList(), 0, 0);
         }
         var ids = new List<int>(max);
         var denied = 0;
-        foreach (var i in candidates)
+        for (var i = 0; i < flows.Length; i++)
         {
-            if (flows[i].Outcome != FlowOutcome.Allowed)
+            if (listed(i) && flows[i].Outcome != FlowOutcome.Allowed)
             {
                 denied++;
                 if (ids.Count < max) ids.Add(i);
             }
         }
-        foreach (var i in candidates)
+        for (var i = 0; i < flows.Length && ids.Count < max; i++)
         {
-            if (ids.Count >= max) break;
-            if (flows[i].Outcome == FlowOutcome.Allowed) ids.Add(i);
+            if (listed(i) && flows[i].Outcome == FlowOutcome.Allowed) ids.Add(i);
         }
         ids.Sort();
         var shownDenied = Math.Min(denied, max);
-        return new FlowSelection(ids, candidates.Count - ids.Count, denied - shownDenied);
+        return new FlowSelection(ids, count - ids.Count, denied - shownDenied);
     }
 
     /// <summary>Rule hits of one security group, inbound then outbound, in file order.</summary>

@@ -59,26 +59,26 @@ internal static class SummaryTextWriter
     private static void Packets(TextWriter o, RunSummary s, TextPalette p)
     {
         var totals = new TextTable(false, true, false);
-        totals.Add("packets read", N(s.Packets), "");
-        totals.Add("  " + p.Count(s.Allowed, "allowed", Tone.Good), N(s.Allowed), Share(s.Allowed, s.Packets));
-        totals.Add("  " + p.Count(s.Denied, "denied", Tone.Bad), N(s.Denied), Share(s.Denied, s.Packets));
+        totals.Add("packets read", CountText.Number(s.Packets), "");
+        totals.Add("  " + p.Count(s.Allowed, "allowed", Tone.Good), CountText.Number(s.Allowed), Share(s.Allowed, s.Packets));
+        totals.Add("  " + p.Count(s.Denied, "denied", Tone.Bad), CountText.Number(s.Denied), Share(s.Denied, s.Packets));
         foreach (var reason in s.DeniedBy)
         {
-            totals.Add($"    {reason.Name}", N(reason.Count), "");
+            totals.Add($"    {reason.Name}", CountText.Number(reason.Count), "");
         }
-        totals.Add("  not filtered", N(s.NotFiltered), s.NotFilteredBy.Count == 0
+        totals.Add("  not filtered", CountText.Number(s.NotFiltered), s.NotFilteredBy.Count == 0
             ? "AWS filters neither DNS resolver, metadata, time sync nor DHCP traffic"
-            : string.Join(", ", s.NotFilteredBy.Select(b => $"{b.Rule.Reference} {N(b.Packets)}")));
-        totals.Add("  skipped", N(s.Skipped), "no hop on their path (not to or from the ruleset's interfaces or subnets), or not IP");
-        totals.Add("  " + p.Count(s.Undecodable, "undecodable", Tone.Warning), N(s.Undecodable), "");
+            : string.Join(", ", s.NotFilteredBy.Select(b => $"{b.Rule.Reference} {CountText.Number(b.Packets)}")));
+        totals.Add("  skipped", CountText.Number(s.Skipped), "no hop on their path (not to or from the ruleset's interfaces or subnets), or not IP");
+        totals.Add("  " + p.Count(s.Undecodable, "undecodable", Tone.Warning), CountText.Number(s.Undecodable), "");
         foreach (var error in s.UndecodableBy)
         {
-            totals.Add($"    {error.Name}", N(error.Count), "");
+            totals.Add($"    {error.Name}", CountText.Number(error.Count), "");
         }
         if (s.FragmentsFollowed + s.FragmentsWithoutFirst > 0)
         {
-            totals.Add("  later fragments", N(s.FragmentsFollowed + s.FragmentsWithoutFirst),
-                $"{N(s.FragmentsFollowed)} took their first fragment's verdict, {N(s.FragmentsWithoutFirst)} matched only port-less rules");
+            totals.Add("  later fragments", CountText.Number(s.FragmentsFollowed + s.FragmentsWithoutFirst),
+                $"{CountText.Number(s.FragmentsFollowed)} took their first fragment's verdict, {CountText.Number(s.FragmentsWithoutFirst)} matched only port-less rules");
         }
         o.Write(p.Heading("Packets") + "\n");
         totals.WriteTo(o, "  ");
@@ -89,28 +89,28 @@ internal static class SummaryTextWriter
     private static void Flows(TextWriter o, RunSummary s, RunReport report, TextPalette p)
     {
         var flows = new TextTable(false, true, false);
-        flows.Add("flows", N(s.Flows), "");
+        flows.Add("flows", CountText.Number(s.Flows), "");
         foreach (var outcome in Enum.GetValues<FlowOutcome>())
         {
             var note = outcome switch
             {
                 FlowOutcome.Allowed when s.StatefulOnlyFlows > 0 =>
-                    $"{N(s.StatefulOnlyFlows)} of them only because security groups are stateful",
+                    $"{CountText.Number(s.StatefulOnlyFlows)} of them only because security groups are stateful",
                 FlowOutcome.ReplyDenied => "requests passed, replies dropped",
                 _ => "",
             };
             var count = s.FlowsByOutcome[(int)outcome];
-            flows.Add("  " + p.Count(count, FlowRecord.Name(outcome), outcome == FlowOutcome.Allowed ? Tone.Good : Tone.Bad), N(count), note);
+            flows.Add("  " + p.Count(count, FlowRecord.Name(outcome), TextPalette.ToneOf(outcome)), CountText.Number(count), note);
         }
-        flows.Add("  picked up mid-stream", N(s.InferredFlows), "client and server inferred from the ports");
-        flows.Add("  untracked", N(s.UntrackedFlows), "0.0.0.0/0 both ways: AWS does not track them");
+        flows.Add("  picked up mid-stream", CountText.Number(s.InferredFlows), "client and server inferred from the ports");
+        flows.Add("  untracked", CountText.Number(s.UntrackedFlows), "0.0.0.0/0 both ways: AWS does not track them");
         if (report.Counters.PacketsOfUnrecordedFlows > 0)
         {
-            flows.Add("  not recorded", "", $"{N(report.Counters.PacketsOfUnrecordedFlows)} packets of flows past the bound of {N(report.Options.MaxFlows)} flows kept per run: evaluated and counted above, not listed per flow");
+            flows.Add("  not recorded", "", $"{CountText.Number(report.Counters.PacketsOfUnrecordedFlows)} packets of flows past the bound of {CountText.Number(report.Options.MaxFlows)} flows kept per run: evaluated and counted above, not listed per flow");
         }
         if (report.Counters.UntrackedNotKept > 0)
         {
-            flows.Add("  untracked, not kept", "", $"{N(report.Counters.UntrackedNotKept)} packets of untracked flows past the bound of {N(report.Options.MaxUntracked)} untracked entries per interface: judged by their rules, orientation not remembered");
+            flows.Add("  untracked, not kept", "", $"{CountText.Number(report.Counters.UntrackedNotKept)} packets of untracked flows past the bound of {CountText.Number(report.Options.MaxUntracked)} untracked entries per interface: judged by their rules, orientation not remembered");
         }
         o.Write(p.Heading("Flows") + "\n");
         flows.WriteTo(o, "  ");
@@ -145,7 +145,7 @@ internal static class SummaryTextWriter
             replies.Add("rule", "replies", "flows");
             foreach (var c in s.ReplyDrops)
             {
-                replies.Add(c.Rule.Reference, N(c.Packets), N(c.Flows));
+                replies.Add(c.Rule.Reference, CountText.Number(c.Packets), CountText.Number(c.Flows));
             }
             replies.WriteTo(o, "  ");
             o.Write("  `firewall replies` names the NACL rule to add for each.\n");
@@ -161,7 +161,7 @@ internal static class SummaryTextWriter
         hits.Add("rule", "packets", "flows", "", "");
         foreach (var c in s.RuleHits)
         {
-            hits.Add(c.Rule.Reference, N(c.Packets), N(c.Flows), c.Packets == 0 ? "never hit" : "", c.Rule.Description);
+            hits.Add(c.Rule.Reference, CountText.Number(c.Packets), CountText.Number(c.Flows), c.Packets == 0 ? "never hit" : "", c.Rule.Description);
         }
         hits.WriteTo(o, "  ");
         if (s.EngineHits.Count > 0)
@@ -180,7 +180,7 @@ internal static class SummaryTextWriter
         table.Add(heading, "packets", "flows", "");
         foreach (var c in counts)
         {
-            table.Add(c.Rule.Reference, N(c.Packets), N(c.Flows), c.Rule.Description);
+            table.Add(c.Rule.Reference, CountText.Number(c.Packets), CountText.Number(c.Flows), c.Rule.Description);
         }
         table.WriteTo(o, "  ");
     }
@@ -240,7 +240,6 @@ internal static class SummaryTextWriter
         }
     }
 
-    private static string N(long value) => value.ToString("N0", System.Globalization.CultureInfo.InvariantCulture);
 
     private static string Share(long part, long whole) =>
         whole == 0 ? "" : $"{(100.0 * part / whole).ToString("0.0", System.Globalization.CultureInfo.InvariantCulture)}%";

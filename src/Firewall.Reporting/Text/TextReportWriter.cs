@@ -133,13 +133,7 @@ public sealed class TextReportWriter : IRunSink
         {
             _out.Write('\n');
         }
-        var summary = RunSummary.Of(report);
-        _out.Write(VerdictLine.For(report, summary, _options.Palette) + "\n\n");
-        if (_content.Flows)
-        {
-            WriteFlows(report);
-        }
-        SummaryTextWriter.Write(_out, report, summary, _options);
+        WriteReport(_out, report, _options, _content.Flows ? WriteFlows : null);
         _out.Flush();
     }
 
@@ -166,7 +160,7 @@ public sealed class TextReportWriter : IRunSink
                 f.RequestDenied.ToString(),
                 f.ReplyAllowed.ToString(),
                 f.ReplyDenied.ToString(),
-                _options.Palette.Paint(FlowRecord.Name(f.Outcome), f.Outcome == FlowOutcome.Allowed ? Tone.Good : Tone.Bad) + (f.Has(FlowFlags.Inferred) ? " (inferred)" : ""),
+                _options.Palette.Paint(FlowRecord.Name(f.Outcome), TextPalette.ToneOf(f.Outcome)) + (f.Has(FlowFlags.Inferred) ? " (inferred)" : ""),
                 f.DeniedBy >= 0 ? _references[f.DeniedBy] : "-",
                 f.StatelessOutcome == f.Outcome ? "same" : FlowRecord.Name(f.StatelessOutcome),
                 FieldText.TcpState(in f) ?? "-",
@@ -177,11 +171,15 @@ public sealed class TextReportWriter : IRunSink
     }
 
     /// <summary>The verdict line and the summary, as <c>firewall check</c> prints them by default.</summary>
-    public static void WriteSummary(TextWriter o, RunReport report, TextReportOptions? options = null)
+    public static void WriteSummary(TextWriter o, RunReport report, TextReportOptions? options = null) =>
+        WriteReport(o, report, options ?? TextReportOptions.Default, flows: null);
+
+    /// <summary>The verdict line, the flow table when <paramref name="flows"/> writes one, then the summary.</summary>
+    private static void WriteReport(TextWriter o, RunReport report, TextReportOptions options, Action<RunReport>? flows)
     {
-        options ??= TextReportOptions.Default;
         var summary = RunSummary.Of(report);
         o.Write(VerdictLine.For(report, summary, options.Palette) + "\n\n");
+        flows?.Invoke(report);
         SummaryTextWriter.Write(o, report, summary, options);
     }
 

@@ -1,4 +1,3 @@
-using System.Globalization;
 using Firewall.Analysis.Runs;
 using Firewall.Analysis.Summaries;
 using Firewall.Engine.Evaluation;
@@ -36,8 +35,8 @@ public static class VerdictLine
             {
                 continue;
             }
-            var text = $"{N(n)} {FlowRecord.Name(outcome)}";
-            parts.Add(p.Paint(text, outcome == FlowOutcome.Allowed ? Tone.Good : Tone.Bad)
+            var text = $"{CountText.Number(n)} {FlowRecord.Name(outcome)}";
+            parts.Add(p.Paint(text, TextPalette.ToneOf(outcome))
                 + (outcome == FlowOutcome.ReplyDenied ? ReplyDeniers(s.ReplyDeniedBy, n) : ""));
         }
         var line = $"{CountText.Grouped(s.Flows, "flow")}: {string.Join(", ", parts)}";
@@ -60,7 +59,7 @@ public static class VerdictLine
         {
             0 => "",
             1 => " " + By(kinds[0]),
-            _ => $" ({string.Join(", ", kinds.Select(k => $"{N(k.Flows)} {By(k)}"))})",
+            _ => $" ({string.Join(", ", kinds.Select(k => $"{CountText.Number(k.Flows)} {By(k)}"))})",
         };
     }
 
@@ -75,12 +74,12 @@ public static class VerdictLine
         {
             return "No flows: " + p.Paint(s.Packets == 1
                 ? "the only frame could not be decoded"
-                : $"none of the {N(s.Packets)} frames could be decoded", Tone.Warning);
+                : $"none of the {CountText.Number(s.Packets)} frames could be decoded", Tone.Warning);
         }
         var parts = new List<string>(5);
         void Add(long n, string what, Tone tone = Tone.Plain)
         {
-            if (n > 0) parts.Add(p.Paint($"{N(n)} {what}", tone));
+            if (n > 0) parts.Add(p.Paint($"{CountText.Number(n)} {what}", tone));
         }
         Add(s.Skipped, "out of scope");
         Add(s.NotFiltered, "not filtered");
@@ -90,5 +89,4 @@ public static class VerdictLine
         return $"No flows: {CountText.Grouped(s.Packets, "packet")} read, {string.Join(", ", parts)}";
     }
 
-    private static string N(long value) => value.ToString("N0", CultureInfo.InvariantCulture);
 }

@@ -15,6 +15,18 @@ public static class BoundedTextFile
     public static string? Read(string path, int maxChars)
     {
         using var reader = new StreamReader(path, Encoding.UTF8, detectEncodingFromByteOrderMarks: true);
+        return Read(reader, maxChars);
+    }
+
+    /// <summary>The stream's text (standard input, a pipe), or null when it holds more than <paramref name="maxChars"/> characters (reading stops there).</summary>
+    public static string? Read(Stream stream, int maxChars)
+    {
+        using var reader = new StreamReader(stream, Encoding.UTF8, detectEncodingFromByteOrderMarks: true);
+        return Read(reader, maxChars);
+    }
+
+    private static string? Read(StreamReader reader, int maxChars)
+    {
         var text = new StringBuilder();
         var buffer = new char[64 * 1024];
         int n;
