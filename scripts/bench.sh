@@ -7,7 +7,9 @@
 #
 # FLOW_RATE=R (default 1000) starts R conversations per second of capture time: the same packet mix, but
 # a higher rate keeps more flows in progress at once (about 270 per 1,000/s), as on a busy subnet.
-# SEED=S picks another capture.
+# SEED=S picks another capture. `check-start` is `check` on a 1,000-packet capture of the same ruleset: the
+# fixed cost of a run. At the end the script times, in one process, reading and decoding alone, then with
+# one flow probe per packet, then full evaluation (FLOORS=0 leaves this out).
 #
 # Needs the .NET SDK; tcpdump is timed when installed, alone and writing into a pipe that `check -` reads.
 # argus (Debian's argus-server: flow tracking only, no rules) is the flow-tracking yardstick; the script
@@ -39,6 +41,9 @@ if [ ! -s "$CAPTURE" ]; then
     "$FW" synth --random "$PACKETS" --seed "$SEED" --flow-rate "$FLOW_RATE" --ruleset "$RULESET" -o "$CAPTURE"
 fi
 SIZE=$(stat -L -c %s "$CAPTURE")
+# a thousand packets: what a run costs before and after its packets (start-up, ruleset, report)
+TINY="$DIR/bench-1000-$SEED.pcap"
+[ -s "$TINY" ] || "$FW" synth --random 1000 --seed "$SEED" --ruleset "$RULESET" -o "$TINY" >/dev/null
 cat "$CAPTURE" > /dev/null # into the page cache
 
 # seconds of one run of "$@" (stdout discarded)
@@ -51,7 +56,7 @@ seconds() {
 }
 
 declare -A RESULTS
-NAMES=(check check-threads1 check-jsonl cat)
+NAMES=(check check-threads1 check-jsonl check-start cat)
 command -v tcpdump >/dev/null && NAMES+=(tcpdump check-pipe)
 if ! command -v argus >/dev/null && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
     echo "bench: installing argus-server" >&2
@@ -63,6 +68,7 @@ run() {
         check) seconds "$FW" check "$CAPTURE" --ruleset "$RULESET" --quiet ;;
         check-threads1) seconds "$FW" check "$CAPTURE" --ruleset "$RULESET" --quiet --threads 1 ;;
         check-jsonl) seconds "$FW" check "$CAPTURE" --ruleset "$RULESET" --quiet --packets --format jsonl ;;
+        check-start) seconds "$FW" check "$TINY" --ruleset "$RULESET" --quiet --threads 1 ;;
         cat) seconds cat "$CAPTURE" ;;
         tcpdump) seconds tcpdump -r "$CAPTURE" -w /dev/null ;;
         # flow records of every packet, no rules: what a flow-tracking tool does with the same file
@@ -92,7 +98,11 @@ declare -A MED
 for name in "${NAMES[@]}"; do
     [ -n "$name" ] || continue
     MED[$name]=$(echo "${RESULTS[$name]}" | median)
-    printf '%-16s %10.3f %14.0f\n' "$name" "${MED[$name]}" "$(echo "$PACKETS / ${MED[$name]}" | bc -l)"
+    if [ "$name" = check-start ]; then
+        printf '%-16s %10.3f %14s\n' "$name" "${MED[$name]}" "(1,000 packets)"
+    else
+        printf '%-16s %10.3f %14.0f\n' "$name" "${MED[$name]}" "$(echo "$PACKETS / ${MED[$name]}" | bc -l)"
+    fi
 done
 ratio() { printf '%-34s %8.2f\n' "$1" "$(echo "$2 / $3" | bc -l)"; }
 echo
@@ -111,4 +121,11 @@ ratio "jsonl per-packet rate / check's" "${MED[check]}" "${MED[check-jsonl]}"
 [ -n "${MED[check-pipe]:-}" ] && ratio "tcpdump | check -: wall / check's" "${MED[check-pipe]}" "${MED[check]}"
 if [ -x /usr/bin/time ]; then
     /usr/bin/time -f "peak RSS of check: %M KiB" "$FW" check "$CAPTURE" --ruleset "$RULESET" --quiet > /dev/null
+fi
+
+# What one thread pays before any rule is looked at, in one process (tests/Firewall.Benchmarks, Floors.cs):
+# reading and decoding alone, then with one flow probe per packet, then the full evaluation.
+if [ "${FLOORS:-1}" != 0 ]; then
+    echo
+    dotnet "$ROOT/tests/Firewall.Benchmarks/bin/Release/net10.0/Firewall.Benchmarks.dll" floor "$CAPTURE" "$RULESET" --rounds 3 | tail -4
 fi

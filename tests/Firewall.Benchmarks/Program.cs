@@ -2,7 +2,9 @@ using BenchmarkDotNet.Running;
 using Firewall.Benchmarks;
 
 // `ruleset OUT.yaml [--sg-rules N] [--nacl-rules N]` writes the benchmark ruleset; `split CAPTURE RULESET
-// [--packets N] [--passes P]` times evaluation by kind of packet (EvaluationSplit); anything else runs BenchmarkDotNet.
+// [--packets N] [--passes P]` times evaluation by kind of packet (EvaluationSplit); `floor CAPTURE RULESET
+// [--rounds N]` times reading alone, reading with one flow probe, and full evaluation (Floors); anything
+// else runs BenchmarkDotNet.
 if (args.Length >= 2 && args[0] == "ruleset")
 {
     var sgRules = OptionValue(args, "--sg-rules", 50);
@@ -14,6 +16,10 @@ if (args.Length >= 2 && args[0] == "ruleset")
 if (args.Length >= 3 && args[0] == "split")
 {
     return EvaluationSplit.Run(args[1], args[2], OptionValue(args, "--packets", 2_000_000), OptionValue(args, "--passes", 3));
+}
+if (args.Length >= 3 && args[0] == "floor")
+{
+    return Floors.Run(args[1], args[2], OptionValue(args, "--rounds", 5));
 }
 BenchmarkSwitcher.FromAssembly(typeof(BenchRuleset).Assembly).Run(args);
 return 0;
