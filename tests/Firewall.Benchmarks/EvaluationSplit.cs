@@ -1,13 +1,9 @@
 using System.Diagnostics;
-using Firewall.Capture;
-using Firewall.Capture.Decoding;
-using Firewall.Capture.Reading;
 using Firewall.Engine.Addressing;
 using Firewall.Engine.Compilation;
 using Firewall.Engine.Evaluation;
 using Firewall.Engine.Model;
 using Firewall.Engine.Packets;
-using Firewall.Rulesets;
 
 namespace Firewall.Benchmarks;
 
@@ -25,16 +21,11 @@ internal static class EvaluationSplit
 
     public static int Run(string capture, string ruleset, int packets, int passes)
     {
-        var load = RulesetLoader.LoadFile(ruleset);
-        if (load.Ruleset is null)
+        var rules = BenchInputs.Rules(ruleset);
+        if (rules is null)
         {
-            foreach (var diagnostic in load.Diagnostics)
-            {
-                Console.Error.WriteLine(diagnostic);
-            }
             return 2;
         }
-        var rules = RulesetCompiler.Compile(load.Ruleset);
         var clock = Stopwatch.StartNew();
         var decoded = Decode(capture, packets);
         Console.WriteLine($"{decoded.Length:N0} packets of {capture}, read and decoded in {clock.Elapsed.TotalSeconds:F3} s (into memory)");
@@ -42,8 +33,7 @@ internal static class EvaluationSplit
         Console.WriteLine($"clock: {overhead:F1} ns per pair of readings, taken off each packet's time");
         for (var pass = 0; pass < passes; pass++)
         {
-            GC.Collect(); // the last pass's tables are garbage: free them before this pass grows its own
-            GC.WaitForPendingFinalizers();
+            BenchInputs.FreshHeap();
             Pass(rules, decoded, overhead, pass);
         }
         return 0;
@@ -52,7 +42,7 @@ internal static class EvaluationSplit
     private static PacketInfo[] Decode(string capture, int packets)
     {
         var list = new List<PacketInfo>();
-        using var reader = new PacketReader(CaptureReader.Open(capture), new DecoderOptions());
+        using var reader = BenchInputs.Open(capture);
         var info = new PacketInfo();
         while (list.Count < packets && reader.TryReadNext(ref info))
         {

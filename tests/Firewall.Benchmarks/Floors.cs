@@ -1,11 +1,7 @@
 using System.Diagnostics;
-using Firewall.Capture;
-using Firewall.Capture.Decoding;
-using Firewall.Capture.Reading;
 using Firewall.Engine.Compilation;
 using Firewall.Engine.Evaluation;
 using Firewall.Engine.Packets;
-using Firewall.Rulesets;
 
 namespace Firewall.Benchmarks;
 
@@ -27,16 +23,11 @@ internal static class Floors
 
     public static int Run(string capture, string ruleset, int rounds)
     {
-        var load = RulesetLoader.LoadFile(ruleset);
-        if (load.Ruleset is null)
+        var rules = BenchInputs.Rules(ruleset);
+        if (rules is null)
         {
-            foreach (var diagnostic in load.Diagnostics)
-            {
-                Console.Error.WriteLine(diagnostic);
-            }
             return 2;
         }
-        var rules = RulesetCompiler.Compile(load.Ruleset);
         var seconds = new List<double>[Passes.Length];
         for (var k = 0; k < Passes.Length; k++)
         {
@@ -47,8 +38,7 @@ internal static class Floors
         {
             for (var k = 0; k < Passes.Length; k++)
             {
-                GC.Collect(); // the last pass's tables are garbage: free them before this pass grows its own
-                GC.WaitForPendingFinalizers();
+                BenchInputs.FreshHeap();
                 var clock = Stopwatch.StartNew();
                 packets = Pass(k, capture, rules);
                 seconds[k].Add(clock.Elapsed.TotalSeconds);
@@ -69,7 +59,7 @@ internal static class Floors
 
     private static long Pass(int kind, string capture, CompiledRuleset rules)
     {
-        using var reader = new PacketReader(CaptureReader.Open(capture), new DecoderOptions());
+        using var reader = BenchInputs.Open(capture);
         var info = new PacketInfo();
         long packets = 0;
         switch (kind)
